@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import fp from 'fastify-plugin';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Config } from './config.js';
+import auth from './plugins/app/auth.js';
+import errors from './plugins/app/errors.js';
+import maintenance from './plugins/app/maintenance.js';
+import services from './plugins/app/services.js';
+import openapi from './plugins/external/openapi.js';
+import rateLimit from './plugins/external/rate-limit.js';
+import security from './plugins/external/security.js';
+import store from './plugins/external/store.js';
+import adminRoutes from './routes/admin.js';
+import bookRoutes from './routes/books.js';
+import chapterRoutes from './routes/chapters.js';
+import identityRoutes from './routes/identity.js';
+import systemRoutes from './routes/system.js';
+import { systemClock, type Clock } from './services/clock.js';
+import type { GoogleKeySource } from './services/google-verifier.js';
+import type { Store } from './stores/types.js';
+
+export interface AppOptions {
+  config: Config;
+  /** A store owned by the caller (tests); otherwise the configured one is opened. */
+  store?: Store;
+  clock?: Clock;
+  googleKeySource?: GoogleKeySource;
+}
+
+const REQUEST_ID = /^[\w.:-]{1,64}$/;
+
+/** Options for the Fastify factory: logging with redaction, request ids, body limit, proxy trust. */
+export function serverOptions(config: Config): FastifyServerOptions {
+  return {
+    logger: {
+      level: config.logLevel,
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers["x-google-access-token"]', '*.token', '*.idToken', '*.accessToken', '*.refreshToken'],
+        censor: '[redacted]',
+      },
+    },
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const incoming = request.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : `req_${randomUUID()}`;
+    },
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    routerOptions: { maxParamLength: 200 },
+  };
+}
+
+/** The whole API as one plugin; `server.ts` is the only place that listens. */
+export default fp<AppOptions>(
+  async (app: FastifyInstance, options) => {
+    const { config } = options;
+    const clock = options.clock ?? systemClock;
+    app.setValidatorCompiler(validatorCompiler);
+    app.setSerializerCompiler(serializerCompiler);
+    app.addHook('onRequest', async (request, reply) => {
+      reply.header('x-request-id', request.id);
+    });
+
+    await app.register(store, { config, store: options.store });
+    await app.register(services, { config, clock, googleKeySource: options.googleKeySource });
+    await app.register(security, { config });
+    await app.register(openapi);
+    await app.register(auth, { config });
+    await app.register(rateLimit, { config });
+    await app.register(errors);
+    await app.register(maintenance, { config });
+
+    await app.register(systemRoutes, { config });
+    await app.register(identityRoutes);
+    await app.register(adminRoutes);
+    await app.register(bookRoutes);
+    await app.register(chapterRoutes);
+  },
+  { name: 'auto-author' },
+);

@@ -1,0 +1,141 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const list = z
+  .string()
+  .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
+
+const EnvSchema = z
+  .object({
+    PORT: int(0, 65_535).default(8787),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PUBLIC_URL: z.url().optional(),
+    TRUST_PROXY: bool.default(false),
+    BODY_LIMIT_BYTES: int(1_024, 50 * 1024 * 1024).default(1024 * 1024),
+    DATA_DIR: z.string().min(1).default('./data'),
+    STORE: z.enum(['sqlite', 'mongodb']).default('sqlite'),
+    MONGODB_URI: z.string().optional(),
+    MONGODB_DB: z.string().min(1).default('auto_author'),
+    MONGODB_MAX_POOL_SIZE: int(1, 1_000).default(20),
+    MONGODB_MIN_POOL_SIZE: int(0, 1_000).default(0),
+    MONGODB_MAX_IDLE_TIME_MS: int(0, 3_600_000).default(60_000),
+    MONGODB_SERVER_SELECTION_TIMEOUT_MS: int(100, 120_000).default(5_000),
+    MONGODB_CONNECT_TIMEOUT_MS: int(100, 120_000).default(10_000),
+    MONGODB_SOCKET_TIMEOUT_MS: int(0, 600_000).default(30_000),
+    MONGODB_RETRY_WRITES: bool.default(true),
+    REDIS_URL: z.string().optional(),
+    AI_PROVIDER: z.enum(['openai', 'offline']).optional(),
+    OPENAI_API_KEY: z.string().optional(),
+    OPENAI_BASE_URL: z.url().optional(),
+    RATE_LIMIT_DEFAULT_PER_MIN: int(1, 1_000_000).default(300),
+    RATE_LIMIT_AI_PER_MIN: int(1, 1_000_000).default(20),
+    RATE_LIMIT_AUTH_PER_MIN: int(1, 1_000_000).default(10),
+    CORS_ORIGINS: list.default([]),
+    ADMIN_TOKEN: z.string().min(20, 'ADMIN_TOKEN must be at least 20 characters').optional(),
+    GOOGLE_CLIENT_IDS: list.default([]),
+    GOOGLE_ALLOWED_DOMAINS: list.default([]),
+    AUDIT_RETENTION_DAYS: int(1, 3_650).default(365),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.STORE === 'mongodb' && !env.MONGODB_URI) {
+      ctx.addIssue({ code: 'custom', path: ['MONGODB_URI'], message: 'STORE=mongodb needs MONGODB_URI' });
+    }
+    if (env.AI_PROVIDER === 'openai' && !env.OPENAI_API_KEY && !env.OPENAI_BASE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['OPENAI_API_KEY'], message: 'AI_PROVIDER=openai needs OPENAI_API_KEY or OPENAI_BASE_URL' });
+    }
+    if (env.MONGODB_MIN_POOL_SIZE > env.MONGODB_MAX_POOL_SIZE) {
+      ctx.addIssue({ code: 'custom', path: ['MONGODB_MIN_POOL_SIZE'], message: 'must not exceed MONGODB_MAX_POOL_SIZE' });
+    }
+    for (const origin of env.CORS_ORIGINS) {
+      if (!isValidOriginRule(origin)) {
+        ctx.addIssue({ code: 'custom', path: ['CORS_ORIGINS'], message: `"${origin}" is neither an origin nor a /regex/` });
+      }
+    }
+  });
+
+/** The server's configuration, parsed once from the environment. */
+export type Config = ReturnType<typeof toConfig>;
+
+function isValidOriginRule(rule: string): boolean {
+  if (rule.startsWith('/') && rule.endsWith('/') && rule.length > 2) {
+    try {
+      new RegExp(rule.slice(1, -1));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  try {
+    return new URL(rule).origin === rule;
+  } catch {
+    return false;
+  }
+}
+
+function toConfig(env: z.infer<typeof EnvSchema>) {
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    publicUrl: env.PUBLIC_URL ?? null,
+    trustProxy: env.TRUST_PROXY,
+    bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    dataDir: path.resolve(env.DATA_DIR),
+    store: env.STORE,
+    mongodb: {
+      uri: env.MONGODB_URI ?? null,
+      db: env.MONGODB_DB,
+      maxPoolSize: env.MONGODB_MAX_POOL_SIZE,
+      minPoolSize: env.MONGODB_MIN_POOL_SIZE,
+      maxIdleTimeMS: env.MONGODB_MAX_IDLE_TIME_MS,
+      serverSelectionTimeoutMS: env.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
+      connectTimeoutMS: env.MONGODB_CONNECT_TIMEOUT_MS,
+      socketTimeoutMS: env.MONGODB_SOCKET_TIMEOUT_MS,
+      retryWrites: env.MONGODB_RETRY_WRITES,
+    },
+    redisUrl: env.REDIS_URL ?? null,
+    ai: { provider: env.AI_PROVIDER ?? (env.OPENAI_API_KEY ? 'openai' : 'offline') },
+    rateLimit: {
+      defaultPerMin: env.RATE_LIMIT_DEFAULT_PER_MIN,
+      aiPerMin: env.RATE_LIMIT_AI_PER_MIN,
+      authPerMin: env.RATE_LIMIT_AUTH_PER_MIN,
+    },
+    corsOrigins: env.CORS_ORIGINS.map((rule) =>
+      rule.startsWith('/') && rule.endsWith('/') ? new RegExp(rule.slice(1, -1)) : rule,
+    ),
+    adminToken: env.ADMIN_TOKEN ?? null,
+    google: { clientIds: env.GOOGLE_CLIENT_IDS, allowedDomains: env.GOOGLE_ALLOWED_DOMAINS.map((d) => d.toLowerCase()) },
+    auditRetentionDays: env.AUDIT_RETENTION_DAYS,
+    logLevel: env.LOG_LEVEL,
+  };
+}
+
+/** Thrown when the environment is invalid; `problems` lists every issue, one per line. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Parses the environment (empty strings count as unset) into a Config, or throws ConfigError. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'env'}: ${issue.message}`));
+  }
+  return toConfig(parsed.data);
+}
+
+/** Loads `.env` from the working directory when present (Node 20's --env-file fails on a missing file). */
+export function loadDotEnv(file = '.env'): void {
+  if (existsSync(file)) process.loadEnvFile(file);
+}
+
+/** The product version, from package.json. */
+export const APP_VERSION: string = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;

@@ -1,0 +1,136 @@
+import { LIMITS } from '../../../shared/limits.js';
+import { newId } from '../../../shared/ids.js';
+import type { Role } from '../../../shared/schemas/identity.js';
+import { AppError, conflict, notFound } from '../lib/app-error.js';
+import { decodeCursor, toPage } from '../lib/paging.js';
+import { presentToken, presentUser } from '../lib/presenters.js';
+import type { Store, TokenRecord, UserPatch, UserRecord } from '../stores/types.js';
+import type { AuditService } from './audit-service.js';
+import { isoNow, type Clock } from './clock.js';
+import { hashToken, looksLikeToken, newRawToken } from './tokens.js';
+
+/** Who is calling: the user and the token they used. */
+export interface Principal {
+  user: UserRecord;
+  tokenId: string;
+}
+
+const TOUCH_INTERVAL_MS = 60_000;
+
+export function createIdentityService(deps: { store: Store; audit: AuditService; clock: Clock }) {
+  const { store, audit, clock } = deps;
+
+  async function issueToken(
+    userId: string,
+    options: { source: TokenRecord['source']; label?: string | null; clientId?: string | null; expiresAt?: string | null },
+    raw = newRawToken(),
+  ) {
+    const token: TokenRecord = {
+      id: newId('token'), userId, hash: hashToken(raw), label: options.label ?? null, source: options.source,
+      clientId: options.clientId ?? null, createdAt: isoNow(clock), expiresAt: options.expiresAt ?? null,
+      lastUsedAt: null, revokedAt: null,
+    };
+    await store.tokens.create(token);
+    return { tokenId: token.id, token: raw, record: token };
+  }
+
+  async function createUser(input: { email: string; name?: string | null; role?: Role }, actorId: string | null) {
+    const at = isoNow(clock);
+    const user: UserRecord = {
+      id: newId('user'), email: input.email.trim().toLowerCase(), name: input.name ?? null, role: input.role ?? 'author',
+      disabled: false, googleSub: null, quotaDailyTokens: null, quotaMonthlyTokens: null, version: 1, createdAt: at, updatedAt: at,
+    };
+    if (!(await store.users.create(user))) throw new AppError('CONFLICT', 'A user with this email already exists.', { field: 'email' });
+    await audit.record('user.created', { userId: user.id, actorId, details: { role: user.role } });
+    return user;
+  }
+
+  async function requireUser(userId: string) {
+    const user = await store.users.get(userId);
+    if (!user) throw notFound('user');
+    return user;
+  }
+
+  return {
+    issueToken,
+    createUser,
+
+    /** Resolves a bearer token to its principal, or explains why it cannot be used. */
+    async authenticate(raw: string): Promise<Principal | { error: 'UNAUTHORIZED' | 'ACCOUNT_DISABLED' }> {
+      if (!looksLikeToken(raw)) return { error: 'UNAUTHORIZED' };
+      const token = await store.tokens.findByHash(hashToken(raw));
+      const now = clock.now();
+      if (!token || token.revokedAt || (token.expiresAt && token.expiresAt <= now.toISOString())) return { error: 'UNAUTHORIZED' };
+      const user = await store.users.get(token.userId);
+      if (!user) return { error: 'UNAUTHORIZED' };
+      if (user.disabled) return { error: 'ACCOUNT_DISABLED' };
+      if (!token.lastUsedAt || now.getTime() - Date.parse(token.lastUsedAt) > TOUCH_INTERVAL_MS) {
+        await store.tokens.touch(token.id, now.toISOString());
+      }
+      return { user, tokenId: token.id };
+    },
+
+    /** First start on an empty store: an admin whose token is ADMIN_TOKEN or a new one returned to print once. */
+    async bootstrap(adminToken: string | null): Promise<{ createdToken: string | null }> {
+      if ((await store.users.count()) === 0) {
+        const admin = await createUser({ email: 'admin@localhost', name: 'Administrator', role: 'admin' }, null);
+        const issued = await issueToken(admin.id, { source: 'bootstrap', label: 'bootstrap' }, adminToken ?? undefined);
+        await audit.record('admin.bootstrap', { userId: admin.id });
+        return { createdToken: adminToken ? null : issued.token };
+      }
+      if (adminToken && !(await store.tokens.findByHash(hashToken(adminToken)))) {
+        const admin = await store.users.getByEmail('admin@localhost');
+        if (admin) await issueToken(admin.id, { source: 'bootstrap', label: 'ADMIN_TOKEN' }, adminToken);
+      }
+      return { createdToken: null };
+    },
+
+    async listTokens(userId: string, currentTokenId: string | null) {
+      const tokens = await store.tokens.listActive(userId, isoNow(clock));
+      return { items: tokens.map((token) => presentToken(token, currentTokenId)), nextCursor: null };
+    },
+
+    async revokeToken(userId: string, tokenId: string, actorId: string) {
+      if (!(await store.tokens.revoke(userId, tokenId, isoNow(clock)))) throw notFound('token');
+      await audit.record('token.revoked', { userId, actorId, details: { tokenId } });
+    },
+
+    async revokeAll(userId: string, actorId: string) {
+      const revoked = await store.tokens.revokeAll(userId, isoNow(clock));
+      await audit.record('token.revoked_all', { userId, actorId, details: { revoked } });
+      return { revoked };
+    },
+
+    async issueForUser(userId: string, label: string | null, actorId: string) {
+      await requireUser(userId);
+      const issued = await issueToken(userId, { source: 'admin', label });
+      await audit.record('token.issued', { userId, actorId, details: { tokenId: issued.tokenId } });
+      return { tokenId: issued.tokenId, token: issued.token };
+    },
+
+    async listUsers(query: { limit: number; cursor?: string; q?: string }) {
+      const rows = await store.users.list({ limit: query.limit + 1, beforeId: decodeCursor(query.cursor), q: query.q ?? null });
+      return toPage(rows, query.limit, presentUser);
+    },
+
+    async updateUser(userId: string, patch: UserPatch & { version?: number }, actorId: string) {
+      const { version, ...changes } = patch;
+      const result = await store.users.update(userId, changes, version ?? null, isoNow(clock));
+      if (!result.ok) throw result.reason === 'missing' ? notFound('user') : conflict('user', presentUser(result.current));
+      const type = changes.disabled === true ? 'user.disabled' : 'user.updated';
+      await audit.record(type, { userId, actorId, details: { changed: Object.keys(changes) } });
+      return result.record;
+    },
+
+    requireUser,
+
+    /** Keeps at most `LIMITS.googleTokensPerClient` Google-issued tokens per user and client, revoking the oldest. */
+    async capGoogleTokens(userId: string, clientId: string) {
+      const active = (await store.tokens.listActive(userId, isoNow(clock))).filter(
+        (token) => token.source === 'google' && token.clientId === clientId,
+      );
+      for (const token of active.slice(LIMITS.googleTokensPerClient)) await store.tokens.revoke(userId, token.id, isoNow(clock));
+    },
+  };
+}
+export type IdentityService = ReturnType<typeof createIdentityService>;

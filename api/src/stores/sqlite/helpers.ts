@@ -1,0 +1,61 @@
+import type Database from 'better-sqlite3';
+import type { CasResult } from '../types.js';
+
+export type Db = Database.Database;
+
+/** Prepares each SQL text once per connection. */
+export function statementCache(db: Db): (sql: string) => Database.Statement {
+  const cache = new Map<string, Database.Statement>();
+  return (sql) => {
+    let statement = cache.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      cache.set(sql, statement);
+    }
+    return statement;
+  };
+}
+
+/** SQLite has no booleans: store them as 0/1. */
+export function toSqlValue(value: unknown): unknown {
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (value === undefined) return null;
+  return value;
+}
+
+/** `a = ?, b = ?` for the defined keys of a patch, with their values. */
+export function setClause(patch: Record<string, unknown>): { sql: string; values: unknown[] } {
+  const keys = Object.keys(patch).filter((key) => patch[key] !== undefined);
+  return { sql: keys.map((key) => `${key} = ?`).join(', '), values: keys.map((key) => toSqlValue(patch[key])) };
+}
+
+/** `INSERT INTO table (cols) VALUES (?, …)` with the record's values, in key order. */
+export function insert(prepare: (sql: string) => Database.Statement, table: string, record: Record<string, unknown>) {
+  const keys = Object.keys(record);
+  const sql = `INSERT INTO ${table} (${keys.join(', ')}) VALUES (${keys.map(() => '?').join(', ')})`;
+  return prepare(sql).run(...keys.map((key) => toSqlValue(record[key])));
+}
+
+/**
+ * A compare-and-swap UPDATE: bumps `version`, sets `updatedAt`, and matches `version` when one is expected.
+ * `scope` adds equality conditions (e.g. the owner) to the WHERE clause.
+ */
+export function casUpdate<T>(
+  prepare: (sql: string) => Database.Statement,
+  table: string,
+  scope: Record<string, string>,
+  patch: Record<string, unknown>,
+  expectedVersion: number | null,
+  at: string,
+  read: () => T | null,
+): CasResult<T> {
+  const set = setClause(patch);
+  const scopeKeys = Object.keys(scope);
+  const where = [...scopeKeys.map((key) => `${key} = ?`), ...(expectedVersion === null ? [] : ['version = ?'])].join(' AND ');
+  const sql = `UPDATE ${table} SET ${set.sql ? `${set.sql}, ` : ''}version = version + 1, updatedAt = ? WHERE ${where}`;
+  const params = [...set.values, at, ...scopeKeys.map((key) => scope[key]), ...(expectedVersion === null ? [] : [expectedVersion])];
+  const changes = prepare(sql).run(...params).changes;
+  const current = read();
+  if (!current) return { ok: false, reason: 'missing' };
+  return changes === 0 ? { ok: false, reason: 'conflict', current } : { ok: true, record: current };
+}

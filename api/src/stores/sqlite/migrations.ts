@@ -1,0 +1,85 @@
+import type Database from 'better-sqlite3';
+
+/** Numbered schema migrations; each runs once, in order, inside a transaction. Never edit a released one. */
+export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
+  {
+    version: 1,
+    name: 'identity, books, summary history, chapters, audit',
+    sql: `
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT, role TEXT NOT NULL, disabled INTEGER NOT NULL,
+        googleSub TEXT UNIQUE, quotaDailyTokens INTEGER, quotaMonthlyTokens INTEGER,
+        version INTEGER NOT NULL, createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL
+      );
+      CREATE TABLE tokens (
+        id TEXT PRIMARY KEY, userId TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE, hash TEXT NOT NULL UNIQUE,
+        label TEXT, source TEXT NOT NULL, clientId TEXT, createdAt TEXT NOT NULL, expiresAt TEXT, lastUsedAt TEXT,
+        revokedAt TEXT
+      );
+      CREATE INDEX tokens_user ON tokens(userId, id);
+      CREATE TABLE books (
+        id TEXT PRIMARY KEY, userId TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE, title TEXT NOT NULL,
+        subtitle TEXT, description TEXT, genre TEXT, audience TEXT, language TEXT, targetWords INTEGER,
+        documentId TEXT, tabId TEXT, summary TEXT NOT NULL, summaryVersion INTEGER NOT NULL,
+        summaryUpdatedAt TEXT NOT NULL, version INTEGER NOT NULL, tocVersion INTEGER NOT NULL,
+        createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL, deletedAt TEXT
+      );
+      CREATE INDEX books_user ON books(userId, id);
+      CREATE INDEX books_user_doc ON books(userId, documentId);
+      CREATE INDEX books_deleted ON books(deletedAt) WHERE deletedAt IS NOT NULL;
+      CREATE TABLE summary_versions (
+        bookId TEXT NOT NULL REFERENCES books(id) ON DELETE CASCADE, version INTEGER NOT NULL, summary TEXT NOT NULL,
+        words INTEGER NOT NULL, createdAt TEXT NOT NULL, PRIMARY KEY (bookId, version)
+      );
+      CREATE TABLE chapters (
+        id TEXT PRIMARY KEY, bookId TEXT NOT NULL REFERENCES books(id) ON DELETE CASCADE, parentId TEXT,
+        position INTEGER NOT NULL, title TEXT NOT NULL, description TEXT, status TEXT NOT NULL, archivedAt TEXT,
+        version INTEGER NOT NULL, createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL
+      );
+      CREATE INDEX chapters_book ON chapters(bookId, parentId, position);
+      CREATE TABLE audit_events (
+        id TEXT PRIMARY KEY, type TEXT NOT NULL, userId TEXT, actorId TEXT, ip TEXT, details TEXT NOT NULL,
+        createdAt TEXT NOT NULL
+      );
+      CREATE INDEX audit_type ON audit_events(type, id);
+      CREATE INDEX audit_user ON audit_events(userId, id);
+      CREATE INDEX audit_created ON audit_events(createdAt);
+    `,
+  },
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/** The highest migration recorded in the database (0 for a new file). */
+export function appliedSchemaVersion(db: Database.Database): number {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, appliedAt TEXT NOT NULL)');
+  const row = db.prepare('SELECT MAX(version) AS version FROM schema_migrations').get() as { version: number | null };
+  return row.version ?? 0;
+}
+
+/**
+ * Runs pending migrations under SQLite's write lock (BEGIN IMMEDIATE), so two processes starting together
+ * cannot both apply one. Refuses a database written by newer code.
+ */
+export function migrate(db: Database.Database, beforeFirstPending: (fromVersion: number) => void): number[] {
+  const current = appliedSchemaVersion(db);
+  if (current > LATEST_SCHEMA_VERSION) {
+    throw new Error(`The store is at schema version ${current}, newer than this code (${LATEST_SCHEMA_VERSION}); upgrade the server.`);
+  }
+  const pending = MIGRATIONS.filter((m) => m.version > current);
+  if (pending.length === 0) return [];
+  if (current > 0) beforeFirstPending(current);
+  const applied: number[] = [];
+  for (const migration of pending) {
+    db.transaction(() => {
+      const done = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(migration.version);
+      if (done) return;
+      db.exec(migration.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, appliedAt) VALUES (?, ?, ?)').run(
+        migration.version, migration.name, new Date().toISOString(),
+      );
+      applied.push(migration.version);
+    }).immediate();
+  }
+  return applied;
+}

@@ -1,0 +1,28 @@
+import type { TokenRecord, TokensStore } from '../types.js';
+import { insert, statementCache, type Db } from './helpers.js';
+
+export function createSqliteTokensStore(db: Db): TokensStore {
+  const prepare = statementCache(db);
+  return {
+    async create(token) {
+      insert(prepare, 'tokens', { ...token });
+    },
+    async findByHash(hash) {
+      return (prepare('SELECT * FROM tokens WHERE hash = ?').get(hash) as TokenRecord | undefined) ?? null;
+    },
+    async listActive(userId, now) {
+      return prepare(
+        'SELECT * FROM tokens WHERE userId = ? AND revokedAt IS NULL AND (expiresAt IS NULL OR expiresAt > ?) ORDER BY id DESC',
+      ).all(userId, now) as TokenRecord[];
+    },
+    async revoke(userId, tokenId, at) {
+      return prepare('UPDATE tokens SET revokedAt = ? WHERE id = ? AND userId = ? AND revokedAt IS NULL').run(at, tokenId, userId).changes === 1;
+    },
+    async revokeAll(userId, at) {
+      return prepare('UPDATE tokens SET revokedAt = ? WHERE userId = ? AND revokedAt IS NULL').run(at, userId).changes;
+    },
+    async touch(tokenId, at) {
+      prepare('UPDATE tokens SET lastUsedAt = ? WHERE id = ?').run(at, tokenId);
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import type { UserRecord, UsersStore } from '../types.js';
+import { casUpdate, insert, statementCache, type Db } from './helpers.js';
+
+type UserRow = Omit<UserRecord, 'disabled'> & { disabled: number };
+const fromRow = (row: UserRow | undefined): UserRecord | null => (row ? { ...row, disabled: row.disabled === 1 } : null);
+
+export function createSqliteUsersStore(db: Db): UsersStore {
+  const prepare = statementCache(db);
+  const get = (id: string) => fromRow(prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined);
+  return {
+    async create(user) {
+      const taken = prepare('SELECT 1 FROM users WHERE email = ?').get(user.email);
+      if (taken) return false;
+      insert(prepare, 'users', { ...user });
+      return true;
+    },
+    async get(id) {
+      return get(id);
+    },
+    async getByEmail(email) {
+      return fromRow(prepare('SELECT * FROM users WHERE email = ?').get(email) as UserRow | undefined);
+    },
+    async getByGoogleSub(sub) {
+      return fromRow(prepare('SELECT * FROM users WHERE googleSub = ?').get(sub) as UserRow | undefined);
+    },
+    async update(id, patch, expectedVersion, at) {
+      return casUpdate(prepare, 'users', { id }, patch, expectedVersion, at, () => get(id));
+    },
+    async list({ limit, beforeId, q }) {
+      const like = q ? `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+      const rows = prepare(
+        `SELECT * FROM users WHERE (? IS NULL OR id < ?)
+           AND (? IS NULL OR lower(email) LIKE ? ESCAPE '\\' OR lower(coalesce(name, '')) LIKE ? ESCAPE '\\')
+         ORDER BY id DESC LIMIT ?`,
+      ).all(beforeId, beforeId, like, like, like, limit) as UserRow[];
+      return rows.map((row) => fromRow(row)!);
+    },
+    async count() {
+      return (prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n;
+    },
+  };
+}

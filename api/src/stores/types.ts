@@ -1,0 +1,187 @@
+import type { Role } from '../../../shared/schemas/identity.js';
+import type { CHAPTER_STATUSES } from '../../../shared/schemas/chapters.js';
+import type { TOKEN_SOURCES } from '../../../shared/schemas/identity.js';
+
+/** Stored records. Field names double as SQLite column names and MongoDB fields (`id` is `_id` there). */
+export interface UserRecord {
+  id: string;
+  email: string;
+  name: string | null;
+  role: Role;
+  disabled: boolean;
+  googleSub: string | null;
+  quotaDailyTokens: number | null;
+  quotaMonthlyTokens: number | null;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface TokenRecord {
+  id: string;
+  userId: string;
+  hash: string;
+  label: string | null;
+  source: (typeof TOKEN_SOURCES)[number];
+  clientId: string | null;
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface BookRecord {
+  id: string;
+  userId: string;
+  title: string;
+  subtitle: string | null;
+  description: string | null;
+  genre: string | null;
+  audience: string | null;
+  language: string | null;
+  targetWords: number | null;
+  documentId: string | null;
+  tabId: string | null;
+  summary: string;
+  summaryVersion: number;
+  summaryUpdatedAt: string;
+  version: number;
+  tocVersion: number;
+  createdAt: string;
+  updatedAt: string;
+  deletedAt: string | null;
+}
+
+export interface SummaryVersionRecord {
+  bookId: string;
+  version: number;
+  summary: string;
+  words: number;
+  createdAt: string;
+}
+
+export interface ChapterRecord {
+  id: string;
+  bookId: string;
+  parentId: string | null;
+  position: number;
+  title: string;
+  description: string | null;
+  status: (typeof CHAPTER_STATUSES)[number];
+  archivedAt: string | null;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AuditRecord {
+  id: string;
+  type: string;
+  userId: string | null;
+  actorId: string | null;
+  ip: string | null;
+  details: Record<string, unknown>;
+  createdAt: string;
+}
+
+/** Result of a compare-and-swap write: the new record, a stale version, or nothing there. */
+export type CasResult<T> = { ok: true; record: T } | { ok: false; reason: 'conflict'; current: T } | { ok: false; reason: 'missing' };
+
+export type UserPatch = Partial<Pick<UserRecord, 'name' | 'role' | 'disabled' | 'googleSub' | 'quotaDailyTokens' | 'quotaMonthlyTokens'>>;
+export type BookPatch = Partial<
+  Pick<BookRecord, 'title' | 'subtitle' | 'description' | 'genre' | 'audience' | 'language' | 'targetWords' | 'documentId' | 'tabId'>
+>;
+export type ChapterPatch = Partial<Pick<ChapterRecord, 'title' | 'description' | 'status' | 'parentId' | 'position' | 'archivedAt'>>;
+
+export interface UsersStore {
+  /** Inserts a user; false when the email is taken. */
+  create(user: UserRecord): Promise<boolean>;
+  get(id: string): Promise<UserRecord | null>;
+  getByEmail(email: string): Promise<UserRecord | null>;
+  getByGoogleSub(sub: string): Promise<UserRecord | null>;
+  update(id: string, patch: UserPatch, expectedVersion: number | null, at: string): Promise<CasResult<UserRecord>>;
+  /** Newest first, ids below `beforeId`; `q` matches email or name (case-insensitive substring). */
+  list(query: { limit: number; beforeId: string | null; q: string | null }): Promise<UserRecord[]>;
+  count(): Promise<number>;
+}
+
+export interface TokensStore {
+  create(token: TokenRecord): Promise<void>;
+  findByHash(hash: string): Promise<TokenRecord | null>;
+  /** Tokens neither revoked nor expired at `now`, newest first. */
+  listActive(userId: string, now: string): Promise<TokenRecord[]>;
+  /** Marks one of the user's tokens revoked; false when it is not theirs or already revoked. */
+  revoke(userId: string, tokenId: string, at: string): Promise<boolean>;
+  revokeAll(userId: string, at: string): Promise<number>;
+  touch(tokenId: string, at: string): Promise<void>;
+}
+
+export interface BooksStore {
+  /** Inserts a book unless the user already has `maxPerUser` books (atomic); false when at the cap. */
+  create(book: BookRecord, maxPerUser: number): Promise<boolean>;
+  /** The user's book; trashed books only with `includeDeleted`. */
+  get(userId: string, bookId: string, includeDeleted?: boolean): Promise<BookRecord | null>;
+  list(userId: string, query: { limit: number; beforeId: string | null; documentId: string | null; trash: boolean }): Promise<BookRecord[]>;
+  update(userId: string, bookId: string, patch: BookPatch, expectedVersion: number | null, at: string): Promise<CasResult<BookRecord>>;
+  setDeleted(userId: string, bookId: string, deletedAt: string | null, at: string): Promise<BookRecord | null>;
+  /** Removes books trashed before `cutoff` with everything under them; returns their ids. */
+  purgeDeletedBefore(cutoff: string): Promise<string[]>;
+  /** Saves the summary; a new history row only when the text differs from the current one. */
+  putSummary(
+    userId: string,
+    bookId: string,
+    entry: { summary: string; words: number; expectedVersion: number | null; at: string; keep: number },
+  ): Promise<CasResult<BookRecord>>;
+  summaryHistory(bookId: string, limit: number): Promise<SummaryVersionRecord[]>;
+}
+
+/** One structural change set for a book's TOC, applied atomically under a tocVersion check. */
+export interface TocChangeSet {
+  creates: ChapterRecord[];
+  updates: Array<{ id: string; patch: ChapterPatch }>;
+}
+
+export interface ChaptersStore {
+  get(bookId: string, chapterId: string): Promise<ChapterRecord | null>;
+  /** Every chapter of the book, archived ones included, by parent then position. */
+  listByBook(bookId: string): Promise<ChapterRecord[]>;
+  /**
+   * Applies a TOC change set and bumps the book's tocVersion, atomically.
+   * `expectedTocVersion` null skips the check; 'limit' when creates would pass `maxPerBook`.
+   */
+  applyStructure(
+    bookId: string,
+    changes: TocChangeSet,
+    options: { expectedTocVersion: number | null; maxPerBook: number; at: string },
+  ): Promise<{ ok: true; tocVersion: number } | { ok: false; reason: 'conflict' | 'limit' | 'missing'; tocVersion?: number }>;
+  /** Compare-and-swap on the chapter's version; `bumpToc` also bumps the book's tocVersion (renames). */
+  update(
+    bookId: string,
+    chapterId: string,
+    patch: ChapterPatch,
+    options: { expectedVersion: number | null; bumpToc: boolean; at: string },
+  ): Promise<CasResult<ChapterRecord>>;
+}
+
+export interface AuditStore {
+  append(event: AuditRecord): Promise<void>;
+  list(query: { limit: number; beforeId: string | null; type: string | null; userId: string | null }): Promise<AuditRecord[]>;
+  purgeBefore(cutoff: string): Promise<number>;
+}
+
+export interface StoreHealth {
+  ok: boolean;
+  details: Record<string, unknown>;
+}
+
+/** The whole persistence layer: one store per domain, plus lifecycle. */
+export interface Store {
+  readonly kind: 'sqlite' | 'mongodb';
+  readonly users: UsersStore;
+  readonly tokens: TokensStore;
+  readonly books: BooksStore;
+  readonly chapters: ChaptersStore;
+  readonly audit: AuditStore;
+  health(): Promise<StoreHealth>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,60 @@
+import type { z } from 'zod';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Who may call an endpoint. */
+export type EndpointAuth = 'none' | 'user' | 'admin';
+
+/** Rate-limit group; AI job kinds get their own groups later. */
+export type RateGroup = 'default' | 'auth' | 'ai';
+
+/** One endpoint, declared once and used by both the API route and the typed client. */
+export interface EndpointDef {
+  method: HttpMethod;
+  /** Fastify-style path, e.g. `/v1/books/:bookId`. */
+  path: string;
+  auth: EndpointAuth;
+  summary: string;
+  tag: string;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  /** Success status; 204 has no response body. */
+  status: 200 | 201 | 202 | 204;
+  response?: z.ZodType;
+  /** Other statuses that answer with a non-error body (e.g. readiness 503). */
+  otherResponses?: Record<number, z.ZodType>;
+  rateGroup?: RateGroup;
+}
+
+/** Declares an endpoint, keeping its literal types. */
+export function endpoint<const E extends EndpointDef>(def: E): E {
+  return def;
+}
+
+type InputOf<T> = T extends z.ZodType ? z.input<T> : undefined;
+type OutputOf<T> = T extends z.ZodType ? z.output<T> : undefined;
+
+export type EndpointParams<E extends EndpointDef> = InputOf<E['params']>;
+export type EndpointQuery<E extends EndpointDef> = InputOf<E['query']>;
+export type EndpointBody<E extends EndpointDef> = InputOf<E['body']>;
+/** What the client receives (undefined for 204). */
+export type EndpointResult<E extends EndpointDef> = OutputOf<E['response']>;
+
+/** Parsed request parts as the route handler sees them. */
+export interface EndpointRequest<E extends EndpointDef> {
+  params: OutputOf<E['params']>;
+  query: OutputOf<E['query']>;
+  body: OutputOf<E['body']>;
+}
+/** What a route handler returns (the serializer checks it against the response schema). */
+export type EndpointReply<E extends EndpointDef> = E['response'] extends z.ZodType ? z.input<E['response']> : void;
+
+/** Fills `:name` segments of a path from params, URL-encoding each value. */
+export function buildPath(path: string, params: Record<string, unknown> | undefined): string {
+  return path.replace(/:([A-Za-z]+)/g, (_, name: string) => {
+    const value = params?.[name];
+    if (value === undefined || value === null) throw new Error(`Missing path parameter "${name}" for ${path}`);
+    return encodeURIComponent(String(value));
+  });
+}

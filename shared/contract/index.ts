@@ -1,0 +1,19 @@
+import { bookEndpoints } from './books.js';
+import { chapterEndpoints } from './chapters.js';
+import type { EndpointDef } from './endpoint.js';
+import { identityEndpoints } from './identity.js';
+import { systemEndpoints } from './system.js';
+
+/** Every endpoint of the API, by name. Routes and the typed client both read from here. */
+export const endpoints = {
+  ...systemEndpoints,
+  ...identityEndpoints,
+  ...bookEndpoints,
+  ...chapterEndpoints,
+};
+export type Endpoints = typeof endpoints;
+export type EndpointName = keyof Endpoints;
+
+export const ALL_ENDPOINTS: ReadonlyArray<[string, EndpointDef]> = Object.entries(endpoints);
+
+export * from './endpoint.js';

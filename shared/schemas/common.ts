@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { LIMITS } from '../limits.js';
+import { countCharacters } from '../text-count.js';
+
+/** ISO 8601 UTC timestamp with milliseconds. */
+export const TimestampSchema = z.string().describe('ISO 8601 UTC timestamp with milliseconds');
+
+/** Id path parameter: any string; a malformed id simply finds nothing (404). */
+export const IdParamSchema = z.string();
+
+/** A string of at most `max` UTF-16 units that holds at least one visible character; stored verbatim. */
+export function requiredText(max: number) {
+  return z
+    .string()
+    .max(max)
+    .refine((value) => countCharacters(value) > 0, { message: 'Must not be empty' });
+}
+
+/** `limit` and `cursor` of every cursor-paged collection. */
+export const PageQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(LIMITS.pageLimitMax).default(LIMITS.pageLimitDefault),
+  cursor: z.string().max(LIMITS.cursorMax).optional(),
+});
+export type PageQuery = z.infer<typeof PageQuerySchema>;
+
+/** A page of a collection: `{ items, nextCursor }`, `nextCursor` null at the end. */
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+}
+
+/** Optimistic-concurrency version: starts at 1, +1 on every successful write of the record. */
+export const VersionSchema = z.number().int().min(1);
+
+export const BooleanQuerySchema = z
+  .enum(['true', 'false'])
+  .transform((value) => value === 'true');

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+export const CheckSchema = z.object({
+  status: z.enum(['ok', 'degraded', 'down']),
+  details: z.record(z.string(), z.unknown()).nullable(),
+});
+
+export const ReadyResponseSchema = z.object({
+  status: z.enum(['ok', 'degraded', 'down']),
+  version: z.string(),
+  uptimeS: z.number(),
+  checks: z.record(z.string(), CheckSchema),
+});
+export type ReadyResponse = z.infer<typeof ReadyResponseSchema>;
+
+export const LiveResponseSchema = z.object({ status: z.literal('ok') });
+
+export const MetaSchema = z.object({
+  name: z.string(),
+  version: z.string(),
+  ai: z.object({ provider: z.string(), offline: z.boolean() }),
+  googleSignIn: z.boolean(),
+  limits: z.record(z.string(), z.number()),
+});
+/** Public facts about this server (no auth). */
+export type Meta = z.infer<typeof MetaSchema>;
