@@ -46,5 +46,5 @@ export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
 /** Maps an unknown code (from a newer server) to INTERNAL so older clients still decide sensibly. */
 export function normalizeErrorCode(code: unknown): ErrorCode {
-  return typeof code === 'string' && code in ERROR_STATUS ? (code as ErrorCode) : 'INTERNAL';
+  return typeof code === 'string' && Object.hasOwn(ERROR_STATUS, code) ? (code as ErrorCode) : 'INTERNAL';
 }

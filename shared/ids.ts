@@ -12,6 +12,7 @@ export const ID_PREFIX = {
   token: 'tok',
   proposal: 'prop',
   audit: 'aud',
+  ledger: 'led',
 } as const;
 export type IdKind = keyof typeof ID_PREFIX;
 

@@ -8,6 +8,8 @@ const list = z
   .string()
   .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
 
+const PricesSchema = z.record(z.string(), z.object({ input: z.number().min(0), output: z.number().min(0) }));
+
 const EnvSchema = z
   .object({
     PORT: int(0, 65_535).default(8787),
@@ -30,6 +32,28 @@ const EnvSchema = z
     AI_PROVIDER: z.enum(['openai', 'offline']).optional(),
     OPENAI_API_KEY: z.string().optional(),
     OPENAI_BASE_URL: z.url().optional(),
+    AI_MODELS: list.default(['gpt-4o-mini']),
+    AI_TIMEOUT_MS: int(100, 600_000).default(60_000),
+    AI_MAX_RETRIES: int(0, 10).default(2),
+    AI_PRICES: z
+      .string()
+      .transform((text, ctx) => {
+        try {
+          return PricesSchema.parse(JSON.parse(text));
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'AI_PRICES must be JSON: {"model": {"input": usdPerMTok, "output": usdPerMTok}}' });
+          return z.NEVER;
+        }
+      })
+      .optional(),
+    AI_MAX_OUTPUT_TOKENS: int(256, 200_000).default(4_096),
+    AI_CONTEXT_TOKENS: int(1_024, 2_000_000).default(128_000),
+    AI_CACHE_MAX_MB: int(1, 10_000).default(64),
+    AI_CACHE_TTL_S: int(1, 365 * 86_400).default(30 * 86_400),
+    QUOTA_DAILY_TOKENS: int(0, 1e12).default(200_000),
+    QUOTA_MONTHLY_TOKENS: int(0, 1e13).default(3_000_000),
+    JOBS_CONCURRENCY: int(1, 64).default(4),
+    JOB_TIMEOUT_S: int(5, 3_600).default(600),
     RATE_LIMIT_DEFAULT_PER_MIN: int(1, 1_000_000).default(300),
     RATE_LIMIT_AI_PER_MIN: int(1, 1_000_000).default(20),
     RATE_LIMIT_AUTH_PER_MIN: int(1, 1_000_000).default(10),
@@ -56,6 +80,12 @@ const EnvSchema = z
       }
     }
   });
+
+const DEFAULT_PRICES: z.infer<typeof PricesSchema> = {
+  'gpt-4o-mini': { input: 0.15, output: 0.6 },
+  'gpt-4o': { input: 2.5, output: 10 },
+  'gpt-4.1-mini': { input: 0.4, output: 1.6 },
+};
 
 /** The server's configuration, parsed once from the environment. */
 export type Config = ReturnType<typeof toConfig>;
@@ -97,7 +127,22 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
       retryWrites: env.MONGODB_RETRY_WRITES,
     },
     redisUrl: env.REDIS_URL ?? null,
-    ai: { provider: env.AI_PROVIDER ?? (env.OPENAI_API_KEY ? 'openai' : 'offline') },
+    ai: {
+      provider: env.AI_PROVIDER ?? (env.OPENAI_API_KEY ? 'openai' : 'offline'),
+      apiKey: env.OPENAI_API_KEY ?? null,
+      baseUrl: env.OPENAI_BASE_URL ?? null,
+      models: env.AI_MODELS,
+      timeoutMs: env.AI_TIMEOUT_MS,
+      maxRetries: env.AI_MAX_RETRIES,
+      /** USD per million tokens, by model. */
+      prices: env.AI_PRICES ?? DEFAULT_PRICES,
+      maxOutputTokens: env.AI_MAX_OUTPUT_TOKENS,
+      contextTokens: env.AI_CONTEXT_TOKENS,
+      cacheMaxBytes: env.AI_CACHE_MAX_MB * 1024 * 1024,
+      cacheTtlS: env.AI_CACHE_TTL_S,
+    },
+    quota: { dailyTokens: env.QUOTA_DAILY_TOKENS, monthlyTokens: env.QUOTA_MONTHLY_TOKENS },
+    jobs: { concurrency: env.JOBS_CONCURRENCY, timeoutS: env.JOB_TIMEOUT_S },
     rateLimit: {
       defaultPerMin: env.RATE_LIMIT_DEFAULT_PER_MIN,
       aiPerMin: env.RATE_LIMIT_AI_PER_MIN,

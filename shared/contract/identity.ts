@@ -43,7 +43,7 @@ export const identityEndpoints = {
   }),
   adminIssueToken: endpoint({
     method: 'POST', path: '/v1/admin/users/:userId/tokens', auth: 'admin', tag: 'admin', status: 201,
-    summary: 'Issue an API token for a user (shown once)', params: UserParamsSchema, body: IssueTokenBodySchema.optional(),
+    summary: 'Issue an API token for a user (shown once)', params: UserParamsSchema, body: IssueTokenBodySchema.nullish(),
     response: IssuedTokenSchema,
   }),
   adminListTokens: endpoint({

@@ -75,7 +75,8 @@ const TocItemBodySchema = z.object({
 export const PutTocBodySchema = z.object({
   version: VersionSchema,
   chapters: z
-    .array(TocItemBodySchema.extend({ children: z.array(TocItemBodySchema).max(LIMITS.chaptersPerBook).optional() }))
+    // Sections are strict: a third level is refused rather than silently dropped.
+    .array(TocItemBodySchema.extend({ children: z.array(TocItemBodySchema.strict()).max(LIMITS.chaptersPerBook).optional() }))
     .max(LIMITS.chaptersPerBook),
 });
 /** A structural TOC edit: merged by chapter id; chapters left out are archived. */

@@ -79,16 +79,20 @@ export function createChaptersService(deps: { store: Store; books: BooksService;
           throw new AppError('VALIDATION', 'parentId must be an active top-level chapter of this book.', { field: 'parentId' });
         }
       }
-      const siblings = chapters.filter((chapter) => chapter.parentId === parentId && chapter.archivedAt === null);
+      const siblings = chapters
+        .filter((chapter) => chapter.parentId === parentId && chapter.archivedAt === null)
+        .sort((a, b) => a.position - b.position || (a.id < b.id ? -1 : 1));
       const position = Math.min(body.position ?? siblings.length, siblings.length);
       const at = isoNow(clock);
       const chapter: ChapterRecord = {
         id: newId('chapter'), bookId, parentId, position, title: body.title, description: body.description ?? null,
         status: 'planned', archivedAt: null, version: 1, createdAt: at, updatedAt: at,
       };
+      // Positions count active siblings: renumber them around the new one (archiving leaves gaps).
       const shifted = siblings
-        .filter((sibling) => sibling.position >= position)
-        .map((sibling) => ({ id: sibling.id, patch: { position: sibling.position + 1 } }));
+        .map((sibling, index) => ({ sibling, wanted: index < position ? index : index + 1 }))
+        .filter(({ sibling, wanted }) => sibling.position !== wanted)
+        .map(({ sibling, wanted }) => ({ id: sibling.id, patch: { position: wanted } }));
       await applyUnchecked(bookId, { creates: [chapter], updates: shifted });
       return presentChapter(chapter);
     },

@@ -32,9 +32,7 @@ export function createGoogleSignInService(deps: {
       return bound.ok ? bound.record : null;
     }
     const domain = google.email.split('@')[1] ?? '';
-    if (!deps.allowedDomains.includes(domain) && !(google.hostedDomain && deps.allowedDomains.includes(google.hostedDomain))) {
-      return null;
-    }
+    if (!deps.allowedDomains.includes(domain)) return null;
     const created = await identity.createUser({ email: google.email, name: google.name }, null);
     const bound = await store.users.update(created.id, { googleSub: google.sub }, created.version, clock.now().toISOString());
     return bound.ok ? bound.record : created;

@@ -57,7 +57,8 @@ export function createSqliteBooksStore(db: Db): BooksStore {
       ).all(userId, beforeId, beforeId, documentId, documentId, limit) as BookRecord[];
     },
     async update(userId, bookId, patch, expectedVersion, at) {
-      return casUpdate(prepare, 'books', { id: bookId, userId }, patch, expectedVersion, at, () => read(userId, bookId));
+      // A trashed book is not there for updates: without `deletedAt IS NULL` the write would land and report 'missing'.
+      return casUpdate(prepare, 'books', { id: bookId, userId, deletedAt: null }, patch, expectedVersion, at, () => read(userId, bookId));
     },
     async setDeleted(userId, bookId, deletedAt, at) {
       const changes = prepare(

@@ -22,7 +22,7 @@ export function createSqliteChaptersStore(db: Db): ChaptersStore {
       for (const chapter of changes.creates) insert(prepare, 'chapters', { ...chapter });
       for (const { id, patch } of changes.updates) {
         const set = setClause(patch);
-        prepare(`UPDATE chapters SET ${set.sql}, version = version + 1, updatedAt = ? WHERE id = ? AND bookId = ?`).run(
+        prepare(`UPDATE chapters SET ${set.sql ? `${set.sql}, ` : ''}version = version + 1, updatedAt = ? WHERE id = ? AND bookId = ?`).run(
           ...set.values, options.at, id, bookId,
         );
       }

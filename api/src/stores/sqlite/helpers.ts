@@ -38,12 +38,12 @@ export function insert(prepare: (sql: string) => Database.Statement, table: stri
 
 /**
  * A compare-and-swap UPDATE: bumps `version`, sets `updatedAt`, and matches `version` when one is expected.
- * `scope` adds equality conditions (e.g. the owner) to the WHERE clause.
+ * `scope` adds equality conditions (e.g. the owner) to the WHERE clause; a null value means `IS NULL`.
  */
 export function casUpdate<T>(
   prepare: (sql: string) => Database.Statement,
   table: string,
-  scope: Record<string, string>,
+  scope: Record<string, string | null>,
   patch: Record<string, unknown>,
   expectedVersion: number | null,
   at: string,
@@ -51,11 +51,30 @@ export function casUpdate<T>(
 ): CasResult<T> {
   const set = setClause(patch);
   const scopeKeys = Object.keys(scope);
-  const where = [...scopeKeys.map((key) => `${key} = ?`), ...(expectedVersion === null ? [] : ['version = ?'])].join(' AND ');
+  const where = [
+    ...scopeKeys.map((key) => (scope[key] === null ? `${key} IS NULL` : `${key} = ?`)),
+    ...(expectedVersion === null ? [] : ['version = ?']),
+  ].join(' AND ');
   const sql = `UPDATE ${table} SET ${set.sql ? `${set.sql}, ` : ''}version = version + 1, updatedAt = ? WHERE ${where}`;
-  const params = [...set.values, at, ...scopeKeys.map((key) => scope[key]), ...(expectedVersion === null ? [] : [expectedVersion])];
+  const scopeValues = scopeKeys.map((key) => scope[key]).filter((value) => value !== null);
+  const params = [...set.values, at, ...scopeValues, ...(expectedVersion === null ? [] : [expectedVersion])];
   const changes = prepare(sql).run(...params).changes;
   const current = read();
   if (!current) return { ok: false, reason: 'missing' };
   return changes === 0 ? { ok: false, reason: 'conflict', current } : { ok: true, record: current };
+}
+
+/** Serialises the named object fields to JSON text for storage. */
+export function jsonOut<T extends object>(record: T, fields: ReadonlyArray<keyof T>): Record<string, unknown> {
+  const row: Record<string, unknown> = { ...(record as Record<string, unknown>) };
+  for (const field of fields) row[field as string] = record[field] === null ? null : JSON.stringify(record[field]);
+  return row;
+}
+
+/** Parses the named JSON text columns of a row back into objects. */
+export function jsonIn<T>(row: unknown, fields: readonly string[]): T {
+  if (!row) return row as T;
+  const record = { ...(row as Record<string, unknown>) };
+  for (const field of fields) record[field] = record[field] === null ? null : JSON.parse(record[field] as string);
+  return record as T;
 }

@@ -46,6 +46,57 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       CREATE INDEX audit_created ON audit_events(createdAt);
     `,
   },
+  {
+    version: 2,
+    name: 'authoring engine: questions, answers, proposals, drafts, jobs, ledger, AI cache',
+    sql: `
+      CREATE TABLE questions (
+        id TEXT PRIMARY KEY, bookId TEXT NOT NULL REFERENCES books(id) ON DELETE CASCADE, chapterId TEXT,
+        position INTEGER NOT NULL, text TEXT NOT NULL, helpText TEXT, lens TEXT, suggestedWords INTEGER,
+        regenerations INTEGER NOT NULL, generatedBy TEXT NOT NULL, archivedAt TEXT, version INTEGER NOT NULL,
+        createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL
+      );
+      CREATE INDEX questions_chapter ON questions(bookId, chapterId, position);
+      CREATE TABLE answers (
+        id TEXT PRIMARY KEY, questionId TEXT NOT NULL UNIQUE, bookId TEXT NOT NULL REFERENCES books(id) ON DELETE CASCADE,
+        chapterId TEXT, text TEXT NOT NULL, status TEXT NOT NULL, words INTEGER NOT NULL, version INTEGER NOT NULL,
+        history TEXT NOT NULL, createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL
+      );
+      CREATE INDEX answers_chapter ON answers(bookId, chapterId);
+      CREATE TABLE toc_proposals (
+        id TEXT PRIMARY KEY, bookId TEXT NOT NULL REFERENCES books(id) ON DELETE CASCADE, chapters TEXT NOT NULL,
+        basedOnTocVersion INTEGER NOT NULL, status TEXT NOT NULL, generatedBy TEXT NOT NULL, createdAt TEXT NOT NULL
+      );
+      CREATE TABLE drafts (
+        id TEXT PRIMARY KEY, bookId TEXT NOT NULL REFERENCES books(id) ON DELETE CASCADE, chapterId TEXT NOT NULL,
+        number INTEGER NOT NULL, style TEXT NOT NULL, targetWords INTEGER NOT NULL, words INTEGER NOT NULL,
+        blocks TEXT NOT NULL, generatedBy TEXT NOT NULL, acceptedAt TEXT, createdAt TEXT NOT NULL
+      );
+      CREATE INDEX drafts_chapter ON drafts(chapterId, id);
+      CREATE TABLE jobs (
+        id TEXT PRIMARY KEY, userId TEXT NOT NULL, bookId TEXT NOT NULL, chapterId TEXT, targetId TEXT NOT NULL,
+        kind TEXT NOT NULL, paramsHash TEXT NOT NULL, status TEXT NOT NULL, progress INTEGER NOT NULL, stage TEXT,
+        result TEXT, error TEXT, reservedTokens INTEGER NOT NULL, leaseUntil TEXT, createdAt TEXT NOT NULL,
+        updatedAt TEXT NOT NULL
+      );
+      CREATE INDEX jobs_user ON jobs(userId, id);
+      CREATE INDEX jobs_active ON jobs(status) WHERE status IN ('queued', 'running');
+      CREATE TABLE ledger (
+        id TEXT PRIMARY KEY, userId TEXT NOT NULL, bookId TEXT, jobId TEXT, operation TEXT NOT NULL,
+        provider TEXT NOT NULL, model TEXT NOT NULL, inputTokens INTEGER NOT NULL, outputTokens INTEGER NOT NULL,
+        costMicros INTEGER NOT NULL, cached INTEGER NOT NULL, outcome TEXT NOT NULL, latencyMs INTEGER NOT NULL,
+        createdAt TEXT NOT NULL
+      );
+      CREATE INDEX ledger_user_time ON ledger(userId, createdAt);
+      CREATE INDEX ledger_time ON ledger(createdAt);
+      CREATE TABLE ai_cache (
+        key TEXT PRIMARY KEY, userId TEXT NOT NULL, value TEXT NOT NULL, bytes INTEGER NOT NULL,
+        createdAt TEXT NOT NULL, expiresAt TEXT NOT NULL
+      );
+      CREATE INDEX ai_cache_user ON ai_cache(userId);
+      CREATE INDEX ai_cache_expiry ON ai_cache(expiresAt);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,7 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import type { EngineStore } from '../engine-types.js';
 import type { Store } from '../types.js';
+import { createSqliteAnswersStore, createSqliteDraftsStore, createSqliteProposalsStore, createSqliteQuestionsStore } from './authoring-stores.js';
+import { createSqliteCacheStore, createSqliteJobsStore, createSqliteLedgerStore } from './metering-stores.js';
 import { createSqliteAuditStore } from './audit-store.js';
 import { createSqliteBooksStore } from './books-store.js';
 import { createSqliteChaptersStore } from './chapters-store.js';
@@ -15,7 +18,7 @@ export const SQLITE_FILE = 'auto-author.sqlite';
  * Opens (creating when needed) the embedded store under `dataDir`: WAL with synchronous=NORMAL, which survives
  * a killed process (a test proves it) but may lose the last transactions on a power loss.
  */
-export function openSqliteStore(dataDir: string, log: (message: string) => void = () => {}): Store & { backup(file: string): Promise<void> } {
+export function openSqliteStore(dataDir: string, log: (message: string) => void = () => {}): Store & EngineStore & { backup(file: string): Promise<void> } {
   mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, SQLITE_FILE);
   const db = new Database(file);
@@ -27,11 +30,17 @@ export function openSqliteStore(dataDir: string, log: (message: string) => void 
     mkdirSync(path.dirname(target), { recursive: true });
     db.prepare('VACUUM INTO ?').run(target);
   };
-  const applied = migrate(db, (fromVersion) => {
-    const target = path.join(dataDir, 'backups', `pre-migration-v${fromVersion}-${Date.now()}.sqlite`);
-    backupTo(target);
-    log(`Backed up the store to ${path.basename(target)} before migrating`);
-  });
+  let applied: number[];
+  try {
+    applied = migrate(db, (fromVersion) => {
+      const target = path.join(dataDir, 'backups', `pre-migration-v${fromVersion}-${Date.now()}.sqlite`);
+      backupTo(target);
+      log(`Backed up the store to ${path.basename(target)} before migrating`);
+    });
+  } catch (error) {
+    db.close(); // a refused or failed store must not stay open
+    throw error;
+  }
   const schemaVersion = appliedSchemaVersion(db);
   if (applied.length > 0) log(`Applied store migrations ${applied.join(', ')}`);
   return {
@@ -41,6 +50,13 @@ export function openSqliteStore(dataDir: string, log: (message: string) => void 
     books: createSqliteBooksStore(db),
     chapters: createSqliteChaptersStore(db),
     audit: createSqliteAuditStore(db),
+    questions: createSqliteQuestionsStore(db),
+    answers: createSqliteAnswersStore(db),
+    proposals: createSqliteProposalsStore(db),
+    drafts: createSqliteDraftsStore(db),
+    jobs: createSqliteJobsStore(db),
+    ledger: createSqliteLedgerStore(db),
+    aiCache: createSqliteCacheStore(db),
     async health() {
       try {
         db.prepare('SELECT 1').get();

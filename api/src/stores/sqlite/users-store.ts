@@ -5,6 +5,8 @@ type UserRow = Omit<UserRecord, 'disabled'> & { disabled: number };
 const fromRow = (row: UserRow | undefined): UserRecord | null => (row ? { ...row, disabled: row.disabled === 1 } : null);
 
 export function createSqliteUsersStore(db: Db): UsersStore {
+  // SQLite's lower() folds ASCII only; search must match "Élodie" as typed.
+  db.function('unicode_lower', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value));
   const prepare = statementCache(db);
   const get = (id: string) => fromRow(prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined);
   return {
@@ -30,7 +32,7 @@ export function createSqliteUsersStore(db: Db): UsersStore {
       const like = q ? `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
       const rows = prepare(
         `SELECT * FROM users WHERE (? IS NULL OR id < ?)
-           AND (? IS NULL OR lower(email) LIKE ? ESCAPE '\\' OR lower(coalesce(name, '')) LIKE ? ESCAPE '\\')
+           AND (? IS NULL OR unicode_lower(email) LIKE ? ESCAPE '\\' OR unicode_lower(coalesce(name, '')) LIKE ? ESCAPE '\\')
          ORDER BY id DESC LIMIT ?`,
       ).all(beforeId, beforeId, like, like, like, limit) as UserRow[];
       return rows.map((row) => fromRow(row)!);

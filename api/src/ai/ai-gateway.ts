@@ -1,0 +1,154 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { newId } from '../../../shared/ids.js';
+import type { GeneratedBy } from '../../../shared/schemas/ai.js';
+import { AppError } from '../lib/app-error.js';
+import type { LedgerStore } from '../stores/engine-types.js';
+import { cacheKey, type AiCache } from './ai-cache.js';
+import type { CircuitBreaker } from './circuit-breaker.js';
+import { ProviderError, type AiTask, type LlmProvider, type TokenUsage } from './llm.js';
+
+export interface AiCallContext {
+  userId: string;
+  bookId: string | null;
+  jobId: string | null;
+  /** Skip the cache lookup (an explicit regenerate); the fresh answer is still cached. */
+  fresh: boolean;
+  signal: AbortSignal;
+}
+
+export interface AiCallResult<O> {
+  output: O;
+  generatedBy: GeneratedBy;
+  cached: boolean;
+}
+
+/** Raised when the model stopped at its output limit; callers split the work or report AI_TRUNCATED. */
+export class TruncatedError extends AppError {
+  constructor() {
+    super('AI_TRUNCATED', 'The model ran out of output room before finishing.');
+  }
+}
+
+const BACKOFF_BASE_MS = 250;
+const BACKOFF_CAP_MS = 8_000;
+const RETRY_AFTER_CAP_MS = 30_000;
+
+/**
+ * The one way services call AI: cache (per user) → single flight → model chain with retries and a circuit
+ * breaker → schema validation (one repair attempt) → ledger row per call → cache write.
+ */
+export function createAiGateway(deps: {
+  provider: LlmProvider;
+  cache: AiCache;
+  breaker: CircuitBreaker;
+  ledger: LedgerStore;
+  prices: Record<string, { input: number; output: number }>;
+  maxRetries: number;
+  now?: () => Date;
+}) {
+  const { provider, cache, breaker, ledger } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  const costMicros = (model: string, usage: TokenUsage) => {
+    const price = deps.prices[model];
+    return price ? Math.round(usage.inputTokens * price.input + usage.outputTokens * price.output) : 0;
+  };
+
+  async function meter(task: AiTask<unknown, unknown>, ctx: AiCallContext, entry: { model: string; usage: TokenUsage; cached: boolean; outcome: string; latencyMs: number }) {
+    await ledger.record({
+      id: newId('ledger'), userId: ctx.userId, bookId: ctx.bookId, jobId: ctx.jobId, operation: task.operation,
+      provider: provider.name, model: entry.model, inputTokens: entry.usage.inputTokens, outputTokens: entry.usage.outputTokens,
+      costMicros: entry.cached ? 0 : costMicros(entry.model, entry.usage), cached: entry.cached, outcome: entry.outcome,
+      latencyMs: entry.latencyMs, createdAt: now().toISOString(),
+    });
+  }
+
+  const generatedBy = (task: AiTask<unknown, unknown>, model: string): GeneratedBy => ({
+    provider: provider.name, model, promptVersion: task.promptVersion, offline: provider.offline,
+  });
+
+  async function callModel<I, O>(task: AiTask<I, O>, input: I, model: string, ctx: AiCallContext): Promise<O> {
+    let repaired = false;
+    for (let attempt = 0; ; attempt++) {
+      const started = Date.now();
+      try {
+        const result = await provider.call(task, input, model, ctx.signal);
+        const latencyMs = Date.now() - started;
+        if (result.finishReason === 'length') {
+          await meter(task as AiTask<unknown, unknown>, ctx, { model, usage: result.usage, cached: false, outcome: 'truncated', latencyMs });
+          throw new TruncatedError();
+        }
+        const parsed = task.outputSchema.safeParse(result.output);
+        if (parsed.success) {
+          await meter(task as AiTask<unknown, unknown>, ctx, { model, usage: result.usage, cached: false, outcome: 'ok', latencyMs });
+          return parsed.data;
+        }
+        throw new ProviderError('invalid_output', 'The model output does not match its schema.', { usage: result.usage });
+      } catch (error) {
+        if (!(error instanceof ProviderError)) throw error;
+        const usage = error.options.usage ?? { inputTokens: 0, outputTokens: 0 };
+        await meter(task as AiTask<unknown, unknown>, ctx, { model, usage, cached: false, outcome: error.kind, latencyMs: Date.now() - started });
+        if (error.kind === 'invalid_output') {
+          if (repaired) throw new AppError('AI_INVALID_OUTPUT', 'The model twice returned output that does not fit the expected structure.');
+          repaired = true;
+          attempt--;
+          continue;
+        }
+        if (error.kind === 'rejected') throw new AppError('AI_UNAVAILABLE', 'The model server rejected the request.', { status: error.options.status });
+        if (attempt >= deps.maxRetries) throw error;
+        const backoff = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt) * (0.5 + Math.random() / 2);
+        await sleep(Math.min(RETRY_AFTER_CAP_MS, error.options.retryAfterMs ?? backoff), undefined, { signal: ctx.signal });
+      }
+    }
+  }
+
+  async function callChain<I, O>(task: AiTask<I, O>, input: I, ctx: AiCallContext): Promise<{ output: O; model: string }> {
+    let lastError: unknown = null;
+    for (const model of provider.models) {
+      if (breaker.isOpen(model)) continue;
+      try {
+        const output = await callModel(task, input, model, ctx);
+        breaker.success(model);
+        return { output, model };
+      } catch (error) {
+        if (!(error instanceof ProviderError)) throw error;
+        breaker.failure(model);
+        lastError = error;
+      }
+    }
+    throw new AppError('AI_UNAVAILABLE', lastError ? 'The AI service is unavailable; try again shortly.' : 'Every model is cooling down after failures; try again shortly.');
+  }
+
+  return {
+    provider,
+    keyFor<I, O>(task: AiTask<I, O>, input: I, userId: string): string {
+      return cacheKey({ userId, provider: provider.name, model: provider.models[0]!, promptVersion: task.promptVersion, input });
+    },
+
+    /** True when the cache can answer this call (such requests are never refused for quota). */
+    async isCached<I, O>(task: AiTask<I, O>, input: I, userId: string): Promise<boolean> {
+      return (await cache.get(this.keyFor(task, input, userId))) !== null;
+    },
+
+    async run<I, O>(task: AiTask<I, O>, input: I, ctx: AiCallContext): Promise<AiCallResult<O>> {
+      const key = this.keyFor(task, input, ctx.userId);
+      const hit = async (answer: { output: unknown; model: string }): Promise<AiCallResult<O>> => {
+        await meter(task as AiTask<unknown, unknown>, ctx, { model: answer.model, usage: { inputTokens: 0, outputTokens: 0 }, cached: true, outcome: 'ok', latencyMs: 0 });
+        return { output: task.outputSchema.parse(answer.output), generatedBy: generatedBy(task as AiTask<unknown, unknown>, answer.model), cached: true };
+      };
+      if (!ctx.fresh) {
+        const cached = await cache.get(key);
+        if (cached) return hit(cached);
+        const pending = cache.pending(key);
+        if (pending) return hit((await pending) as { output: unknown; model: string });
+      }
+      const answer = await cache.singleFlight(key, async () => {
+        const { output, model } = await callChain(task, input, ctx);
+        await cache.put(key, ctx.userId, { output, model });
+        return { output, model };
+      });
+      return { output: answer.output as O, generatedBy: generatedBy(task as AiTask<unknown, unknown>, answer.model), cached: false };
+    },
+  };
+}
+export type AiGateway = ReturnType<typeof createAiGateway>;

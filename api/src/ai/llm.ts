@@ -1,0 +1,57 @@
+import type { z } from 'zod';
+import type { JobKind } from '../../../shared/schemas/ai.js';
+
+/**
+ * One kind of AI call: a versioned prompt module. Author text goes into `messages` as delimited data; the
+ * model answers JSON matching `outputSchema` (every field required, optional ones nullable, as structured
+ * outputs demand). `offline` is the deterministic no-network answer of the offline provider.
+ */
+export interface AiTask<I, O> {
+  operation: JobKind;
+  /** Schema name sent with the json_schema response format. */
+  name: string;
+  promptVersion: string;
+  outputSchema: z.ZodType<O>;
+  maxOutputTokens(input: I): number;
+  messages(input: I): { system: string; user: string };
+  offline(input: I): O;
+}
+
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** What a provider returns for one call (output not yet validated). */
+export interface ProviderResult {
+  output: unknown;
+  usage: TokenUsage;
+  finishReason: 'stop' | 'length';
+  model: string;
+}
+
+/** A model provider behind the one LlmClient interface. */
+export interface LlmProvider {
+  readonly name: 'openai' | 'offline';
+  readonly offline: boolean;
+  /** Ordered fallback chain of models. */
+  readonly models: string[];
+  call<I, O>(task: AiTask<I, O>, input: I, model: string, signal: AbortSignal): Promise<ProviderResult>;
+}
+
+/** A failed provider call, classified for the retry policy. */
+export class ProviderError extends Error {
+  constructor(
+    readonly kind: 'retryable' | 'rejected' | 'invalid_output',
+    message: string,
+    readonly options: { status?: number; retryAfterMs?: number; usage?: TokenUsage } = {},
+  ) {
+    super(message);
+    this.name = 'ProviderError';
+  }
+}
+
+/** Rough token estimate for quotas and quotes (about four characters a token). */
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / 4) + 8;
+}

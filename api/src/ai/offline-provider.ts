@@ -1,0 +1,18 @@
+import type { LlmProvider } from './llm.js';
+
+export const OFFLINE_MODEL = 'offline-templates-v1';
+
+/**
+ * The deterministic provider: no network, no model. It composes questions from templates and lenses, a TOC from
+ * the summary and answers, and drafts from the author's own answers — and every record says it is offline.
+ */
+export function createOfflineProvider(): LlmProvider {
+  return {
+    name: 'offline',
+    offline: true,
+    models: [OFFLINE_MODEL],
+    async call(task, input) {
+      return { output: task.offline(input), usage: { inputTokens: 0, outputTokens: 0 }, finishReason: 'stop', model: OFFLINE_MODEL };
+    },
+  };
+}

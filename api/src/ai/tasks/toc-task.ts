@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import type { AiTask } from '../llm.js';
+import { BriefSchema, dataBlock, phrase, sentences, systemPrompt } from './common.js';
+
+const SectionOut = z.object({ ref: z.string().nullable(), title: z.string().min(1).max(300), description: z.string().max(1_000).nullable() });
+export const TocOutputSchema = z.object({
+  chapters: z.array(SectionOut.extend({ sections: z.array(SectionOut).max(12) })).min(1).max(40),
+});
+export type TocOutput = z.infer<typeof TocOutputSchema>;
+
+export const TocInputSchema = z.object({
+  brief: BriefSchema,
+  interview: z.array(z.object({ question: z.string(), answer: z.string() })),
+  /** Existing chapters by positional ref (C1, C2, …); hasMaterial marks ones that must be kept. */
+  existing: z.array(z.object({ ref: z.string(), title: z.string(), description: z.string().nullable(), hasMaterial: z.boolean() })),
+});
+export type TocInput = z.infer<typeof TocInputSchema>;
+
+function titleCase(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function offlineToc(input: TocInput): TocOutput {
+  if (input.existing.length > 0) {
+    return { chapters: input.existing.map((c) => ({ ref: c.ref, title: c.title, description: c.description, sections: [] })) };
+  }
+  const material = [...sentences(input.brief.summary), ...input.interview.flatMap((qa) => sentences(qa.answer))];
+  const picked = material.filter((s) => s.split(' ').length >= 5).slice(0, 8);
+  const chapters: TocOutput['chapters'] = [
+    { ref: null, title: `Why ${phrase(input.brief.title, 50)} matters`, description: 'Sets out the problem, the reader and the promise of the book.', sections: [] },
+    ...picked.map((sentence) => ({ ref: null, title: titleCase(phrase(sentence, 60)), description: sentence, sections: [] })),
+    { ref: null, title: 'Putting it together', description: 'Draws the threads together and leaves the reader with next steps.', sections: [] },
+  ];
+  return { chapters };
+}
+
+/** TOC proposal: chapters (and optional sections), each with a one-line purpose; existing ones by ref. */
+export const tocTask: AiTask<TocInput, TocOutput> = {
+  operation: 'toc.generate',
+  name: 'toc_proposal',
+  promptVersion: 'toc.v1',
+  outputSchema: TocOutputSchema,
+  maxOutputTokens: () => 3_000,
+  messages: (input) => ({
+    system: systemPrompt(
+      'You are a book development editor proposing a table of contents.',
+      [
+        'Propose chapters in reading order, each with a one-line description of its purpose, and optional sections.',
+        'Existing chapters are given with refs (C1, C2, …). To keep one, put its ref in "ref"; new chapters have ref null.',
+        'Keep every existing chapter whose hasMaterial is true.',
+      ],
+      input.brief.language,
+    ),
+    user: [dataBlock('brief', input.brief), dataBlock('interview', input.interview), dataBlock('existing_chapters', input.existing)].join('\n'),
+  }),
+  offline: offlineToc,
+};

@@ -1,0 +1,61 @@
+import type { Config } from '../config.js';
+import type { JobsStore, LedgerStore } from '../stores/engine-types.js';
+import type { UserRecord } from '../stores/types.js';
+import type { Clock } from './clock.js';
+
+/** Calendar UTC day and month windows around `now`. */
+export function quotaWindows(now: Date) {
+  const dayStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+  return {
+    dayStart: dayStart.toISOString(),
+    dayReset: new Date(dayStart.getTime() + 86_400_000).toISOString(),
+    monthStart: monthStart.toISOString(),
+    monthReset: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)).toISOString(),
+  };
+}
+
+/** Token quotas per user per day and month: config defaults, per-user overrides by admins. */
+export function createQuotaService(deps: { jobs: JobsStore; ledger: LedgerStore; config: Config; clock: Clock }) {
+  const limitsFor = (user: UserRecord) => ({
+    daily: user.quotaDailyTokens ?? deps.config.quota.dailyTokens,
+    monthly: user.quotaMonthlyTokens ?? deps.config.quota.monthlyTokens,
+  });
+
+  return {
+    limitsFor,
+
+    /** The reservation check handed to the jobs store with a new job. */
+    check(user: UserRecord, reserveTokens: number) {
+      const windows = quotaWindows(deps.clock.now());
+      const limits = limitsFor(user);
+      return { reserveTokens, dailyLimit: limits.daily, monthlyLimit: limits.monthly, dayStart: windows.dayStart, monthStart: windows.monthStart };
+    },
+
+    async usage(user: UserRecord) {
+      const windows = quotaWindows(deps.clock.now());
+      const limits = limitsFor(user);
+      const use = await deps.jobs.quotaUse(user.id, windows.dayStart, windows.monthStart);
+      const window = (limit: number, used: number, resetAt: string) => ({
+        limit, used, reserved: use.reserved, remaining: Math.max(0, limit - used - use.reserved), resetAt,
+      });
+      const totals = await deps.ledger.totals(user.id, windows.monthStart);
+      return {
+        daily: window(limits.daily, use.dayUsed, windows.dayReset),
+        monthly: window(limits.monthly, use.monthUsed, windows.monthReset),
+        month: {
+          calls: totals.calls, cachedCalls: totals.cachedCalls, inputTokens: totals.inputTokens, outputTokens: totals.outputTokens,
+          costUsd: totals.costMicros / 1e6,
+        },
+        recent: (await deps.ledger.listByUser(user.id, 20)).map((row) => ({
+          id: row.id, bookId: row.bookId, jobId: row.jobId, operation: row.operation, provider: row.provider, model: row.model,
+          inputTokens: row.inputTokens, outputTokens: row.outputTokens, costUsd: row.costMicros / 1e6, cached: row.cached,
+          outcome: row.outcome, latencyMs: row.latencyMs, createdAt: row.createdAt,
+        })),
+      };
+    },
+
+    windows: () => quotaWindows(deps.clock.now()),
+  };
+}
+export type QuotaService = ReturnType<typeof createQuotaService>;

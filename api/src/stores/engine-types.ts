@@ -1,0 +1,219 @@
+import type { Block } from '../../../shared/blocks.js';
+import type { GeneratedBy, JobKind } from '../../../shared/schemas/ai.js';
+import type { ProposalChapterSchema } from '../../../shared/schemas/authoring.js';
+import type { z } from 'zod';
+
+/** Records of the authoring engine: questions, answers, proposals, drafts, jobs, ledger, AI cache. */
+export interface QuestionRecord {
+  id: string;
+  bookId: string;
+  /** Null for kick-off interview questions. */
+  chapterId: string | null;
+  position: number;
+  text: string;
+  helpText: string | null;
+  lens: 'reader' | 'sceptic' | 'practitioner' | 'editor' | null;
+  suggestedWords: number | null;
+  regenerations: number;
+  generatedBy: GeneratedBy;
+  archivedAt: string | null;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AnswerHistoryEntry {
+  version: number;
+  text: string;
+  status: 'draft' | 'final';
+  updatedAt: string;
+}
+
+export interface AnswerRecord {
+  id: string;
+  questionId: string;
+  bookId: string;
+  chapterId: string | null;
+  text: string;
+  status: 'draft' | 'final';
+  words: number;
+  version: number;
+  /** Earlier versions, newest first, bounded. */
+  history: AnswerHistoryEntry[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ProposalRecord {
+  id: string;
+  bookId: string;
+  chapters: Array<z.infer<typeof ProposalChapterSchema>>;
+  basedOnTocVersion: number;
+  status: 'pending' | 'applied';
+  generatedBy: GeneratedBy;
+  createdAt: string;
+}
+
+export interface DraftRecord {
+  id: string;
+  bookId: string;
+  chapterId: string;
+  number: number;
+  style: 'professional' | 'conversational' | 'academic' | 'creative' | 'technical';
+  targetWords: number;
+  words: number;
+  blocks: Block[];
+  generatedBy: GeneratedBy;
+  acceptedAt: string | null;
+  createdAt: string;
+}
+
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface JobRecord {
+  id: string;
+  userId: string;
+  bookId: string;
+  chapterId: string | null;
+  /** What the job works on (book, chapter or question id): one active job per (user, kind, target). */
+  targetId: string;
+  kind: JobKind;
+  paramsHash: string;
+  status: JobStatus;
+  progress: number;
+  stage: string | null;
+  result: Record<string, unknown> | null;
+  error: { code: string; message: string; retryable: boolean } | null;
+  /** Tokens still held against the user's quota while the job runs. */
+  reservedTokens: number;
+  leaseUntil: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface LedgerRecord {
+  id: string;
+  userId: string;
+  bookId: string | null;
+  jobId: string | null;
+  operation: JobKind;
+  provider: string;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  costMicros: number;
+  cached: boolean;
+  outcome: string;
+  latencyMs: number;
+  createdAt: string;
+}
+
+export interface CacheRecord {
+  key: string;
+  userId: string;
+  value: string;
+  bytes: number;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface QuestionsStore {
+  /** Active questions of a chapter (or the interview when chapterId is null), by position. */
+  list(bookId: string, chapterId: string | null): Promise<QuestionRecord[]>;
+  get(bookId: string, questionId: string): Promise<QuestionRecord | null>;
+  /** Inserts the new questions and archives the replaced ones, atomically (generate-then-swap). */
+  swap(bookId: string, chapterId: string | null, insert: QuestionRecord[], archiveIds: string[], at: string): Promise<void>;
+  /** Rewrites one question in place (regenerate), compare-and-swap on its version. */
+  replaceText(
+    bookId: string,
+    questionId: string,
+    change: Pick<QuestionRecord, 'text' | 'helpText' | 'lens' | 'suggestedWords' | 'generatedBy'>,
+    expectedVersion: number,
+    at: string,
+  ): Promise<QuestionRecord | null>;
+}
+
+export interface AnswersStore {
+  listByQuestions(questionIds: string[]): Promise<AnswerRecord[]>;
+  listByChapter(bookId: string, chapterId: string | null): Promise<AnswerRecord[]>;
+  /**
+   * Creates or updates the answer to a question; compare-and-swap when `expectedVersion` is set.
+   * Returns the stored answer, or 'conflict' with the current one.
+   */
+  upsert(
+    input: { questionId: string; bookId: string; chapterId: string | null; text: string; status: 'draft' | 'final'; words: number },
+    options: { expectedVersion: number | null; at: string; historyLimit: number; newId: () => string },
+  ): Promise<{ ok: true; answer: AnswerRecord } | { ok: false; current: AnswerRecord | null }>;
+  /** Chapters of the book that have at least one non-empty answer. */
+  chaptersWithAnswers(bookId: string): Promise<string[]>;
+}
+
+export interface ProposalsStore {
+  create(proposal: ProposalRecord): Promise<void>;
+  get(bookId: string, proposalId: string): Promise<ProposalRecord | null>;
+  markApplied(proposalId: string): Promise<void>;
+}
+
+export interface DraftsStore {
+  /** Stores a draft; prunes the oldest non-accepted drafts beyond `keep`. */
+  create(draft: DraftRecord, keep: number): Promise<void>;
+  get(chapterId: string, draftId: string): Promise<DraftRecord | null>;
+  list(chapterId: string, limit: number, beforeId: string | null): Promise<DraftRecord[]>;
+  count(chapterId: string): Promise<number>;
+  accept(chapterId: string, draftId: string, at: string): Promise<DraftRecord | null>;
+  accepted(chapterId: string): Promise<DraftRecord | null>;
+  chaptersWithDrafts(bookId: string): Promise<string[]>;
+}
+
+export interface QuotaCheck {
+  reserveTokens: number;
+  dailyLimit: number | null;
+  monthlyLimit: number | null;
+  dayStart: string;
+  monthStart: string;
+}
+
+export type JobCreateResult =
+  | { outcome: 'created'; job: JobRecord }
+  | { outcome: 'existing'; job: JobRecord }
+  | { outcome: 'job_active'; job: JobRecord }
+  | { outcome: 'quota'; window: 'daily' | 'monthly'; limit: number; used: number };
+
+export interface JobsStore {
+  /**
+   * Atomically: returns the active job of the same (user, kind, target) if any (same params → existing, else
+   * job_active), else reserves quota (refusing when over) and inserts the job.
+   */
+  createWithReservation(job: JobRecord, quota: QuotaCheck | null): Promise<JobCreateResult>;
+  get(userId: string, jobId: string): Promise<JobRecord | null>;
+  list(userId: string, query: { bookId: string | null; active: boolean; limit: number }): Promise<JobRecord[]>;
+  update(jobId: string, patch: Partial<Pick<JobRecord, 'status' | 'progress' | 'stage' | 'result' | 'error' | 'leaseUntil' | 'reservedTokens'>>, at: string): Promise<JobRecord | null>;
+  /** Fails queued/running jobs whose lease expired (or that never got one); releases their reservations. */
+  failExpired(now: string, error: JobRecord['error']): Promise<number>;
+  /** Tokens used (ledger) and reserved (active jobs) by the user since the given instants. */
+  quotaUse(userId: string, dayStart: string, monthStart: string): Promise<{ dayUsed: number; monthUsed: number; reserved: number }>;
+}
+
+export interface LedgerStore {
+  /** Appends a metered call and lowers the job's reservation by the tokens it used, atomically. */
+  record(entry: LedgerRecord): Promise<void>;
+  listByUser(userId: string, limit: number): Promise<LedgerRecord[]>;
+  totals(userId: string, since: string): Promise<{ calls: number; cachedCalls: number; inputTokens: number; outputTokens: number; costMicros: number }>;
+}
+
+export interface CacheStore {
+  get(key: string, now: string): Promise<CacheRecord | null>;
+  put(record: CacheRecord): Promise<void>;
+  purgeUser(userId: string): Promise<number>;
+  purgeExpired(now: string): Promise<number>;
+}
+
+export interface EngineStore {
+  readonly questions: QuestionsStore;
+  readonly answers: AnswersStore;
+  readonly proposals: ProposalsStore;
+  readonly drafts: DraftsStore;
+  readonly jobs: JobsStore;
+  readonly ledger: LedgerStore;
+  readonly aiCache: CacheStore;
+}

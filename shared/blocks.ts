@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+/** Where a drafted block's material came from: an answer, at the version the draft used. */
+export const BlockSourceSchema = z.object({ questionId: z.string(), answerVersion: z.number().int() });
+
+const sourced = {
+  sources: z.array(BlockSourceSchema),
+  /** True when no author answer supports this block (shown flagged in the panels). */
+  unsupported: z.boolean(),
+};
+
+export const HeadingBlockSchema = z.object({ type: z.literal('heading'), level: z.union([z.literal(2), z.literal(3)]), text: z.string() });
+export const ParagraphBlockSchema = z.object({ type: z.literal('paragraph'), text: z.string(), ...sourced });
+export const ListBlockSchema = z.object({ type: z.literal('list'), ordered: z.boolean(), items: z.array(z.string()).min(1), ...sourced });
+export const QuoteBlockSchema = z.object({ type: z.literal('quote'), text: z.string(), ...sourced });
+
+/** One block of a chapter: the unit drafts are stored in and documents are written from. */
+export const BlockSchema = z.discriminatedUnion('type', [HeadingBlockSchema, ParagraphBlockSchema, ListBlockSchema, QuoteBlockSchema]);
+export type Block = z.infer<typeof BlockSchema>;
+
+// Characters Google Docs strips or treats as structure; block text never carries them.
+// eslint-disable-next-line no-control-regex
+const STRIPPED = /[\u0000-\u0008\u000B-\u001F\u007F\uFFFE\uFFFF]/g;
+
+/** Normalises block text: NFC, no raw newlines or control characters, single spaces at the edges trimmed. */
+export function cleanBlockText(text: string): string {
+  return text.normalize('NFC').replace(/\r\n|\r|\n|\u2028|\u2029/g, ' ').replace(STRIPPED, '').replace(/\s+$/u, '').replace(/^\s+/u, '');
+}
+
+/** Plain text of a block (list items joined by spaces), for counting. */
+export function blockText(block: Block): string {
+  return block.type === 'list' ? block.items.join(' ') : block.text;
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+/** The job kinds; they double as ledger operation, quote operation and rate-limit group. */
+export const JOB_KINDS = ['interview.generate', 'toc.generate', 'questions.generate', 'question.regenerate', 'draft.generate'] as const;
+export const JobKindSchema = z.enum(JOB_KINDS);
+export type JobKind = z.infer<typeof JobKindSchema>;
+
+/** Who made an AI record; `offline` records come from the deterministic offline provider, never a model. */
+export const GeneratedBySchema = z.object({
+  provider: z.string(),
+  model: z.string(),
+  promptVersion: z.string(),
+  offline: z.boolean(),
+});
+export type GeneratedBy = z.infer<typeof GeneratedBySchema>;
+
+export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+
+export const JobErrorSchema = z.object({ code: z.string(), message: z.string(), retryable: z.boolean() });
+
+export const JobSchema = z.object({
+  id: z.string(),
+  kind: JobKindSchema,
+  status: z.enum(JOB_STATUSES),
+  progress: z.number().int().min(0).max(100),
+  stage: z.string().nullable(),
+  bookId: z.string(),
+  chapterId: z.string().nullable(),
+  result: z.record(z.string(), z.unknown()).nullable(),
+  error: JobErrorSchema.nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+/** A long AI generation: started with 202 `{ job }`, followed over SSE or by polling. */
+export type Job = z.infer<typeof JobSchema>;
+
+export const JobStartedSchema = z.object({ job: JobSchema });
+
+export const GenerateBodySchema = z.object({
+  /** Bypass the cache and ask the model again. */
+  fresh: z.boolean().optional(),
+});

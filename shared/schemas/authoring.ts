@@ -1,0 +1,165 @@
+import { z } from 'zod';
+import { BlockSchema } from '../blocks.js';
+import { LIMITS } from '../limits.js';
+import { GeneratedBySchema, GenerateBodySchema } from './ai.js';
+import { IdParamSchema, TimestampSchema, VersionSchema } from './common.js';
+
+export const LENSES = ['reader', 'sceptic', 'practitioner', 'editor'] as const;
+export const LensSchema = z.enum(LENSES);
+export const ANSWER_STATUSES = ['draft', 'final'] as const;
+export const QUESTION_STATUSES = ['unanswered', 'draft', 'final'] as const;
+
+export const AnswerSchema = z.object({
+  id: z.string(),
+  questionId: z.string(),
+  text: z.string(),
+  status: z.enum(ANSWER_STATUSES),
+  words: z.number().int(),
+  version: z.number().int(),
+  createdAt: TimestampSchema,
+  updatedAt: TimestampSchema,
+});
+/** An author's answer to a question (interview or chapter). */
+export type Answer = z.infer<typeof AnswerSchema>;
+
+export const QuestionSchema = z.object({
+  id: z.string(),
+  bookId: z.string(),
+  chapterId: z.string().nullable(),
+  position: z.number().int(),
+  text: z.string(),
+  helpText: z.string().nullable(),
+  lens: LensSchema.nullable(),
+  suggestedWords: z.number().int().nullable(),
+  status: z.enum(QUESTION_STATUSES),
+  regenerations: z.number().int(),
+  answer: AnswerSchema.nullable(),
+  generatedBy: GeneratedBySchema,
+  createdAt: TimestampSchema,
+  updatedAt: TimestampSchema,
+});
+/** A generated question with the author's answer, when there is one. */
+export type Question = z.infer<typeof QuestionSchema>;
+
+export const InterviewSchema = z.object({
+  bookId: z.string(),
+  questions: z.array(QuestionSchema),
+  answered: z.number().int(),
+});
+export type Interview = z.infer<typeof InterviewSchema>;
+
+const answerText = z.string().max(LIMITS.answerMaxChars);
+
+export const PutInterviewAnswersBodySchema = z.object({
+  answers: z.array(z.object({ questionId: z.string().max(100), text: answerText, version: VersionSchema.optional() })).min(1).max(LIMITS.batchAnswersMax),
+});
+
+export const PutAnswerBodySchema = z.object({
+  text: answerText,
+  status: z.enum(ANSWER_STATUSES),
+  version: VersionSchema.optional(),
+});
+
+export const BatchAnswersBodySchema = z.object({
+  answers: z
+    .array(z.object({ questionId: z.string().max(100), text: answerText, status: z.enum(ANSWER_STATUSES), version: VersionSchema.optional() }))
+    .min(1)
+    .max(LIMITS.batchAnswersMax),
+});
+
+export const BatchAnswersResultSchema = z.object({
+  results: z.array(
+    z.object({
+      questionId: z.string(),
+      ok: z.boolean(),
+      answer: AnswerSchema.nullable(),
+      error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }).nullable(),
+    }),
+  ),
+});
+
+export const ListQuestionsQuerySchema = z.object({
+  status: z.enum(QUESTION_STATUSES).optional(),
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  limit: z.coerce.number().int().min(1).max(LIMITS.pageLimitMax).default(LIMITS.pageLimitDefault),
+});
+
+export const QuestionPageSchema = z.object({
+  items: z.array(QuestionSchema),
+  nextCursor: z.string().nullable(),
+  page: z.number().int(),
+  total: z.number().int(),
+});
+
+export const GenerateQuestionsBodySchema = GenerateBodySchema.extend({
+  count: z.number().int().min(LIMITS.questionsMin).max(LIMITS.questionsMax).optional(),
+});
+
+export const QuestionParamsSchema = z.object({ bookId: IdParamSchema, chapterId: IdParamSchema, questionId: IdParamSchema });
+export const InterviewQuestionParamsSchema = z.object({ bookId: IdParamSchema, questionId: IdParamSchema });
+
+export const ChapterProgressSchema = z.object({
+  chapterId: z.string(),
+  questions: z.number().int(),
+  answered: z.number().int(),
+  final: z.number().int(),
+  answerWords: z.number().int(),
+  /** 0–1: how much author material supports the chapter (answers weighed against their suggested length). */
+  coverage: z.number(),
+  drafts: z.number().int(),
+  acceptedDraftId: z.string().nullable(),
+});
+export type ChapterProgress = z.infer<typeof ChapterProgressSchema>;
+
+export const BookProgressSchema = z.object({ bookId: z.string(), chapters: z.array(ChapterProgressSchema) });
+
+export const DRAFT_STYLES = ['professional', 'conversational', 'academic', 'creative', 'technical'] as const;
+
+export const GenerateDraftBodySchema = GenerateBodySchema.extend({
+  style: z.enum(DRAFT_STYLES),
+  targetWords: z.number().int().min(LIMITS.draftWordsMin).max(LIMITS.draftWordsMax),
+});
+
+export const DraftSchema = z.object({
+  id: z.string(),
+  bookId: z.string(),
+  chapterId: z.string(),
+  number: z.number().int(),
+  style: z.enum(DRAFT_STYLES),
+  targetWords: z.number().int(),
+  words: z.number().int(),
+  blocks: z.array(BlockSchema),
+  unsupportedBlocks: z.number().int(),
+  accepted: z.boolean(),
+  acceptedAt: TimestampSchema.nullable(),
+  generatedBy: GeneratedBySchema,
+  createdAt: TimestampSchema,
+});
+/** One stored version of a chapter draft, as structured blocks with provenance. */
+export type Draft = z.infer<typeof DraftSchema>;
+
+export const DraftParamsSchema = z.object({ bookId: IdParamSchema, chapterId: IdParamSchema, draftId: IdParamSchema });
+
+export const ProposalChapterSchema = z.object({
+  /** Existing chapter this entry keeps (null: a new chapter). */
+  id: z.string().nullable(),
+  title: z.string(),
+  description: z.string().nullable(),
+  children: z.array(z.object({ id: z.string().nullable(), title: z.string(), description: z.string().nullable() })),
+});
+
+export const TocProposalSchema = z.object({
+  id: z.string(),
+  bookId: z.string(),
+  chapters: z.array(ProposalChapterSchema),
+  basedOnTocVersion: z.number().int(),
+  status: z.enum(['pending', 'applied']),
+  generatedBy: GeneratedBySchema,
+  createdAt: TimestampSchema,
+});
+/** A proposed table of contents; nothing changes until the author applies it. */
+export type TocProposal = z.infer<typeof TocProposalSchema>;
+
+export const ProposalParamsSchema = z.object({ bookId: IdParamSchema, proposalId: IdParamSchema });
+
+export const ApplyProposalBodySchema = z.object({ version: VersionSchema.optional() }).nullish();
