@@ -1,6 +1,74 @@
+import { MongoClient } from 'mongodb';
 import type { Config } from '../../config.js';
 import type { Store } from '../types.js';
+import { createMongoAuditStore } from './audit-store.js';
+import { createMongoBooksStore } from './books-store.js';
+import { createMongoChaptersStore } from './chapters-store.js';
+import { collectionsOf } from './collections.js';
+import { ensureIndexes } from './indexes.js';
+import { appliedMongoSchemaVersion, migrateMongo } from './migrations.js';
+import { trackPool } from './pool-stats.js';
+import { createMongoTokensStore } from './tokens-store.js';
+import { createMongoUsersStore } from './users-store.js';
 
-export async function openMongoStore(_options: Config['mongodb'], _log: (message: string) => void): Promise<Store> {
-  throw new Error('MongoDB store: not yet implemented');
+/** Multi-record writes use transactions, which MongoDB only offers on a replica set (or through mongos). */
+async function requireTransactions(client: MongoClient): Promise<void> {
+  const hello = await client.db('admin').command({ hello: 1 });
+  if (typeof hello.setName !== 'string' && hello.msg !== 'isdbgrid') {
+    throw new Error('MongoDB must run as a replica set (one node is fine): the store writes related records in transactions.');
+  }
+}
+
+/**
+ * Opens the MongoDB store: one pooled client for the process, migrations, then indexes.
+ * Never logs or reports the URI (it may carry credentials).
+ */
+export async function openMongoStore(options: Config['mongodb'], log: (message: string) => void): Promise<Store> {
+  if (!options.uri) throw new Error('MongoDB store: MONGODB_URI is not set');
+  const client = new MongoClient(options.uri, {
+    appName: 'auto-author',
+    maxPoolSize: options.maxPoolSize,
+    minPoolSize: options.minPoolSize,
+    maxIdleTimeMS: options.maxIdleTimeMS,
+    serverSelectionTimeoutMS: options.serverSelectionTimeoutMS,
+    connectTimeoutMS: options.connectTimeoutMS,
+    socketTimeoutMS: options.socketTimeoutMS,
+    retryWrites: options.retryWrites,
+  });
+  const poolStats = trackPool(client, options.maxPoolSize);
+  const db = client.db(options.db);
+  const collections = collectionsOf(db);
+  let schemaVersion: number;
+  try {
+    await client.connect();
+    await requireTransactions(client);
+    const applied = await migrateMongo(db, collections, log);
+    if (applied.length > 0) log(`Applied store migrations ${applied.join(', ')}`);
+    await ensureIndexes(collections);
+    schemaVersion = await appliedMongoSchemaVersion(collections);
+  } catch (error) {
+    await client.close().catch(() => {});
+    throw error;
+  }
+  log(`Connected to MongoDB database ${options.db} (schema version ${schemaVersion})`);
+
+  return {
+    kind: 'mongodb',
+    users: createMongoUsersStore(collections),
+    tokens: createMongoTokensStore(collections),
+    books: createMongoBooksStore(client, collections),
+    chapters: createMongoChaptersStore(client, collections),
+    audit: createMongoAuditStore(collections),
+    async health() {
+      try {
+        await db.command({ ping: 1 });
+        return { ok: true, details: { kind: 'mongodb', schemaVersion, pool: poolStats() } };
+      } catch {
+        return { ok: false, details: { kind: 'mongodb', pool: poolStats() } };
+      }
+    },
+    async close() {
+      await client.close();
+    },
+  };
 }

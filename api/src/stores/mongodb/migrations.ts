@@ -1,0 +1,58 @@
+import { MongoServerError, type Db } from 'mongodb';
+import { COLLECTION_NAMES, type Collections } from './collections.js';
+import { isDuplicateKey } from './helpers.js';
+
+const NAMESPACE_EXISTS = 48;
+
+/** Numbered migrations; each must be idempotent (two servers starting together may both run one). Never edit a released one. */
+export const MONGO_MIGRATIONS: ReadonlyArray<{ version: number; name: string; up: (db: Db) => Promise<void> }> = [
+  {
+    version: 1,
+    name: 'identity, books, summary history, chapters, audit',
+    // Collections are created up front: transactions then never have to create one implicitly.
+    async up(db) {
+      const existing = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
+      for (const name of Object.values(COLLECTION_NAMES)) {
+        if (existing.has(name)) continue;
+        try {
+          await db.createCollection(name);
+        } catch (error) {
+          if (!(error instanceof MongoServerError && error.code === NAMESPACE_EXISTS)) throw error;
+        }
+      }
+    },
+  },
+];
+
+export const LATEST_MONGO_SCHEMA_VERSION = MONGO_MIGRATIONS[MONGO_MIGRATIONS.length - 1]!.version;
+
+/** The highest migration recorded in the database (0 for a new one). */
+export async function appliedMongoSchemaVersion({ migrations }: Collections): Promise<number> {
+  const latest = await migrations.find({}, { sort: { _id: -1 }, limit: 1 }).next();
+  return latest?._id ?? 0;
+}
+
+/** Runs pending migrations in order and records each; refuses a database written by newer code. */
+export async function migrateMongo(db: Db, collections: Collections, log: (message: string) => void): Promise<number[]> {
+  const current = await appliedMongoSchemaVersion(collections);
+  if (current > LATEST_MONGO_SCHEMA_VERSION) {
+    throw new Error(
+      `The store is at schema version ${current}, newer than this code (${LATEST_MONGO_SCHEMA_VERSION}); upgrade the server.`,
+    );
+  }
+  const pending = MONGO_MIGRATIONS.filter((m) => m.version > current);
+  // The driver cannot take a MongoDB backup; the operator's own (mongodump, snapshots) must cover upgrades.
+  if (current > 0 && pending.length > 0) log(`Migrating the MongoDB store from schema version ${current}; make sure a backup exists`);
+  const applied: number[] = [];
+  for (const migration of pending) {
+    await migration.up(db);
+    try {
+      await collections.migrations.insertOne({ _id: migration.version, name: migration.name, appliedAt: new Date().toISOString() });
+      applied.push(migration.version);
+    } catch (error) {
+      // Another server recorded it first: the migration is idempotent, so running it twice did no harm.
+      if (!isDuplicateKey(error, '_id_')) throw error;
+    }
+  }
+  return applied;
+}

@@ -1,0 +1,30 @@
+import type { TokenRecord, TokensStore } from '../types.js';
+import { fromDoc, fromDocOrNull, toDoc, type Collections } from './collections.js';
+
+export function createMongoTokensStore({ tokens }: Collections): TokensStore {
+  return {
+    async create(token) {
+      await tokens.insertOne(toDoc(token));
+    },
+    async findByHash(hash) {
+      return fromDocOrNull<TokenRecord>(await tokens.findOne({ hash }));
+    },
+    async listActive(userId, now) {
+      const docs = await tokens
+        .find({ userId, revokedAt: null, $or: [{ expiresAt: null }, { expiresAt: { $gt: now } }] })
+        .sort({ _id: -1 })
+        .toArray();
+      return docs.map((doc) => fromDoc<TokenRecord>(doc));
+    },
+    async revoke(userId, tokenId, at) {
+      const result = await tokens.updateOne({ _id: tokenId, userId, revokedAt: null }, { $set: { revokedAt: at } });
+      return result.modifiedCount === 1;
+    },
+    async revokeAll(userId, at) {
+      return (await tokens.updateMany({ userId, revokedAt: null }, { $set: { revokedAt: at } })).modifiedCount;
+    },
+    async touch(tokenId, at) {
+      await tokens.updateOne({ _id: tokenId }, { $set: { lastUsedAt: at } });
+    },
+  };
+}
