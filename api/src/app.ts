@@ -18,13 +18,20 @@ import identityRoutes from './routes/identity.js';
 import systemRoutes from './routes/system.js';
 import { systemClock, type Clock } from './services/clock.js';
 import type { GoogleKeySource } from './services/google-verifier.js';
+import type { LlmProvider } from './ai/llm.js';
+import ai from './plugins/external/ai.js';
+import authoringRoutes from './routes/authoring.js';
+import jobRoutes from './routes/jobs.js';
+import type { EngineStore } from './stores/engine-types.js';
 import type { Store } from './stores/types.js';
 
 export interface AppOptions {
   config: Config;
   /** A store owned by the caller (tests); otherwise the configured one is opened. */
-  store?: Store;
+  store?: Store & EngineStore;
   clock?: Clock;
+  /** An LLM provider to use instead of the configured one (tests). */
+  provider?: LlmProvider;
   googleKeySource?: GoogleKeySource;
 }
 
@@ -63,6 +70,7 @@ export default fp<AppOptions>(
     });
 
     await app.register(store, { config, store: options.store });
+    await app.register(ai, { config, provider: options.provider });
     await app.register(services, { config, clock, googleKeySource: options.googleKeySource });
     await app.register(security, { config });
     await app.register(openapi);
@@ -76,6 +84,8 @@ export default fp<AppOptions>(
     await app.register(adminRoutes);
     await app.register(bookRoutes);
     await app.register(chapterRoutes);
+    await app.register(authoringRoutes);
+    await app.register(jobRoutes);
   },
   { name: 'auto-author' },
 );

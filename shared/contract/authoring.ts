@@ -7,7 +7,7 @@ import {
 } from '../schemas/authoring.js';
 import { BookParamsSchema } from '../schemas/books.js';
 import { ChapterParamsSchema, TocSchema } from '../schemas/chapters.js';
-import { pageOf } from '../schemas/common.js';
+import { PageQuerySchema, pageOf } from '../schemas/common.js';
 import { z } from 'zod';
 import { endpoint } from './endpoint.js';
 
@@ -79,7 +79,8 @@ export const authoringEndpoints = {
   }),
   listDrafts: endpoint({
     method: 'GET', path: '/v1/books/:bookId/chapters/:chapterId/drafts', auth: 'user', tag: 'drafts', status: 200,
-    summary: "A chapter's drafts, newest first", params: ChapterParamsSchema, response: pageOf(DraftSchema),
+    summary: "A chapter's drafts, newest first", params: ChapterParamsSchema, query: PageQuerySchema,
+    response: pageOf(DraftSchema),
   }),
   getDraft: endpoint({
     method: 'GET', path: '/v1/books/:bookId/chapters/:chapterId/drafts/:draftId', auth: 'user', tag: 'drafts', status: 200,

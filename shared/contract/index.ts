@@ -1,7 +1,9 @@
+import { authoringEndpoints } from './authoring.js';
 import { bookEndpoints } from './books.js';
 import { chapterEndpoints } from './chapters.js';
 import type { EndpointDef } from './endpoint.js';
 import { identityEndpoints } from './identity.js';
+import { jobEndpoints } from './jobs.js';
 import { systemEndpoints } from './system.js';
 
 /** Every endpoint of the API, by name. Routes and the typed client both read from here. */
@@ -10,6 +12,8 @@ export const endpoints = {
   ...identityEndpoints,
   ...bookEndpoints,
   ...chapterEndpoints,
+  ...authoringEndpoints,
+  ...jobEndpoints,
 };
 export type Endpoints = typeof endpoints;
 export type EndpointName = keyof Endpoints;

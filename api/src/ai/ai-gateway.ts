@@ -121,6 +121,10 @@ export function createAiGateway(deps: {
 
   return {
     provider,
+    /** Cost of `tokens` at the first model's prices (half input, half output). */
+    estimateCostUsd(tokens: number): number {
+      return costMicros(provider.models[0]!, { inputTokens: Math.ceil(tokens / 2), outputTokens: Math.floor(tokens / 2) }) / 1e6;
+    },
     keyFor<I, O>(task: AiTask<I, O>, input: I, userId: string): string {
       return cacheKey({ userId, provider: provider.name, model: provider.models[0]!, promptVersion: task.promptVersion, input });
     },

@@ -4,6 +4,9 @@ import { AppError } from '../lib/app-error.js';
 import { evaluateReadiness } from '../../../shared/readiness.js';
 import type { BookRecord } from '../stores/types.js';
 
+/** 'quote' plans a generation and returns its reservation instead of starting the job. */
+export type LaunchMode = 'start' | 'quote';
+
 /**
  * Worst-case tokens of `calls` calls of a task (each may need one repair attempt), or 0 when the call is free:
  * the offline provider, or a cache hit (never refused for quota).

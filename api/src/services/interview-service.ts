@@ -7,7 +7,7 @@ import { AppError, conflict } from '../lib/app-error.js';
 import { presentAnswer, presentQuestion } from '../lib/authoring-presenters.js';
 import type { EngineStore, QuestionRecord } from '../stores/engine-types.js';
 import type { UserRecord } from '../stores/types.js';
-import { reservationFor, requireReadyBrief } from './ai-jobs.js';
+import { reservationFor, type LaunchMode, requireReadyBrief } from './ai-jobs.js';
 import { briefOf, withAnswers } from './authoring-context.js';
 import type { BooksService } from './books-service.js';
 import { isoNow, type Clock } from './clock.js';
@@ -31,11 +31,12 @@ export function createInterviewService(deps: { store: EngineStore; books: BooksS
   return {
     read,
 
-    async generate(user: UserRecord, bookId: string, fresh: boolean) {
+    async generate(user: UserRecord, bookId: string, fresh: boolean, mode: LaunchMode = 'start') {
       const book = await books.requireBook(user.id, bookId);
       requireReadyBrief(book);
       const input = { brief: briefOf(book) };
       const reservation = await reservationFor(ai, interviewTask, input, { userId: user.id, fresh });
+      if (mode === 'quote') return { quote: reservation };
       const job = await jobs.start({
         user, kind: 'interview.generate', bookId, chapterId: null, targetId: bookId, params: { fresh }, reserveTokens: reservation.tokens,
         run: async (ctx) => {
@@ -59,7 +60,7 @@ export function createInterviewService(deps: { store: EngineStore; books: BooksS
           return { questionIds: created.map((q) => q.id) };
         },
       });
-      return presentJob(job);
+      return { job: presentJob(job) };
     },
 
     async putAnswers(userId: string, bookId: string, answers: Array<{ questionId: string; text: string; version?: number }>) {

@@ -8,7 +8,7 @@ import { AppError, notFound } from '../lib/app-error.js';
 import { presentAnswer, presentQuestion } from '../lib/authoring-presenters.js';
 import type { EngineStore, QuestionRecord } from '../stores/engine-types.js';
 import type { Store, UserRecord } from '../stores/types.js';
-import { reservationFor } from './ai-jobs.js';
+import { reservationFor, type LaunchMode } from './ai-jobs.js';
 import { briefOf, withAnswers } from './authoring-context.js';
 import type { BooksService } from './books-service.js';
 import type { ChaptersService } from './chapters-service.js';
@@ -51,7 +51,7 @@ export function createQuestionsService(deps: {
   }
 
   return {
-    async generate(user: UserRecord, bookId: string, chapterId: string, options: { count?: number; fresh: boolean }) {
+    async generate(user: UserRecord, bookId: string, chapterId: string, options: { count?: number; fresh: boolean }, mode: LaunchMode = 'start') {
       const base = await baseInput(user.id, bookId, chapterId);
       const pairs = await pairsOf(bookId, chapterId);
       const keep = pairs.filter((pair) => pair.status !== 'unanswered');
@@ -61,6 +61,7 @@ export function createQuestionsService(deps: {
         keep: keep.map((pair) => pair.question.text), count, lens: null, variant: 0,
       };
       const reservation = await reservationFor(ai, questionsTask, input, { userId: user.id, fresh: options.fresh });
+      if (mode === 'quote') return { quote: reservation };
       const job = await jobs.start({
         user, kind: 'questions.generate', bookId, chapterId, targetId: chapterId, params: { count, fresh: options.fresh }, reserveTokens: reservation.tokens,
         run: async (ctx) => {
@@ -79,7 +80,7 @@ export function createQuestionsService(deps: {
           return { questionIds: created.map((q) => q.id) };
         },
       });
-      return presentJob(job);
+      return { job: presentJob(job) };
     },
 
     /** Questions filtered by status first, then paged, so pages are complete and disjoint. */
@@ -115,7 +116,7 @@ export function createQuestionsService(deps: {
       return { results };
     },
 
-    async regenerate(user: UserRecord, bookId: string, chapterId: string, questionId: string, fresh: boolean) {
+    async regenerate(user: UserRecord, bookId: string, chapterId: string, questionId: string, fresh: boolean, mode: LaunchMode = 'start') {
       const base = await baseInput(user.id, bookId, chapterId);
       const pairs = await pairsOf(bookId, chapterId);
       const target = pairs.find((pair) => pair.question.id === questionId);
@@ -129,6 +130,7 @@ export function createQuestionsService(deps: {
         keep: pairs.map((pair) => pair.question.text), count: 1, lens: target.question.lens, variant: target.question.regenerations + 1,
       };
       const reservation = await reservationFor(ai, regenerateQuestionTask, input, { userId: user.id, fresh });
+      if (mode === 'quote') return { quote: reservation };
       const job = await jobs.start({
         user, kind: 'question.regenerate', bookId, chapterId, targetId: questionId, params: { fresh }, reserveTokens: reservation.tokens,
         run: async (ctx) => {
@@ -146,7 +148,7 @@ export function createQuestionsService(deps: {
           return { questionId };
         },
       });
-      return presentJob(job);
+      return { job: presentJob(job) };
     },
 
     async progress(userId: string, bookId: string, chapterId: string) {

@@ -7,7 +7,7 @@ import { conflict, notFound, AppError } from '../lib/app-error.js';
 import { presentProposal } from '../lib/authoring-presenters.js';
 import type { EngineStore, ProposalRecord } from '../stores/engine-types.js';
 import type { ChapterRecord, Store, UserRecord } from '../stores/types.js';
-import { reservationFor, requireReadyBrief } from './ai-jobs.js';
+import { reservationFor, type LaunchMode, requireReadyBrief } from './ai-jobs.js';
 import { briefOf, withAnswers } from './authoring-context.js';
 import type { BooksService } from './books-service.js';
 import type { ChaptersService } from './chapters-service.js';
@@ -30,7 +30,7 @@ export function createTocProposalService(deps: {
   }
 
   return {
-    async generate(user: UserRecord, bookId: string, fresh: boolean) {
+    async generate(user: UserRecord, bookId: string, fresh: boolean, mode: LaunchMode = 'start') {
       const book = await books.requireBook(user.id, bookId);
       requireReadyBrief(book);
       const all = await store.chapters.listByBook(bookId);
@@ -46,6 +46,7 @@ export function createTocProposalService(deps: {
         existing: active.map((chapter, index) => ({ ref: `C${index + 1}`, title: chapter.title, description: chapter.description, hasMaterial: material.has(chapter.id) })),
       };
       const reservation = await reservationFor(ai, tocTask, input, { userId: user.id, fresh });
+      if (mode === 'quote') return { quote: reservation };
       const job = await jobs.start({
         user, kind: 'toc.generate', bookId, chapterId: null, targetId: bookId, params: { fresh }, reserveTokens: reservation.tokens,
         run: async (ctx) => {
@@ -70,7 +71,7 @@ export function createTocProposalService(deps: {
           return { proposalId: proposal.id };
         },
       });
-      return presentJob(job);
+      return { job: presentJob(job) };
     },
 
     async get(userId: string, bookId: string, proposalId: string) {

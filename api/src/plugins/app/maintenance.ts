@@ -2,6 +2,7 @@ import fp from 'fastify-plugin';
 import type { Config } from '../../config.js';
 
 const HOUR_MS = 3_600_000;
+const JOB_DRAIN_MS = 20_000;
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -10,10 +11,13 @@ declare module 'fastify' {
   }
 }
 
-/** Start-up bootstrap (first admin) and hourly retention: trash older than 30 days, expired audit events. */
+/**
+ * Start-up: first admin, interrupted jobs failed (retryable); hourly retention of trash, audit and AI cache;
+ * shutdown drains running jobs for up to 20 s.
+ */
 export default fp<{ config: Config }>(
   async (app, { config }) => {
-    const { identity, books, audit } = app.services;
+    const { identity, books, audit, jobs } = app.services;
     const { createdToken } = await identity.bootstrap(config.adminToken);
     app.decorate('bootstrapToken', createdToken);
 
@@ -21,6 +25,7 @@ export default fp<{ config: Config }>(
       try {
         const purged = await books.purgeTrash();
         const expired = await audit.purgeExpired();
+        await app.store.aiCache.purgeExpired(new Date().toISOString());
         if (purged.length > 0 || expired > 0) app.log.info({ purgedBooks: purged.length, expiredAuditEvents: expired }, 'retention sweep');
       } catch (error) {
         app.log.error({ err: error }, 'retention sweep failed');
@@ -28,9 +33,12 @@ export default fp<{ config: Config }>(
     };
     let timer: NodeJS.Timeout | undefined;
     app.addHook('onReady', async () => {
+      const interrupted = await jobs.recoverInterrupted();
+      if (interrupted > 0) app.log.warn({ interrupted }, 'failed jobs interrupted by a restart (retryable)');
       await sweep();
       timer = setInterval(sweep, HOUR_MS).unref();
     });
+    app.addHook('preClose', async () => jobs.drain(JOB_DRAIN_MS));
     app.addHook('onClose', async () => clearInterval(timer));
   },
   { name: 'maintenance', dependencies: ['services'] },

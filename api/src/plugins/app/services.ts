@@ -9,8 +9,16 @@ import { createGoogleSignInService } from '../../services/google-signin-service.
 import { googleKeySource, type GoogleKeySource } from '../../services/google-verifier.js';
 import { createIdentityService } from '../../services/identity-service.js';
 import type { Store } from '../../stores/types.js';
+import type { EngineStore } from '../../stores/engine-types.js';
+import type { AiGateway } from '../../ai/ai-gateway.js';
+import { createDraftsService } from '../../services/drafts-service.js';
+import { createInterviewService } from '../../services/interview-service.js';
+import { createJobsService } from '../../services/jobs-service.js';
+import { createQuestionsService } from '../../services/questions-service.js';
+import { createQuotaService } from '../../services/quota-service.js';
+import { createTocProposalService } from '../../services/toc-proposal-service.js';
 
-function createServices(app: { store: Store; log: FastifyBaseLogger }, options: ServicesOptions) {
+function createServices(app: { store: Store & EngineStore; log: FastifyBaseLogger; ai: { gateway: AiGateway } }, options: ServicesOptions) {
   const { config, clock } = options;
   const store = app.store;
   const audit = createAuditService({ store, clock, log: app.log, retentionDays: config.auditRetentionDays });
@@ -21,7 +29,18 @@ function createServices(app: { store: Store; log: FastifyBaseLogger }, options: 
   });
   const books = createBooksService({ store, clock });
   const chapters = createChaptersService({ store, books, clock });
-  return { audit, identity, googleSignIn, books, chapters };
+  const quota = createQuotaService({ jobs: store.jobs, ledger: store.ledger, config, clock });
+  const jobs = createJobsService({
+    jobs: store.jobs, quota, clock, log: app.log, concurrency: config.jobs.concurrency, timeoutMs: config.jobs.timeoutS * 1000,
+  });
+  const engine = { store, books, chapters, jobs, ai: app.ai.gateway, clock };
+  return {
+    audit, identity, googleSignIn, books, chapters, quota, jobs,
+    interview: createInterviewService(engine),
+    tocProposals: createTocProposalService(engine),
+    questions: createQuestionsService(engine),
+    drafts: createDraftsService(engine),
+  };
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -43,5 +62,5 @@ export default fp<ServicesOptions>(
   async (app, options) => {
     app.decorate('services', createServices(app, options));
   },
-  { name: 'services', dependencies: ['store'] },
+  { name: 'services', dependencies: ['store', 'ai'] },
 );

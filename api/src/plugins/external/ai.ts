@@ -1,0 +1,30 @@
+import fp from 'fastify-plugin';
+import type { Config } from '../../config.js';
+import { createAiCache, type AiCache } from '../../ai/ai-cache.js';
+import { createAiGateway, type AiGateway } from '../../ai/ai-gateway.js';
+import { createCircuitBreaker, type CircuitBreaker } from '../../ai/circuit-breaker.js';
+import type { LlmProvider } from '../../ai/llm.js';
+import { createOfflineProvider } from '../../ai/offline-provider.js';
+import { createOpenAiProvider } from '../../ai/openai-provider.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    ai: { gateway: AiGateway; breaker: CircuitBreaker; cache: AiCache };
+  }
+}
+
+/** The LLM client: `openai` (any OpenAI-compatible server) or the labelled `offline` provider. */
+export default fp<{ config: Config; provider?: LlmProvider }>(
+  async (app, { config, provider }) => {
+    const llm =
+      provider ??
+      (config.ai.provider === 'openai'
+        ? createOpenAiProvider({ apiKey: config.ai.apiKey, baseUrl: config.ai.baseUrl, models: config.ai.models, timeoutMs: config.ai.timeoutMs })
+        : createOfflineProvider());
+    const breaker = createCircuitBreaker();
+    const cache = createAiCache({ store: app.store.aiCache, maxBytes: config.ai.cacheMaxBytes, ttlMs: config.ai.cacheTtlS * 1000 });
+    const gateway = createAiGateway({ provider: llm, cache, breaker, ledger: app.store.ledger, prices: config.ai.prices, maxRetries: config.ai.maxRetries });
+    app.decorate('ai', { gateway, breaker, cache });
+  },
+  { name: 'ai', dependencies: ['store'] },
+);

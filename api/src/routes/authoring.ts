@@ -1,0 +1,71 @@
+import type { FastifyInstance } from 'fastify';
+import { endpoints } from '../../../shared/contract/index.js';
+import { AppError } from '../lib/app-error.js';
+import { defineRoute, userIdOf } from '../lib/route.js';
+
+/** Unwraps a service launch: the job it started (202). */
+function started<T>(launch: { job?: T; quote?: unknown }): { job: T } {
+  if (!launch.job) throw new AppError('INTERNAL', 'A generation was planned but not started.');
+  return { job: launch.job };
+}
+
+export default async function authoringRoutes(app: FastifyInstance) {
+  const { interview, tocProposals, questions, drafts } = app.services;
+
+  defineRoute(app, endpoints.generateInterview, async ({ principal, params, body }) =>
+    started(await interview.generate(principal.user, params.bookId, body?.fresh ?? false)),
+  );
+  defineRoute(app, endpoints.getInterview, async (request) => interview.read(userIdOf(request), request.params.bookId));
+  defineRoute(app, endpoints.putInterviewAnswers, async (request) =>
+    interview.putAnswers(userIdOf(request), request.params.bookId, request.body.answers),
+  );
+
+  defineRoute(app, endpoints.generateToc, async ({ principal, params, body }) =>
+    started(await tocProposals.generate(principal.user, params.bookId, body?.fresh ?? false)),
+  );
+  defineRoute(app, endpoints.getProposal, async (request) =>
+    tocProposals.get(userIdOf(request), request.params.bookId, request.params.proposalId),
+  );
+  defineRoute(app, endpoints.applyProposal, async (request) =>
+    tocProposals.apply(userIdOf(request), request.params.bookId, request.params.proposalId, request.body?.version),
+  );
+
+  defineRoute(app, endpoints.generateQuestions, async ({ principal, params, body }) =>
+    started(await questions.generate(principal.user, params.bookId, params.chapterId, { count: body?.count, fresh: body?.fresh ?? false })),
+  );
+  defineRoute(app, endpoints.listQuestions, async (request) =>
+    questions.list(userIdOf(request), request.params.bookId, request.params.chapterId, request.query),
+  );
+  defineRoute(app, endpoints.putAnswer, async ({ principal, params, body }) =>
+    questions.putAnswer(principal.user.id, params.bookId, params.chapterId, { questionId: params.questionId, ...body }),
+  );
+  defineRoute(app, endpoints.batchAnswers, async ({ principal, params, body }) =>
+    questions.batch(principal.user.id, params.bookId, params.chapterId, body.answers),
+  );
+  defineRoute(app, endpoints.regenerateQuestion, async ({ principal, params, body }) =>
+    started(await questions.regenerate(principal.user, params.bookId, params.chapterId, params.questionId, body?.fresh ?? false)),
+  );
+  defineRoute(app, endpoints.chapterProgress, async ({ principal, params }) =>
+    questions.progress(principal.user.id, params.bookId, params.chapterId),
+  );
+  defineRoute(app, endpoints.bookProgress, async ({ principal, params }) => {
+    const toc = await app.services.chapters.getToc(principal.user.id, params.bookId);
+    const ids = toc.chapters.flatMap((chapter) => [chapter.id, ...chapter.children.map((child) => child.id)]);
+    const chapters = [];
+    for (const id of ids) chapters.push(await questions.progress(principal.user.id, params.bookId, id));
+    return { bookId: params.bookId, chapters };
+  });
+
+  defineRoute(app, endpoints.generateDraft, async ({ principal, params, body }) =>
+    started(await drafts.generate(principal.user, params.bookId, params.chapterId, { style: body.style, targetWords: body.targetWords, fresh: body.fresh ?? false })),
+  );
+  defineRoute(app, endpoints.listDrafts, async ({ principal, params, query }) =>
+    drafts.list(principal.user.id, params.bookId, params.chapterId, query),
+  );
+  defineRoute(app, endpoints.getDraft, async ({ principal, params }) =>
+    drafts.get(principal.user.id, params.bookId, params.chapterId, params.draftId),
+  );
+  defineRoute(app, endpoints.acceptDraft, async ({ principal, params }) =>
+    drafts.accept(principal.user.id, params.bookId, params.chapterId, params.draftId),
+  );
+}

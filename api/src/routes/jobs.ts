@@ -1,0 +1,102 @@
+import type { FastifyInstance } from 'fastify';
+import { endpoints } from '../../../shared/contract/index.js';
+import type { JobKind } from '../../../shared/schemas/ai.js';
+import { AppError } from '../lib/app-error.js';
+import { defineRoute } from '../lib/route.js';
+import { presentJob, type JobEvent } from '../services/jobs-service.js';
+import type { UserRecord } from '../stores/types.js';
+import type { RouteRequest } from '../lib/route.js';
+
+const PING_MS = 15_000;
+const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
+
+export default async function jobRoutes(app: FastifyInstance) {
+  const { jobs, quota, interview, tocProposals, questions, drafts } = app.services;
+
+  defineRoute(app, endpoints.getJob, async ({ principal, params }) => presentJob(await jobs.get(principal.user.id, params.jobId)));
+  defineRoute(app, endpoints.cancelJob, async ({ principal, params }) => presentJob(await jobs.cancel(principal.user.id, params.jobId)));
+  defineRoute(app, endpoints.listJobs, async ({ principal, query }) => ({
+    items: (await jobs.list(principal.user.id, query)).map(presentJob),
+    nextCursor: null,
+  }));
+
+  // Server-sent events: the current state first, then every change; ends after the final event.
+  defineRoute(app, endpoints.jobEvents, async (request: RouteRequest<typeof endpoints.jobEvents>, reply) => {
+    const userId = request.principal.user.id;
+    const lastEventId = request.headers['last-event-id'];
+    const queued: JobEvent[] = [];
+    let send: (event: JobEvent) => void = (event) => queued.push(event);
+    const listener = (event: JobEvent) => send(event);
+    jobs.events.on(request.params.jobId, listener);
+    let job;
+    try {
+      job = presentJob(await jobs.get(userId, request.params.jobId));
+    } catch (error) {
+      jobs.events.off(request.params.jobId, listener);
+      throw error;
+    }
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, {
+      ...(reply.getHeaders() as Record<string, string>),
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    const ping = setInterval(() => raw.write(': ping\n\n'), PING_MS);
+    const close = () => {
+      clearInterval(ping);
+      jobs.events.off(request.params.jobId, listener);
+      if (!raw.writableEnded) raw.end();
+    };
+    raw.on('close', close);
+    const write = (event: JobEvent) => {
+      const id = `${Date.parse(event.job.updatedAt)}-${event.job.progress}-${event.job.status}`;
+      if (id === lastEventId && !TERMINAL.has(event.job.status)) return;
+      raw.write(`id: ${id}\nevent: ${event.type}\ndata: ${JSON.stringify(event.job)}\n\n`);
+      if (TERMINAL.has(event.job.status)) close();
+    };
+    write({ type: TERMINAL.has(job.status) ? (job.status === 'succeeded' ? 'result' : 'error') : 'progress', job });
+    send = write;
+    for (const event of queued) write(event);
+  });
+
+  defineRoute(app, endpoints.myUsage, async ({ principal }) => quota.usage(principal.user));
+
+  defineRoute(app, endpoints.quote, async ({ principal, body }) => {
+    const user = principal.user;
+    const params = body.params ?? {};
+    const planned = await plan(user, body.operation, body.bookId, body.chapterId, body.questionId, params);
+    if (!planned.quote) throw new AppError('INTERNAL', 'Quote produced no estimate.');
+    const tokens = planned.quote.tokens;
+    return {
+      estimatedTokens: tokens,
+      estimatedCostUsd: app.ai.gateway.estimateCostUsd(tokens),
+      cached: planned.quote.cached,
+      offline: app.ai.gateway.provider.offline,
+    };
+  });
+
+  async function plan(user: UserRecord, operation: JobKind, bookId: string, chapterId: string | undefined, questionId: string | undefined, params: Record<string, unknown>) {
+    const need = (value: string | undefined, name: string) => {
+      if (!value) throw new AppError('VALIDATION', `This operation needs ${name}.`, { field: name });
+      return value;
+    };
+    switch (operation) {
+      case 'interview.generate':
+        return interview.generate(user, bookId, false, 'quote');
+      case 'toc.generate':
+        return tocProposals.generate(user, bookId, false, 'quote');
+      case 'questions.generate':
+        return questions.generate(user, bookId, need(chapterId, 'chapterId'), { count: typeof params.count === 'number' ? params.count : undefined, fresh: false }, 'quote');
+      case 'question.regenerate':
+        return questions.regenerate(user, bookId, need(chapterId, 'chapterId'), need(questionId, 'questionId'), false, 'quote');
+      case 'draft.generate': {
+        const style = typeof params.style === 'string' ? params.style : 'professional';
+        const targetWords = typeof params.targetWords === 'number' ? params.targetWords : 1_500;
+        return drafts.generate(user, bookId, need(chapterId, 'chapterId'), { style: style as 'professional', targetWords, fresh: false }, 'quote');
+      }
+    }
+  }
+}
