@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import auth from './plugins/app/auth.js';
-import errors from './plugins/app/errors.js';
+import errors, { notFound } from './plugins/app/errors.js';
 import maintenance from './plugins/app/maintenance.js';
 import services from './plugins/app/services.js';
 import openapi from './plugins/external/openapi.js';
@@ -52,6 +52,19 @@ export function serverOptions(config: Config): FastifyServerOptions {
       const incoming = request.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : `req_${randomUUID()}`;
     },
+    // Errors Fastify raises before routing (undecodable URL, over-long parameter) still leave in the shared shape.
+    frameworkErrors: (error, request, reply) => {
+      (reply as unknown as FastifyReply)
+        .code(error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 404 : 400)
+        .header('x-request-id', request.id)
+        .send({
+          error: {
+            code: error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'NOT_FOUND' : 'VALIDATION',
+            message: error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'No such resource.' : 'The URL is not valid.',
+            requestId: request.id,
+          },
+        });
+    },
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     routerOptions: { maxParamLength: 200 },
@@ -69,6 +82,7 @@ export default fp<AppOptions>(
       reply.header('x-request-id', request.id);
     });
 
+    await app.register(errors);
     await app.register(store, { config, store: options.store });
     await app.register(ai, { config, provider: options.provider });
     await app.register(services, { config, clock, googleKeySource: options.googleKeySource });
@@ -76,7 +90,7 @@ export default fp<AppOptions>(
     await app.register(openapi);
     await app.register(auth, { config });
     await app.register(rateLimit, { config });
-    await app.register(errors);
+    await app.register(notFound);
     await app.register(maintenance, { config });
 
     await app.register(systemRoutes, { config });

@@ -18,7 +18,10 @@ function send(reply: FastifyReply, request: FastifyRequest, code: ErrorCode, mes
   return reply.code(ERROR_STATUS[code]).send({ error: { code, message, requestId: request.id, ...(details !== undefined && { details }) } });
 }
 
-/** One error handler: every failure leaves in the shared shape, and 5xx never reveal internals. */
+/**
+ * One error handler, registered before any route so every route uses it: every failure leaves in the shared
+ * shape, and 5xx never reveal internals.
+ */
 export default fp(
   async (app) => {
     app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -42,11 +45,17 @@ export default fp(
       request.log.error({ err: error }, 'unhandled error');
       return send(reply, request, 'INTERNAL', 'Something went wrong on our side; it has been logged.');
     });
+  },
+  { name: 'errors' },
+);
 
+/** A rate-limited 404 for unknown routes, in the shared shape (registered after the rate limiter). */
+export const notFound = fp(
+  async (app) => {
     app.setNotFoundHandler(
       { preHandler: app.rateLimit({ max: 60, timeWindow: 60_000 }) },
       (request, reply) => send(reply, request, 'NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`),
     );
   },
-  { name: 'errors', dependencies: ['rate-limit'] },
+  { name: 'not-found', dependencies: ['rate-limit'] },
 );
