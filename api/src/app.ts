@@ -9,6 +9,7 @@ import maintenance from './plugins/app/maintenance.js';
 import services from './plugins/app/services.js';
 import openapi from './plugins/external/openapi.js';
 import rateLimit from './plugins/external/rate-limit.js';
+import redis from './plugins/external/redis.js';
 import security from './plugins/external/security.js';
 import store from './plugins/external/store.js';
 import adminRoutes from './routes/admin.js';
@@ -84,6 +85,7 @@ export default fp<AppOptions>(
 
     await app.register(errors);
     await app.register(store, { config, store: options.store });
+    await app.register(redis, { config });
     await app.register(ai, { config, provider: options.provider });
     await app.register(services, { config, clock, googleKeySource: options.googleKeySource });
     await app.register(security, { config });

@@ -3,6 +3,7 @@ import { endpoints } from '../../../shared/contract/index.js';
 import { LIMITS } from '../../../shared/limits.js';
 import { APP_VERSION, type Config } from '../config.js';
 import { defineRoute } from '../lib/route.js';
+import { checkRedis } from '../plugins/external/redis.js';
 
 const startedAt = Date.now();
 
@@ -10,12 +11,17 @@ export default async function systemRoutes(app: FastifyInstance, { config }: { c
   defineRoute(app, endpoints.live, async () => ({ status: 'ok' as const }));
 
   defineRoute(app, endpoints.ready, async (_request, reply) => {
-    const store = await app.store.health();
+    const [store, redis] = await Promise.all([app.store.health(), app.redis ? checkRedis(app.redis) : null]);
+    const checks: Record<string, { status: 'ok' | 'degraded' | 'down'; details: Record<string, unknown> | null }> = {
+      store: { status: store.ok ? 'ok' : 'down', details: store.details },
+    };
+    // Redis is shared state, not a dependency: without it the API still serves, so it can only degrade readiness.
+    if (redis) checks.redis = { status: redis.ok ? 'ok' : 'degraded', details: redis.details };
     const body = {
-      status: store.ok ? ('ok' as const) : ('down' as const),
+      status: !store.ok ? ('down' as const) : redis && !redis.ok ? ('degraded' as const) : ('ok' as const),
       version: APP_VERSION,
       uptimeS: Math.round((Date.now() - startedAt) / 1000),
-      checks: { store: { status: store.ok ? ('ok' as const) : ('down' as const), details: store.details } },
+      checks,
     };
     if (!store.ok) reply.code(503);
     return body;

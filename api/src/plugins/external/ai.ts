@@ -22,9 +22,11 @@ export default fp<{ config: Config; provider?: LlmProvider }>(
         ? createOpenAiProvider({ apiKey: config.ai.apiKey, baseUrl: config.ai.baseUrl, models: config.ai.models, timeoutMs: config.ai.timeoutMs })
         : createOfflineProvider());
     const breaker = createCircuitBreaker();
-    const cache = createAiCache({ store: app.store.aiCache, maxBytes: config.ai.cacheMaxBytes, ttlMs: config.ai.cacheTtlS * 1000 });
+    const cache = createAiCache({
+      store: app.store.aiCache, maxBytes: config.ai.cacheMaxBytes, ttlMs: config.ai.cacheTtlS * 1000, redis: app.redis, log: app.log,
+    });
     const gateway = createAiGateway({ provider: llm, cache, breaker, ledger: app.store.ledger, prices: config.ai.prices, maxRetries: config.ai.maxRetries });
     app.decorate('ai', { gateway, breaker, cache });
   },
-  { name: 'ai', dependencies: ['store'] },
+  { name: 'ai', dependencies: ['store', 'redis'] },
 );

@@ -6,7 +6,7 @@ import { AppError } from '../../lib/app-error.js';
 
 const groupOf = (request: FastifyRequest) => request.routeOptions.config?.rateGroup ?? 'default';
 
-/** Per-minute limits keyed by user (address only when anonymous), stricter for AI and auth groups. */
+/** Per-minute limits keyed by user (address only when anonymous), stricter for AI and auth groups; shared through Redis when configured. */
 export default fp<{ config: Config }>(
   async (app, { config }) => {
     const perGroup: Record<string, number> = {
@@ -17,6 +17,8 @@ export default fp<{ config: Config }>(
     await app.register(rateLimit, {
       global: true,
       timeWindow: 60_000,
+      // With Redis every instance counts against the same window; a Redis outage skips limiting instead of failing requests.
+      ...(app.redis ? { redis: app.redis, nameSpace: 'aa-rl:', skipOnError: true } : {}),
       max: (request) => perGroup[groupOf(request)] ?? config.rateLimit.defaultPerMin,
       keyGenerator: (request) =>
         `${groupOf(request)}:${request.principal ? `u:${request.principal.user.id}` : `ip:${request.ip}`}`,
@@ -26,5 +28,5 @@ export default fp<{ config: Config }>(
       },
     });
   },
-  { name: 'rate-limit', dependencies: ['auth'] },
+  { name: 'rate-limit', dependencies: ['auth', 'redis'] },
 );
