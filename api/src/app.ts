@@ -23,6 +23,7 @@ import type { LlmProvider } from './ai/llm.js';
 import ai from './plugins/external/ai.js';
 import authoringRoutes from './routes/authoring.js';
 import jobRoutes from './routes/jobs.js';
+import docRoutes from './routes/docs.js';
 import type { EngineStore } from './stores/engine-types.js';
 import type { Store } from './stores/types.js';
 
@@ -33,6 +34,8 @@ export interface AppOptions {
   clock?: Clock;
   /** An LLM provider to use instead of the configured one (tests). */
   provider?: LlmProvider;
+  /** Base of the Docs API retry backoff in ms (tests shorten it). */
+  docsBackoffMs?: number;
   googleKeySource?: GoogleKeySource;
 }
 
@@ -87,7 +90,7 @@ export default fp<AppOptions>(
     await app.register(store, { config, store: options.store });
     await app.register(redis, { config });
     await app.register(ai, { config, provider: options.provider });
-    await app.register(services, { config, clock, googleKeySource: options.googleKeySource });
+    await app.register(services, { config, clock, googleKeySource: options.googleKeySource, docsBackoffMs: options.docsBackoffMs });
     await app.register(security, { config });
     await app.register(openapi);
     await app.register(auth, { config });
@@ -102,6 +105,7 @@ export default fp<AppOptions>(
     await app.register(chapterRoutes);
     await app.register(authoringRoutes);
     await app.register(jobRoutes);
+    await app.register(docRoutes);
   },
   { name: 'auto-author' },
 );

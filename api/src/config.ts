@@ -61,25 +61,29 @@ const EnvSchema = z
     ADMIN_TOKEN: z.string().min(20, 'ADMIN_TOKEN must be at least 20 characters').optional(),
     GOOGLE_CLIENT_IDS: list.default([]),
     GOOGLE_ALLOWED_DOMAINS: list.default([]),
+    GOOGLE_DOCS_ROOT_URL: z
+      .url()
+      .transform((value) => `${new URL(value).origin}/`)
+      .optional(),
     AUDIT_RETENTION_DAYS: int(1, 3_650).default(365),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  })
-  .superRefine((env, ctx) => {
-    if (env.STORE === 'mongodb' && !env.MONGODB_URI) {
-      ctx.addIssue({ code: 'custom', path: ['MONGODB_URI'], message: 'STORE=mongodb needs MONGODB_URI' });
-    }
-    if (env.AI_PROVIDER === 'openai' && !env.OPENAI_API_KEY && !env.OPENAI_BASE_URL) {
-      ctx.addIssue({ code: 'custom', path: ['OPENAI_API_KEY'], message: 'AI_PROVIDER=openai needs OPENAI_API_KEY or OPENAI_BASE_URL' });
-    }
-    if (env.MONGODB_MIN_POOL_SIZE > env.MONGODB_MAX_POOL_SIZE) {
-      ctx.addIssue({ code: 'custom', path: ['MONGODB_MIN_POOL_SIZE'], message: 'must not exceed MONGODB_MAX_POOL_SIZE' });
-    }
-    for (const origin of env.CORS_ORIGINS) {
-      if (!isValidOriginRule(origin)) {
-        ctx.addIssue({ code: 'custom', path: ['CORS_ORIGINS'], message: `"${origin}" is neither an origin nor a /regex/` });
-      }
-    }
   });
+
+/** Checks across variables, run on the raw values so they are listed together with every field problem. */
+function crossFieldProblems(env: Record<string, string>): string[] {
+  const problems: string[] = [];
+  if (env.STORE === 'mongodb' && !env.MONGODB_URI) problems.push('MONGODB_URI: STORE=mongodb needs MONGODB_URI');
+  if (env.AI_PROVIDER === 'openai' && !env.OPENAI_API_KEY && !env.OPENAI_BASE_URL) {
+    problems.push('OPENAI_API_KEY: AI_PROVIDER=openai needs OPENAI_API_KEY or OPENAI_BASE_URL');
+  }
+  if (Number(env.MONGODB_MIN_POOL_SIZE ?? 0) > Number(env.MONGODB_MAX_POOL_SIZE ?? 20)) {
+    problems.push('MONGODB_MIN_POOL_SIZE: must not exceed MONGODB_MAX_POOL_SIZE');
+  }
+  for (const origin of (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean)) {
+    if (!isValidOriginRule(origin)) problems.push(`CORS_ORIGINS: "${origin}" is neither an origin nor a /regex/`);
+  }
+  return problems;
+}
 
 const DEFAULT_PRICES: z.infer<typeof PricesSchema> = {
   'gpt-4o-mini': { input: 0.15, output: 0.6 },
@@ -153,6 +157,8 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
     ),
     adminToken: env.ADMIN_TOKEN ?? null,
     google: { clientIds: env.GOOGLE_CLIENT_IDS, allowedDomains: env.GOOGLE_ALLOWED_DOMAINS.map((d) => d.toLowerCase()) },
+    /** Origin of the Docs API (a local emulator in tests); null means Google's. */
+    googleDocsRootUrl: env.GOOGLE_DOCS_ROOT_URL ?? null,
     auditRetentionDays: env.AUDIT_RETENTION_DAYS,
     logLevel: env.LOG_LEVEL,
   };
@@ -167,11 +173,13 @@ export class ConfigError extends Error {
 
 /** Parses the environment (empty strings count as unset) into a Config, or throws ConfigError. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== '')) as Record<string, string>;
   const parsed = EnvSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'env'}: ${issue.message}`));
-  }
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.') || 'env'}: ${issue.message}`)),
+    ...crossFieldProblems(cleaned),
+  ];
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   return toConfig(parsed.data);
 }
 

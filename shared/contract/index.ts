@@ -1,6 +1,7 @@
 import { authoringEndpoints } from './authoring.js';
 import { bookEndpoints } from './books.js';
 import { chapterEndpoints } from './chapters.js';
+import { docEndpoints } from './docs.js';
 import type { EndpointDef } from './endpoint.js';
 import { identityEndpoints } from './identity.js';
 import { jobEndpoints } from './jobs.js';
@@ -14,6 +15,7 @@ export const endpoints = {
   ...chapterEndpoints,
   ...authoringEndpoints,
   ...jobEndpoints,
+  ...docEndpoints,
 };
 export type Endpoints = typeof endpoints;
 export type EndpointName = keyof Endpoints;

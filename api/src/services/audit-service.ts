@@ -17,7 +17,7 @@ export interface AuditInput {
   details?: Record<string, unknown>;
 }
 
-export function createAuditService(deps: { store: Store; clock: Clock; log: FastifyBaseLogger; retentionDays: number }) {
+export function createAuditService(deps: { store: Store; clock: Clock; log: Pick<FastifyBaseLogger, 'error'>; retentionDays: number }) {
   const { store, clock, log } = deps;
   return {
     /** Appends an event; an audit failure is logged, never allowed to fail the request that caused it. */

@@ -43,7 +43,7 @@ export function createChaptersService(deps: { store: Store; books: BooksService;
       const book = await books.requireBook(userId, bookId);
       const existing = await store.chapters.listByBook(bookId);
       if (body.version !== book.tocVersion) throw conflict('table of contents', presentToc(bookId, book.tocVersion, existing));
-      const changes = mergeToc(existing, body, bookId, isoNow(clock));
+      const changes = mergeToc(existing, body, bookId, isoNow(clock), { authored: true });
       const result = await store.chapters.applyStructure(bookId, changes, {
         expectedTocVersion: body.version, maxPerBook: LIMITS.chaptersPerBook, at: isoNow(clock),
       });
@@ -86,7 +86,7 @@ export function createChaptersService(deps: { store: Store; books: BooksService;
       const at = isoNow(clock);
       const chapter: ChapterRecord = {
         id: newId('chapter'), bookId, parentId, position, title: body.title, description: body.description ?? null,
-        status: 'planned', archivedAt: null, version: 1, createdAt: at, updatedAt: at,
+        status: 'planned', archivedAt: null, authoredAt: null, version: 1, createdAt: at, updatedAt: at,
       };
       // Positions count active siblings: renumber them around the new one (archiving leaves gaps).
       const shifted = siblings
@@ -105,7 +105,9 @@ export function createChaptersService(deps: { store: Store; books: BooksService;
       const { version, ...patch } = body;
       const current = await requireChapter(userId, bookId, chapterId);
       const renamed = patch.title !== undefined && patch.title !== current.title;
-      const result = await store.chapters.update(bookId, chapterId, patch, { expectedVersion: version, bumpToc: renamed, at: isoNow(clock) });
+      const named = renamed || (patch.description !== undefined && patch.description !== current.description);
+      const at = isoNow(clock);
+      const result = await store.chapters.update(bookId, chapterId, { ...patch, ...(named && { authoredAt: at }) }, { expectedVersion: version, bumpToc: renamed, at });
       if (!result.ok) throw result.reason === 'missing' ? notFound('chapter') : conflict('chapter', presentChapter(result.current));
       return presentChapter(result.record);
     },

@@ -107,7 +107,7 @@ export function createDraftsService(deps: {
           }
           await ctx.progress(95, 'saving the draft');
           const draft: DraftRecord = {
-            id: newId('draft'), bookId, chapterId, number: (await store.drafts.count(chapterId)) + 1, style: params.style,
+            id: newId('draft'), bookId, chapterId, number: ((await store.drafts.list(chapterId, 1, null))[0]?.number ?? 0) + 1, style: params.style,
             targetWords: params.targetWords, words: wordsOf(blocks), blocks, generatedBy: generatedBy!, acceptedAt: null, createdAt: isoNow(clock),
           };
           await store.drafts.create(draft, LIMITS.draftsPerChapter);

@@ -54,6 +54,19 @@ export function createJobsService(deps: { jobs: JobsStore; quota: QuotaService; 
   let accepting = true;
 
   const now = () => clock.now().toISOString();
+  const lease = () => new Date(clock.now().getTime() + LEASE_MS).toISOString();
+  const interrupted = { code: 'INTERNAL', message: 'Interrupted: the server running it stopped; start it again.', retryable: true };
+
+  // One heartbeat renews the lease of every job this process holds (queued or running) and fails jobs whose
+  // lease ran out, wherever they were running: a crashed instance's jobs end within a lease period.
+  const heartbeat = setInterval(() => {
+    void (async () => {
+      const held = [...queue.map((entry) => entry.job.id), ...running.keys()];
+      for (const id of held) await jobs.update(id, { leaseUntil: lease() }, now());
+      const failed = await jobs.failExpired(now(), interrupted);
+      if (failed > 0) log.warn({ failed }, 'failed jobs whose lease ran out (retryable)');
+    })().catch((error: unknown) => log.error({ err: error }, 'job heartbeat failed'));
+  }, HEARTBEAT_MS).unref();
   const emit = (job: JobRecord, type: JobEvent['type']) => events.emit(job.id, { type, job: presentJob(job) } satisfies JobEvent);
 
   async function finish(jobId: string, patch: Parameters<JobsStore['update']>[1]) {
@@ -64,8 +77,6 @@ export function createJobsService(deps: { jobs: JobsStore; quota: QuotaService; 
   async function execute(job: JobRecord, spec: JobSpec) {
     const controller = new AbortController();
     const deadline = setTimeout(() => controller.abort(new AppError('AI_UNAVAILABLE', 'The job ran past its deadline.')), deps.timeoutMs);
-    const lease = () => new Date(clock.now().getTime() + LEASE_MS).toISOString();
-    const heartbeat = setInterval(() => void jobs.update(job.id, { leaseUntil: lease() }, now()), HEARTBEAT_MS);
     try {
       await jobs.update(job.id, { status: 'running', leaseUntil: lease(), stage: 'starting', progress: 1 }, now());
       const result = await spec.run({
@@ -91,7 +102,6 @@ export function createJobsService(deps: { jobs: JobsStore; quota: QuotaService; 
       }
     } finally {
       clearTimeout(deadline);
-      clearInterval(heartbeat);
     }
   }
 
@@ -122,7 +132,7 @@ export function createJobsService(deps: { jobs: JobsStore; quota: QuotaService; 
       const record: JobRecord = {
         id: newId('job'), userId: spec.user.id, bookId: spec.bookId, chapterId: spec.chapterId, targetId: spec.targetId, kind: spec.kind,
         paramsHash: createHash('sha256').update(canonicalJson(spec.params)).digest('hex'), status: 'queued', progress: 0, stage: 'queued',
-        result: null, error: null, reservedTokens: spec.reserveTokens, leaseUntil: null, createdAt: at, updatedAt: at,
+        result: null, error: null, reservedTokens: spec.reserveTokens, leaseUntil: lease(), createdAt: at, updatedAt: at,
       };
       const outcome = await jobs.createWithReservation(record, spec.reserveTokens > 0 ? deps.quota.check(spec.user, spec.reserveTokens) : null);
       if (outcome.outcome === 'existing') return outcome.job;
@@ -157,9 +167,12 @@ export function createJobsService(deps: { jobs: JobsStore; quota: QuotaService; 
       if (queuedAt >= 0) {
         queue.splice(queuedAt, 1);
         await finish(jobId, { status: 'cancelled', stage: 'cancelled', error: { code: 'CONFLICT', message: 'Cancelled.', retryable: true } });
+      } else if (running.has(jobId)) {
+        running.get(jobId)!.controller.abort('cancelled');
+        await running.get(jobId)!.done;
       } else {
-        running.get(jobId)?.controller.abort('cancelled');
-        await running.get(jobId)?.done;
+        // Held by no live process (its server crashed): nothing runs it, so it is simply marked cancelled.
+        await finish(jobId, { status: 'cancelled', stage: 'cancelled', error: { code: 'CONFLICT', message: 'Cancelled.', retryable: true } });
       }
       return this.get(userId, jobId);
     },
@@ -169,12 +182,13 @@ export function createJobsService(deps: { jobs: JobsStore; quota: QuotaService; 
 
     /** Start-up: jobs whose lease expired were interrupted by a crash or restart: failed, retryable. */
     async recoverInterrupted() {
-      return jobs.failExpired(now(), { code: 'INTERNAL', message: 'Interrupted by a server restart; start it again.', retryable: true });
+      return jobs.failExpired(now(), interrupted);
     },
 
     /** Shutdown: stop taking jobs, let running ones finish for up to `graceMs`, then abort them. */
     async drain(graceMs: number) {
       accepting = false;
+      clearInterval(heartbeat);
       queue.length = 0;
       const all = Promise.all([...running.values()].map((r) => r.done));
       const timer = new Promise((resolve) => setTimeout(resolve, graceMs).unref());

@@ -15,7 +15,8 @@ interface Placement {
  * Merges a TOC structure edit into the existing chapters by id: named chapters are updated (and restored when
  * archived), unnamed ones created, and active chapters left out are archived — never deleted.
  */
-export function mergeToc(existing: ChapterRecord[], body: PutTocBody, bookId: string, at: string): TocChangeSet {
+/** `authored`: the author made this edit (a TOC PUT), so renamed chapters are marked as the author's own. */
+export function mergeToc(existing: ChapterRecord[], body: PutTocBody, bookId: string, at: string, options: { authored: boolean }): TocChangeSet {
   const byId = new Map(existing.map((chapter) => [chapter.id, chapter]));
   const placements: Placement[] = [];
   body.chapters.forEach((item, index) => {
@@ -44,13 +45,15 @@ export function mergeToc(existing: ChapterRecord[], body: PutTocBody, bookId: st
     if (!current) {
       changes.creates.push({
         id: ids[index]!, bookId, parentId, position: placement.position, title: placement.title,
-        description: placement.description ?? null, status: 'planned', archivedAt: null, version: 1, createdAt: at, updatedAt: at,
+        description: placement.description ?? null, status: 'planned', archivedAt: null, authoredAt: null,
+        version: 1, createdAt: at, updatedAt: at,
       });
       return;
     }
     const wanted: ChapterPatch = { title: placement.title, parentId, position: placement.position, archivedAt: null };
     if (placement.description !== undefined) wanted.description = placement.description;
     const patch = changedFields(current, wanted);
+    if (patch && options.authored && (patch.title !== undefined || patch.description !== undefined)) patch.authoredAt = at;
     if (patch) changes.updates.push({ id: current.id, patch });
   });
   for (const chapter of existing) {

@@ -22,10 +22,13 @@ export function createTocProposalService(deps: {
 }) {
   const { store, books, chapters, jobs, ai, clock } = deps;
 
-  /** Chapters that hold author material (answers, drafts, or work in progress): never dropped or overwritten. */
+  /**
+   * Chapters that hold author material (answers, drafts, work in progress, or a title the author wrote
+   * themselves): never dropped or overwritten.
+   */
   async function withMaterial(bookId: string, all: ChapterRecord[]): Promise<Set<string>> {
     const ids = new Set([...(await store.answers.chaptersWithAnswers(bookId)), ...(await store.drafts.chaptersWithDrafts(bookId))]);
-    for (const chapter of all) if (chapter.status !== 'planned') ids.add(chapter.id);
+    for (const chapter of all) if (chapter.status !== 'planned' || chapter.authoredAt) ids.add(chapter.id);
     return ids;
   }
 
@@ -43,7 +46,11 @@ export function createTocProposalService(deps: {
       const refToId = new Map(active.map((chapter, index) => [`C${index + 1}`, chapter.id]));
       const input: TocInput = {
         brief: briefOf(book), interview,
-        existing: active.map((chapter, index) => ({ ref: `C${index + 1}`, title: chapter.title, description: chapter.description, hasMaterial: material.has(chapter.id) })),
+        existing: active.map((chapter, index) => ({
+          ref: `C${index + 1}`,
+          parentRef: chapter.parentId ? `C${active.findIndex((c) => c.id === chapter.parentId) + 1}` : null,
+          title: chapter.title, description: chapter.description, hasMaterial: material.has(chapter.id),
+        })),
       };
       const reservation = await reservationFor(ai, tocTask, input, { userId: user.id, fresh });
       if (mode === 'quote') return { quote: reservation };
@@ -114,7 +121,7 @@ export function createTocProposalService(deps: {
           kept.push(candidate.id);
         }
       }
-      const changes = mergeToc(all, body, bookId, isoNow(clock));
+      const changes = mergeToc(all, body, bookId, isoNow(clock), { authored: false });
       const result = await store.chapters.applyStructure(bookId, changes, { expectedTocVersion: book.tocVersion, maxPerBook: LIMITS.chaptersPerBook, at: isoNow(clock) });
       if (!result.ok) {
         if (result.reason === 'limit') throw new AppError('LIMIT_REACHED', `A book can hold at most ${LIMITS.chaptersPerBook} chapters and sections.`);

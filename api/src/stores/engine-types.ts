@@ -216,4 +216,24 @@ export interface EngineStore {
   readonly jobs: JobsStore;
   readonly ledger: LedgerStore;
   readonly aiCache: CacheStore;
+  readonly docWrites: DocWritesStore;
+}
+
+/** What was last written of a chapter into the linked document (to notice author edits before a rewrite). */
+export interface DocWriteRecord {
+  bookId: string;
+  chapterId: string;
+  documentId: string;
+  tabId: string | null;
+  rangeName: string;
+  revisionId: string;
+  textHash: string;
+  /** 'api' for the Docs writer, 'addon' for writes an Apps Script host made itself. */
+  source: 'api' | 'addon';
+  writtenAt: string;
+}
+
+export interface DocWritesStore {
+  upsert(record: DocWriteRecord): Promise<void>;
+  listByBook(bookId: string): Promise<DocWriteRecord[]>;
 }

@@ -69,6 +69,8 @@ export interface ChapterRecord {
   description: string | null;
   status: (typeof CHAPTER_STATUSES)[number];
   archivedAt: string | null;
+  /** When the author last renamed or re-described this chapter themselves (a proposal never overwrites that). */
+  authoredAt: string | null;
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -91,7 +93,7 @@ export type UserPatch = Partial<Pick<UserRecord, 'name' | 'role' | 'disabled' | 
 export type BookPatch = Partial<
   Pick<BookRecord, 'title' | 'subtitle' | 'description' | 'genre' | 'audience' | 'language' | 'targetWords' | 'documentId' | 'tabId'>
 >;
-export type ChapterPatch = Partial<Pick<ChapterRecord, 'title' | 'description' | 'status' | 'parentId' | 'position' | 'archivedAt'>>;
+export type ChapterPatch = Partial<Pick<ChapterRecord, 'title' | 'description' | 'status' | 'parentId' | 'position' | 'archivedAt' | 'authoredAt'>>;
 
 export interface UsersStore {
   /** Inserts a user; false when the email is taken. */

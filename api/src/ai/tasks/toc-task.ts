@@ -12,7 +12,9 @@ export const TocInputSchema = z.object({
   brief: BriefSchema,
   interview: z.array(z.object({ question: z.string(), answer: z.string() })),
   /** Existing chapters by positional ref (C1, C2, …); hasMaterial marks ones that must be kept. */
-  existing: z.array(z.object({ ref: z.string(), title: z.string(), description: z.string().nullable(), hasMaterial: z.boolean() })),
+  existing: z.array(
+    z.object({ ref: z.string(), parentRef: z.string().nullable(), title: z.string(), description: z.string().nullable(), hasMaterial: z.boolean() }),
+  ),
 });
 export type TocInput = z.infer<typeof TocInputSchema>;
 
@@ -22,7 +24,12 @@ function titleCase(text: string): string {
 
 function offlineToc(input: TocInput): TocOutput {
   if (input.existing.length > 0) {
-    return { chapters: input.existing.map((c) => ({ ref: c.ref, title: c.title, description: c.description, sections: [] })) };
+    const entry = (c: TocInput['existing'][number]) => ({ ref: c.ref, title: c.title, description: c.description });
+    return {
+      chapters: input.existing
+        .filter((c) => c.parentRef === null)
+        .map((c) => ({ ...entry(c), sections: input.existing.filter((s) => s.parentRef === c.ref).map(entry) })),
+    };
   }
   const material = [...sentences(input.brief.summary), ...input.interview.flatMap((qa) => sentences(qa.answer))];
   const picked = material.filter((s) => s.split(' ').length >= 5).slice(0, 8);
@@ -38,7 +45,7 @@ function offlineToc(input: TocInput): TocOutput {
 export const tocTask: AiTask<TocInput, TocOutput> = {
   operation: 'toc.generate',
   name: 'toc_proposal',
-  promptVersion: 'toc.v1',
+  promptVersion: 'toc.v2',
   outputSchema: TocOutputSchema,
   maxOutputTokens: () => 3_000,
   messages: (input) => ({
@@ -46,7 +53,7 @@ export const tocTask: AiTask<TocInput, TocOutput> = {
       'You are a book development editor proposing a table of contents.',
       [
         'Propose chapters in reading order, each with a one-line description of its purpose, and optional sections.',
-        'Existing chapters are given with refs (C1, C2, …). To keep one, put its ref in "ref"; new chapters have ref null.',
+        'Existing chapters are given with refs (C1, C2, …); sections name their chapter in parentRef. To keep one, put its ref in "ref"; new chapters have ref null.',
         'Keep every existing chapter whose hasMaterial is true.',
       ],
       input.brief.language,

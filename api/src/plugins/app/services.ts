@@ -17,6 +17,8 @@ import { createJobsService } from '../../services/jobs-service.js';
 import { createQuestionsService } from '../../services/questions-service.js';
 import { createQuotaService } from '../../services/quota-service.js';
 import { createTocProposalService } from '../../services/toc-proposal-service.js';
+import { createDocsService } from '../../services/docs-service.js';
+import { createDocsClient } from '../../docs/docs-client.js';
 
 function createServices(app: { store: Store & EngineStore; log: FastifyBaseLogger; ai: { gateway: AiGateway } }, options: ServicesOptions) {
   const { config, clock } = options;
@@ -40,6 +42,7 @@ function createServices(app: { store: Store & EngineStore; log: FastifyBaseLogge
     tocProposals: createTocProposalService(engine),
     questions: createQuestionsService(engine),
     drafts: createDraftsService(engine),
+    docs: createDocsService({ store, books, clock, client: createDocsClient({ rootUrl: config.googleDocsRootUrl, backoffMs: options.docsBackoffMs }) }),
   };
 }
 
@@ -49,6 +52,8 @@ interface ServicesOptions {
   config: Config;
   clock: Clock;
   googleKeySource?: GoogleKeySource;
+  /** Base of the Docs API retry backoff (tests shorten it). */
+  docsBackoffMs?: number;
 }
 
 declare module 'fastify' {

@@ -79,7 +79,7 @@ export function createSqliteAnswersStore(db: Db): AnswersStore {
       return upsertTx(input, options);
     },
     async chaptersWithAnswers(bookId) {
-      return (prepare("SELECT DISTINCT chapterId FROM answers WHERE bookId = ? AND chapterId IS NOT NULL AND text <> ''").all(bookId) as {
+      return (prepare("SELECT DISTINCT chapterId FROM answers WHERE bookId = ? AND chapterId IS NOT NULL AND trim(text) <> ''").all(bookId) as {
         chapterId: string;
       }[]).map((row) => row.chapterId);
     },

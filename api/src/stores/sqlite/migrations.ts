@@ -97,6 +97,22 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       CREATE INDEX ai_cache_expiry ON ai_cache(expiresAt);
     `,
   },
+  {
+    version: 3,
+    name: 'Google Docs write records',
+    sql: `
+      CREATE TABLE doc_writes (
+        bookId TEXT NOT NULL REFERENCES books(id) ON DELETE CASCADE, chapterId TEXT NOT NULL, documentId TEXT NOT NULL,
+        tabId TEXT, rangeName TEXT NOT NULL, revisionId TEXT NOT NULL, textHash TEXT NOT NULL, source TEXT NOT NULL,
+        writtenAt TEXT NOT NULL, PRIMARY KEY (bookId, chapterId)
+      );
+    `,
+  },
+  {
+    version: 4,
+    name: 'chapters remember author edits',
+    sql: `ALTER TABLE chapters ADD COLUMN authoredAt TEXT;`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { EngineStore } from '../engine-types.js';
 import type { Store } from '../types.js';
 import { createSqliteAnswersStore, createSqliteDraftsStore, createSqliteProposalsStore, createSqliteQuestionsStore } from './authoring-stores.js';
+import { createSqliteDocWritesStore } from './doc-writes-store.js';
 import { createSqliteCacheStore, createSqliteJobsStore, createSqliteLedgerStore } from './metering-stores.js';
 import { createSqliteAuditStore } from './audit-store.js';
 import { createSqliteBooksStore } from './books-store.js';
@@ -57,6 +58,7 @@ export function openSqliteStore(dataDir: string, log: (message: string) => void 
     jobs: createSqliteJobsStore(db),
     ledger: createSqliteLedgerStore(db),
     aiCache: createSqliteCacheStore(db),
+    docWrites: createSqliteDocWritesStore(db),
     async health() {
       try {
         db.prepare('SELECT 1').get();

@@ -1,0 +1,66 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { auth, docs, type docs_v1 } from '@googleapis/docs';
+import { AppError } from '../lib/app-error.js';
+
+const MAX_ATTEMPTS = 4;
+
+/** Thrown when a write's requiredRevisionId no longer matches: re-read, rebuild, retry. */
+export class RevisionConflict extends Error {}
+
+function statusOf(error: unknown): number {
+  const e = error as { status?: number; code?: number | string; response?: { status?: number } };
+  return e.response?.status ?? e.status ?? (typeof e.code === 'number' ? e.code : 0);
+}
+
+function mapGoogleError(error: unknown): Error {
+  const status = statusOf(error);
+  if (status === 401) return new AppError('GOOGLE_AUTH_REQUIRED', 'Google did not accept the credentials; connect your Google account again.');
+  if (status === 403) return new AppError('GOOGLE_FORBIDDEN', 'Your Google account cannot edit this document (or the Docs API is not enabled).');
+  if (status === 404) return new AppError('DOC_NOT_FOUND', 'Google Docs has no such document, or it is not shared with you.');
+  return new AppError('GOOGLE_UNAVAILABLE', 'Google Docs is not answering right now; try again shortly.');
+}
+
+/**
+ * The Docs API through googleapis' own Docs package, root URL configurable (a local emulator in tests).
+ * 429 and 5xx are retried with truncated exponential backoff; a 400 on a revision-guarded write is a conflict.
+ */
+export function createDocsClient(options: { rootUrl: string | null; backoffMs?: number }) {
+  const backoffMs = options.backoffMs ?? 1_000;
+  const service = (accessToken: string): docs_v1.Docs => {
+    const client = new auth.OAuth2();
+    client.setCredentials({ access_token: accessToken });
+    return docs({ version: 'v1', auth: client, ...(options.rootUrl ? { rootUrl: options.rootUrl } : {}) });
+  };
+
+  async function withRetries<T>(call: () => Promise<T>, onBadRequest?: (error: unknown) => Error): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await call();
+      } catch (error) {
+        const status = statusOf(error);
+        if (status === 400 && onBadRequest) throw onBadRequest(error);
+        const transient = status === 429 || status >= 500 || status === 0;
+        if (!transient || attempt >= MAX_ATTEMPTS) throw mapGoogleError(error);
+        await sleep(Math.min(16_000, backoffMs * 2 ** (attempt - 1)) * (0.75 + Math.random() / 2));
+      }
+    }
+  }
+
+  return {
+    async get(accessToken: string, documentId: string): Promise<docs_v1.Schema$Document> {
+      const response = await withRetries(() => service(accessToken).documents.get({ documentId, includeTabsContent: true }));
+      return response.data;
+    },
+
+    /** Applies requests atomically if the document is still at `requiredRevisionId`; returns the new revision. */
+    async batchUpdate(accessToken: string, documentId: string, requests: docs_v1.Schema$Request[], requiredRevisionId: string): Promise<string> {
+      const response = await withRetries(
+        () => service(accessToken).documents.batchUpdate({ documentId, requestBody: { requests, writeControl: { requiredRevisionId } } }),
+        // Google documents a 400 for a stale revision without a stable message: treat it as a conflict.
+        () => new RevisionConflict('The document changed since it was read.'),
+      );
+      return response.data.writeControl?.requiredRevisionId ?? '';
+    },
+  };
+}
+export type DocsClient = ReturnType<typeof createDocsClient>;

@@ -1,0 +1,21 @@
+import { BookParamsSchema } from '../schemas/books.js';
+import { DocStatusSchema, ImportDocBodySchema, ImportDocResultSchema, WriteDocBodySchema, WriteDocResultSchema } from '../schemas/docs.js';
+import { endpoint } from './endpoint.js';
+
+export const docEndpoints = {
+  writeDoc: endpoint({
+    method: 'POST', path: '/v1/books/:bookId/doc/write', auth: 'user', tag: 'docs', status: 200,
+    summary: "Write chapters' accepted drafts into the linked Google Doc (one read, one batchUpdate)",
+    params: BookParamsSchema, body: WriteDocBodySchema, response: WriteDocResultSchema,
+  }),
+  importDoc: endpoint({
+    method: 'POST', path: '/v1/books/:bookId/doc/import', auth: 'user', tag: 'docs', status: 200,
+    summary: "Read a doc's headings into a TOC proposal and its text into summary material",
+    params: BookParamsSchema, body: ImportDocBodySchema, response: ImportDocResultSchema,
+  }),
+  docStatus: endpoint({
+    method: 'GET', path: '/v1/books/:bookId/doc', auth: 'user', tag: 'docs', status: 200,
+    summary: 'The linked doc and, per chapter, when and at which revision it was written',
+    params: BookParamsSchema, response: DocStatusSchema,
+  }),
+};

@@ -1,0 +1,71 @@
+import { cleanBlockText, type Block } from './blocks.js';
+
+/** Paragraph styles the writers use (Google Docs named style types). */
+export type PlannedStyle = 'HEADING_1' | 'HEADING_2' | 'HEADING_3' | 'NORMAL_TEXT';
+
+/** One paragraph of a chapter as both writers (Docs batchUpdate and DocumentApp) produce it. */
+export interface PlannedParagraph {
+  text: string;
+  style: PlannedStyle;
+  bullet: 'unordered' | 'ordered' | null;
+  quote: boolean;
+}
+
+/** Named range that marks a written chapter, so a rewrite replaces exactly that chapter. */
+export function chapterRangeName(bookId: string, chapterId: string): string {
+  return `auto-author:${bookId}:${chapterId}`;
+}
+
+/**
+ * The write plan of a chapter: its title as HEADING_1 (a section's as HEADING_2, its headings one level down),
+ * then the blocks, one paragraph per list item.
+ */
+export function planChapter(title: string, blocks: Block[], isSection = false): PlannedParagraph[] {
+  const titleStyle: PlannedStyle = isSection ? 'HEADING_2' : 'HEADING_1';
+  const plan: PlannedParagraph[] = [{ text: cleanBlockText(title) || 'Untitled chapter', style: titleStyle, bullet: null, quote: false }];
+  for (const block of blocks) {
+    if (block.type === 'heading') {
+      const style: PlannedStyle = isSection || block.level === 3 ? 'HEADING_3' : 'HEADING_2';
+      plan.push({ text: cleanBlockText(block.text), style, bullet: null, quote: false });
+    } else if (block.type === 'list') {
+      for (const item of block.items) plan.push({ text: cleanBlockText(item), style: 'NORMAL_TEXT', bullet: block.ordered ? 'ordered' : 'unordered', quote: false });
+    } else {
+      plan.push({ text: cleanBlockText(block.text), style: 'NORMAL_TEXT', bullet: null, quote: block.type === 'quote' });
+    }
+  }
+  return plan.filter((paragraph) => paragraph.text.length > 0);
+}
+
+/** The chapter's text as written: paragraphs joined by newlines (no trailing newline). */
+export function planText(plan: PlannedParagraph[]): string {
+  return plan.map((paragraph) => paragraph.text).join('\n');
+}
+
+/**
+ * A short, stable hash of a chapter's text (cyrb53), identical in Node, browsers and Apps Script, used to notice
+ * whether the author edited a written chapter. Trailing newlines are ignored.
+ */
+export function textHash(text: string): string {
+  const normalized = text.replace(/\n+$/u, '');
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < normalized.length; i++) {
+    const ch = normalized.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+}
+
+/**
+ * Where a chapter goes among chapters already written: before the next chapter (in TOC order) that is in the
+ * document, else after the previous one, else at the end.
+ */
+export function placement(tocOrder: string[], chapterId: string, written: Set<string>): { before: string } | { after: string } | 'end' {
+  const at = tocOrder.indexOf(chapterId);
+  for (let i = at + 1; i < tocOrder.length; i++) if (written.has(tocOrder[i]!)) return { before: tocOrder[i]! };
+  for (let i = at - 1; i >= 0; i--) if (written.has(tocOrder[i]!)) return { after: tocOrder[i]! };
+  return 'end';
+}
