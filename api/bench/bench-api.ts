@@ -158,8 +158,9 @@ async function main(): Promise<number> {
   if (profileDir) await mkdir(profileDir, { recursive: true });
   const servers: ChildServer[] = [];
   const stopAll = () => Promise.all(servers.map((server) => server.stop()));
+  const cleanUp = () => rm(dataDir, { recursive: true, force: true });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => void stopAll().finally(() => process.exit(130)));
+    process.once(signal, () => void stopAll().then(cleanUp).finally(() => process.exit(130)));
   }
 
   try {
@@ -200,7 +201,7 @@ async function main(): Promise<number> {
     return 0;
   } finally {
     await stopAll();
-    await rm(dataDir, { recursive: true, force: true });
+    await cleanUp();
     if (profileDir) {
       // Node writes one profile per thread: CPU.<date>.<time>.<pid>.<thread>.<seq>; thread 0 serves the requests
       // (the others are tsx's module loader).
