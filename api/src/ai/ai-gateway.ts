@@ -32,6 +32,8 @@ export class TruncatedError extends AppError {
 const BACKOFF_BASE_MS = 250;
 const BACKOFF_CAP_MS = 8_000;
 const RETRY_AFTER_CAP_MS = 30_000;
+/** Rejections that concern the model itself (no access, no such model): they count against it in the breaker. */
+const MODEL_LEVEL_REJECTIONS = new Set([401, 403, 404]);
 
 /**
  * The one way services call AI: cache (per user) → single flight → model chain with retries and a circuit
@@ -94,7 +96,7 @@ export function createAiGateway(deps: {
           attempt--;
           continue;
         }
-        if (error.kind === 'rejected') throw new AppError('AI_UNAVAILABLE', 'The model server rejected the request.', { status: error.options.status });
+        if (error.kind === 'rejected') throw error; // never retried on the same model; the chain may try the next one
         if (attempt >= deps.maxRetries) throw error;
         const backoff = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt) * (0.5 + Math.random() / 2);
         await sleep(Math.min(RETRY_AFTER_CAP_MS, error.options.retryAfterMs ?? backoff), undefined, { signal: ctx.signal });
@@ -112,9 +114,13 @@ export function createAiGateway(deps: {
         return { output, model };
       } catch (error) {
         if (!(error instanceof ProviderError)) throw error;
-        breaker.failure(model);
+        // A rejected request (400, 413, 422) says nothing about the model's health; a missing model or no access does.
+        if (error.kind !== 'rejected' || MODEL_LEVEL_REJECTIONS.has(error.options.status ?? 0)) breaker.failure(model);
         lastError = error;
       }
+    }
+    if (lastError instanceof ProviderError && lastError.kind === 'rejected') {
+      throw new AppError('AI_UNAVAILABLE', 'The model server rejected the request.', { status: lastError.options.status });
     }
     throw new AppError('AI_UNAVAILABLE', lastError ? 'The AI service is unavailable; try again shortly.' : 'Every model is cooling down after failures; try again shortly.');
   }

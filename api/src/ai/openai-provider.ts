@@ -65,6 +65,10 @@ export function createOpenAiProvider(options: { apiKey: string | null; baseUrl: 
         }
         throw error;
       }
+      // A proxy's HTML page or a wrong base URL can answer 200 with something that is not a completion at all.
+      if (typeof completion !== 'object' || completion === null || !Array.isArray((completion as { choices?: unknown }).choices)) {
+        throw new ProviderError('retryable', 'The model server answered with something that is not a chat completion.');
+      }
       const usage = { inputTokens: completion.usage?.prompt_tokens ?? 0, outputTokens: completion.usage?.completion_tokens ?? 0 };
       const choice = completion.choices[0];
       if (choice?.finish_reason === 'length') return { output: null, usage, finishReason: 'length', model: completion.model || model };
