@@ -8,10 +8,13 @@ import { defineStoreContract } from './store-contract.js';
 
 const uri = process.env.MONGODB_URI;
 // Never the configured database: each run creates its own and drops it.
-const dbName = `aa_test_${randomBytes(6).toString('hex')}`;
+const testDbName = () => `aa_test_${randomBytes(6).toString('hex')}`;
+const dbName = testDbName();
+/** A second database, for a store that starts at an older schema version. */
+const upgradeDbName = testDbName();
 
-const options = (): Config['mongodb'] => ({
-  uri: uri ?? null, db: dbName, maxPoolSize: 10, minPoolSize: 0, maxIdleTimeMS: 60_000, serverSelectionTimeoutMS: 5_000,
+const options = (db = dbName): Config['mongodb'] => ({
+  uri: uri ?? null, db, maxPoolSize: 10, minPoolSize: 0, maxIdleTimeMS: 60_000, serverSelectionTimeoutMS: 5_000,
   connectTimeoutMS: 10_000, socketTimeoutMS: 30_000, retryWrites: true,
 });
 
@@ -19,7 +22,9 @@ describe.skipIf(!uri)('mongodb store', () => {
   const admin = new MongoClient(uri ?? 'mongodb://unused');
   afterAll(async () => {
     try {
-      if (dbName.startsWith('aa_test_') && dbName !== process.env.MONGODB_DB) await admin.db(dbName).dropDatabase();
+      for (const name of [dbName, upgradeDbName]) {
+        if (name.startsWith('aa_test_') && name !== process.env.MONGODB_DB) await admin.db(name).dropDatabase();
+      }
     } finally {
       await admin.close();
     }
@@ -36,6 +41,13 @@ describe.skipIf(!uri)('mongodb store', () => {
         expect(userIndexes.find((index) => index.name === 'users_email')).toMatchObject({ unique: true });
         expect(userIndexes.find((index) => index.name === 'users_google_sub')).toMatchObject({ unique: true });
         expect((await db.collection('tokens').indexes()).find((index) => index.name === 'tokens_hash')).toMatchObject({ unique: true });
+        expect((await db.collection('answers').indexes()).find((index) => index.name === 'answers_question')).toMatchObject({ unique: true });
+        const jobIndexes = await db.collection('jobs').indexes();
+        expect(jobIndexes.find((index) => index.name === 'jobs_active_target')).toMatchObject({
+          unique: true, partialFilterExpression: { status: { $in: ['queued', 'running'] } },
+        });
+        expect(jobIndexes.find((index) => index.name === 'jobs_active')).toMatchObject({ partialFilterExpression: expect.any(Object) });
+        expect((await db.collection('ai_cache').indexes()).find((index) => index.name === 'ai_cache_expiry')).toMatchObject({ expireAfterSeconds: 0 });
         expect(await db.collection<{ _id: number }>('migrations').countDocuments({ _id: { $lte: LATEST_MONGO_SCHEMA_VERSION } })).toBe(LATEST_MONGO_SCHEMA_VERSION);
       } finally {
         await store.close();
@@ -49,6 +61,38 @@ describe.skipIf(!uri)('mongodb store', () => {
         expect(health.ok).toBe(true);
         expect(health.details.pool).toMatchObject({ maxPoolSize: 10, inUse: expect.any(Number), available: expect.any(Number) });
         expect(JSON.stringify(health)).not.toContain(uri!);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('keeps the AI cache expiry as a Date too, for the TTL index', async () => {
+      const store = await openMongoStore(options(), () => {});
+      try {
+        const record = {
+          key: `ttl-${randomBytes(4).toString('hex')}`, userId: 'usr_ttl', value: '{}', bytes: 2,
+          createdAt: '2100-01-01T00:00:00.000Z', expiresAt: '2100-01-02T00:00:00.000Z',
+        };
+        await store.aiCache.put(record);
+        const stored = await admin.db(dbName).collection<{ _id: string }>('ai_cache').findOne({ _id: record.key });
+        expect(stored).toMatchObject({ expiresAt: record.expiresAt, expireAt: new Date(record.expiresAt) });
+        expect(await store.aiCache.get(record.key, '2100-01-01T12:00:00.000Z')).toEqual(record);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('upgrades a store at schema version 1, saying a backup should exist', async () => {
+      const migrations = admin.db(upgradeDbName).collection<{ _id: number; name: string; appliedAt: string }>('migrations');
+      await migrations.insertOne({ _id: 1, name: 'identity, books, summary history, chapters, audit', appliedAt: new Date().toISOString() });
+      const log: string[] = [];
+      const store = await openMongoStore(options(upgradeDbName), (message) => log.push(message));
+      try {
+        expect(log.some((message) => message.includes('make sure a backup exists'))).toBe(true);
+        expect(log).toContain(`Applied store migrations ${Array.from({ length: LATEST_MONGO_SCHEMA_VERSION - 1 }, (_, i) => i + 2).join(', ')}`);
+        const names = (await admin.db(upgradeDbName).listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
+        expect(names).toEqual(expect.arrayContaining(['questions', 'answers', 'toc_proposals', 'drafts', 'jobs', 'ledger', 'ai_cache']));
+        expect((await store.health()).details).toMatchObject({ schemaVersion: LATEST_MONGO_SCHEMA_VERSION });
       } finally {
         await store.close();
       }

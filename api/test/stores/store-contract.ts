@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { auditContract } from './contract/audit.js';
+import { bookRecordsContract } from './contract/book-records.js';
 import { booksContract } from './contract/books.js';
 import { chaptersContract } from './contract/chapters.js';
 import { useStore, type StoreFactory } from './contract/fixtures.js';
+import { jobsContract } from './contract/jobs.js';
+import { aiCacheContract, ledgerContract } from './contract/ledger-cache.js';
+import { draftsContract, proposalsContract } from './contract/proposals-drafts.js';
+import { answersContract, questionsContract } from './contract/questions-answers.js';
 import { tokensContract } from './contract/tokens.js';
 import { usersContract } from './contract/users.js';
 
@@ -19,6 +24,15 @@ export function defineStoreContract(name: string, open: StoreFactory): void {
     booksContract(open);
     chaptersContract(open);
     auditContract(open);
+    // The authoring engine's records.
+    questionsContract(open);
+    answersContract(open);
+    proposalsContract(open);
+    draftsContract(open);
+    jobsContract(open);
+    ledgerContract(open);
+    aiCacheContract(open);
+    bookRecordsContract(open);
 
     describe('lifecycle', () => {
       const store = useStore(open);

@@ -11,15 +11,6 @@ declare module 'fastify' {
   }
 }
 
-async function openFullMongoStore(config: Config, log: (message: string) => void): Promise<Store & EngineStore> {
-  const store = await openMongoStore(config.mongodb, log);
-  if (!('jobs' in store)) {
-    await store.close();
-    throw new Error('The MongoDB store does not hold the authoring engine records yet; use STORE=sqlite.');
-  }
-  return store as Store & EngineStore;
-}
-
 /** Opens the configured store (or uses the one given, for tests) and closes it on shutdown. */
 export default fp<{ config: Config; store?: Store & EngineStore }>(
   async (app, options) => {
@@ -27,7 +18,7 @@ export default fp<{ config: Config; store?: Store & EngineStore }>(
     const store =
       options.store ??
       (options.config.store === 'mongodb'
-        ? await openFullMongoStore(options.config, log)
+        ? await openMongoStore(options.config.mongodb, log)
         : openSqliteStore(options.config.dataDir, log));
     app.decorate('store', store);
     // A store handed in by a test belongs to the test, which closes it.

@@ -8,6 +8,10 @@ const trashedBefore = (cutoff: string) => ({ $type: 'string' as const, $lt: cuto
 
 export function createMongoBooksStore(client: MongoClient, collections: Collections): BooksStore {
   const { books, summaryVersions, chapters, locks } = collections;
+  /** What belongs to a book and goes with it when it is purged (SQLite does this with ON DELETE CASCADE). */
+  const bookChildren = [
+    chapters, summaryVersions, collections.questions, collections.answers, collections.proposals, collections.drafts, collections.docWrites,
+  ];
   const owned = (userId: string, bookId: string, includeDeleted = false) => ({
     _id: bookId, userId, ...(includeDeleted ? {} : { deletedAt: null }),
   });
@@ -55,13 +59,14 @@ export function createMongoBooksStore(client: MongoClient, collections: Collecti
       const candidates = await books.find({ deletedAt: trashedBefore(cutoff) }, { projection: { _id: 1 } }).sort({ _id: 1 }).toArray();
       const purged: string[] = [];
       // One small transaction per book; the book is deleted only if it is still trashed, so a restore that
-      // happened in between wins, and its chapters and summary history go with it or not at all.
+      // happened in between wins, and everything of the book (chapters, summary history, questions, answers,
+      // proposals, drafts, doc write records) goes with it or not at all. Jobs, ledger rows and cached AI answers
+      // belong to the user and have their own retention, as in SQLite.
       for (const { _id: bookId } of candidates) {
         const removed = await inTransaction(client, async (session) => {
           const { deletedCount } = await books.deleteOne({ _id: bookId, deletedAt: trashedBefore(cutoff) }, { session });
           if (deletedCount !== 1) return false;
-          await chapters.deleteMany({ bookId }, { session });
-          await summaryVersions.deleteMany({ bookId }, { session });
+          for (const children of bookChildren) await children.deleteMany({ bookId }, { session });
           return true;
         });
         if (removed) purged.push(bookId);

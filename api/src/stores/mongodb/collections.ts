@@ -1,4 +1,7 @@
 import type { Collection, Db } from 'mongodb';
+import type {
+  AnswerRecord, CacheRecord, DocWriteRecord, DraftRecord, JobRecord, LedgerRecord, ProposalRecord, QuestionRecord,
+} from '../engine-types.js';
 import type { AuditRecord, BookRecord, ChapterRecord, SummaryVersionRecord, TokenRecord, UserRecord } from '../types.js';
 
 /** A record as stored: its `id` becomes `_id`, every other field keeps its name. */
@@ -16,7 +19,17 @@ export interface LockDoc {
   writes: number;
 }
 
-export const COLLECTION_NAMES = {
+/**
+ * A cached AI answer: its `key` becomes `_id`; `expireAt` repeats `expiresAt` as a Date, which is what MongoDB's
+ * TTL index needs to drop the document on its own.
+ */
+export type CacheDoc = Omit<CacheRecord, 'key'> & { _id: string; expireAt: Date };
+
+/** What was last written of a chapter into its document: one per (book, chapter), `_id` = `<bookId>/<chapterId>`. */
+export type DocWriteDoc = DocWriteRecord & { _id: string };
+
+/** Collections of schema version 1 (identity, books, chapters, audit). */
+export const CORE_COLLECTION_NAMES = {
   users: 'users',
   tokens: 'tokens',
   books: 'books',
@@ -27,6 +40,20 @@ export const COLLECTION_NAMES = {
   locks: 'locks',
 } as const;
 
+/** Collections of schema version 2 (the authoring engine and its Google Docs write records). */
+export const ENGINE_COLLECTION_NAMES = {
+  questions: 'questions',
+  answers: 'answers',
+  proposals: 'toc_proposals',
+  drafts: 'drafts',
+  jobs: 'jobs',
+  ledger: 'ledger',
+  aiCache: 'ai_cache',
+  docWrites: 'doc_writes',
+} as const;
+
+export const COLLECTION_NAMES = { ...CORE_COLLECTION_NAMES, ...ENGINE_COLLECTION_NAMES } as const;
+
 export interface Collections {
   users: Collection<Doc<UserRecord>>;
   tokens: Collection<Doc<TokenRecord>>;
@@ -36,6 +63,14 @@ export interface Collections {
   audit: Collection<Doc<AuditRecord>>;
   migrations: Collection<MigrationDoc>;
   locks: Collection<LockDoc>;
+  questions: Collection<Doc<QuestionRecord>>;
+  answers: Collection<Doc<AnswerRecord>>;
+  proposals: Collection<Doc<ProposalRecord>>;
+  drafts: Collection<Doc<DraftRecord>>;
+  jobs: Collection<Doc<JobRecord>>;
+  ledger: Collection<Doc<LedgerRecord>>;
+  aiCache: Collection<CacheDoc>;
+  docWrites: Collection<DocWriteDoc>;
 }
 
 export function collectionsOf(db: Db): Collections {
@@ -48,6 +83,14 @@ export function collectionsOf(db: Db): Collections {
     audit: db.collection(COLLECTION_NAMES.audit),
     migrations: db.collection(COLLECTION_NAMES.migrations),
     locks: db.collection(COLLECTION_NAMES.locks),
+    questions: db.collection(COLLECTION_NAMES.questions),
+    answers: db.collection(COLLECTION_NAMES.answers),
+    proposals: db.collection(COLLECTION_NAMES.proposals),
+    drafts: db.collection(COLLECTION_NAMES.drafts),
+    jobs: db.collection(COLLECTION_NAMES.jobs),
+    ledger: db.collection(COLLECTION_NAMES.ledger),
+    aiCache: db.collection(COLLECTION_NAMES.aiCache),
+    docWrites: db.collection(COLLECTION_NAMES.docWrites),
   };
 }
 

@@ -1,14 +1,19 @@
 import type { IndexDescription } from 'mongodb';
 import type { Collections } from './collections.js';
+import { ACTIVE_JOB_STATUSES } from './jobs-store.js';
 
 export const INDEX_NAMES = {
   usersEmail: 'users_email',
   usersGoogleSub: 'users_google_sub',
   tokensHash: 'tokens_hash',
+  answersQuestion: 'answers_question',
+  jobsActiveTarget: 'jobs_active_target',
 } as const;
 
 /** Only string values are indexed: a sparse index would still index `null`, and most users have no Google sub. */
 const isString = { $type: 'string' };
+/** Queued or running jobs (`$in` in a partial index needs MongoDB 6.0 or later). */
+const isActiveJob = { status: { $in: [...ACTIVE_JOB_STATUSES] } };
 
 const INDEXES: { [K in keyof Collections]?: IndexDescription[] } = {
   users: [
@@ -31,6 +36,33 @@ const INDEXES: { [K in keyof Collections]?: IndexDescription[] } = {
     { key: { userId: 1, _id: 1 }, name: 'audit_user' },
     { key: { createdAt: 1 }, name: 'audit_created' },
   ],
+  questions: [{ key: { bookId: 1, chapterId: 1, position: 1, _id: 1 }, name: 'questions_chapter' }],
+  answers: [
+    { key: { questionId: 1 }, name: INDEX_NAMES.answersQuestion, unique: true },
+    { key: { bookId: 1, chapterId: 1 }, name: 'answers_chapter' },
+  ],
+  proposals: [{ key: { bookId: 1 }, name: 'toc_proposals_book' }],
+  drafts: [
+    { key: { chapterId: 1, _id: 1 }, name: 'drafts_chapter' },
+    { key: { bookId: 1, chapterId: 1 }, name: 'drafts_book' },
+  ],
+  jobs: [
+    { key: { userId: 1, _id: 1 }, name: 'jobs_user' },
+    { key: { status: 1, leaseUntil: 1 }, name: 'jobs_active', partialFilterExpression: isActiveJob },
+    // One active job per (user, kind, target): the store checks it under the user's lock, the index makes it a rule.
+    { key: { userId: 1, kind: 1, targetId: 1 }, name: INDEX_NAMES.jobsActiveTarget, unique: true, partialFilterExpression: isActiveJob },
+  ],
+  ledger: [
+    { key: { userId: 1, createdAt: 1 }, name: 'ledger_user_time' },
+    { key: { userId: 1, _id: 1 }, name: 'ledger_user' },
+    { key: { createdAt: 1 }, name: 'ledger_time' },
+  ],
+  aiCache: [
+    { key: { userId: 1 }, name: 'ai_cache_user' },
+    // MongoDB drops expired answers by itself (within a minute or so); reads still check `expiresAt`.
+    { key: { expireAt: 1 }, name: 'ai_cache_expiry', expireAfterSeconds: 0 },
+  ],
+  docWrites: [{ key: { bookId: 1, writtenAt: 1 }, name: 'doc_writes_book' }],
 };
 
 /** Creates every index (a no-op for those that already exist with the same definition). */

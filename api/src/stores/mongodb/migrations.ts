@@ -1,26 +1,34 @@
 import { MongoServerError, type Db } from 'mongodb';
-import { COLLECTION_NAMES, type Collections } from './collections.js';
+import { CORE_COLLECTION_NAMES, ENGINE_COLLECTION_NAMES, type Collections } from './collections.js';
 import { isDuplicateKey } from './helpers.js';
 
 const NAMESPACE_EXISTS = 48;
+
+/** Creates the named collections that do not exist yet: up front, so transactions never have to create one implicitly. */
+async function createCollections(db: Db, names: readonly string[]): Promise<void> {
+  const existing = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
+  for (const name of names) {
+    if (existing.has(name)) continue;
+    try {
+      await db.createCollection(name);
+    } catch (error) {
+      if (!(error instanceof MongoServerError && error.code === NAMESPACE_EXISTS)) throw error;
+    }
+  }
+}
 
 /** Numbered migrations; each must be idempotent (two servers starting together may both run one). Never edit a released one. */
 export const MONGO_MIGRATIONS: ReadonlyArray<{ version: number; name: string; up: (db: Db) => Promise<void> }> = [
   {
     version: 1,
     name: 'identity, books, summary history, chapters, audit',
-    // Collections are created up front: transactions then never have to create one implicitly.
-    async up(db) {
-      const existing = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
-      for (const name of Object.values(COLLECTION_NAMES)) {
-        if (existing.has(name)) continue;
-        try {
-          await db.createCollection(name);
-        } catch (error) {
-          if (!(error instanceof MongoServerError && error.code === NAMESPACE_EXISTS)) throw error;
-        }
-      }
-    },
+    up: (db) => createCollections(db, Object.values(CORE_COLLECTION_NAMES)),
+  },
+  {
+    version: 2,
+    name: 'authoring engine: questions, answers, proposals, drafts, jobs, ledger, AI cache, Google Docs write records',
+    // Their indexes (the AI cache's TTL index included) are created at start-up with the others.
+    up: (db) => createCollections(db, Object.values(ENGINE_COLLECTION_NAMES)),
   },
 ];
 

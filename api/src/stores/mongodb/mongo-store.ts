@@ -1,13 +1,22 @@
 import { MongoClient } from 'mongodb';
 import type { Config } from '../../config.js';
+import type { EngineStore } from '../engine-types.js';
 import type { Store } from '../types.js';
+import { createMongoAnswersStore } from './answers-store.js';
 import { createMongoAuditStore } from './audit-store.js';
 import { createMongoBooksStore } from './books-store.js';
+import { createMongoCacheStore } from './cache-store.js';
 import { createMongoChaptersStore } from './chapters-store.js';
 import { collectionsOf } from './collections.js';
+import { createMongoDocWritesStore } from './doc-writes-store.js';
+import { createMongoDraftsStore } from './drafts-store.js';
 import { ensureIndexes } from './indexes.js';
+import { createMongoJobsStore } from './jobs-store.js';
+import { createMongoLedgerStore } from './ledger-store.js';
 import { appliedMongoSchemaVersion, migrateMongo } from './migrations.js';
 import { trackPool } from './pool-stats.js';
+import { createMongoProposalsStore } from './proposals-store.js';
+import { createMongoQuestionsStore } from './questions-store.js';
 import { createMongoTokensStore } from './tokens-store.js';
 import { createMongoUsersStore } from './users-store.js';
 
@@ -20,10 +29,10 @@ async function requireTransactions(client: MongoClient): Promise<void> {
 }
 
 /**
- * Opens the MongoDB store: one pooled client for the process, migrations, then indexes.
- * Never logs or reports the URI (it may carry credentials).
+ * Opens the MongoDB store (identity, books and the authoring engine's records): one pooled client for the process,
+ * migrations, then indexes. Never logs or reports the URI (it may carry credentials).
  */
-export async function openMongoStore(options: Config['mongodb'], log: (message: string) => void): Promise<Store> {
+export async function openMongoStore(options: Config['mongodb'], log: (message: string) => void): Promise<Store & EngineStore> {
   if (!options.uri) throw new Error('MongoDB store: MONGODB_URI is not set');
   const client = new MongoClient(options.uri, {
     appName: 'auto-author',
@@ -59,6 +68,14 @@ export async function openMongoStore(options: Config['mongodb'], log: (message: 
     books: createMongoBooksStore(client, collections),
     chapters: createMongoChaptersStore(client, collections),
     audit: createMongoAuditStore(collections),
+    questions: createMongoQuestionsStore(client, collections),
+    answers: createMongoAnswersStore(collections),
+    proposals: createMongoProposalsStore(collections),
+    drafts: createMongoDraftsStore(client, collections),
+    jobs: createMongoJobsStore(client, collections),
+    ledger: createMongoLedgerStore(client, collections),
+    aiCache: createMongoCacheStore(collections),
+    docWrites: createMongoDocWritesStore(collections),
     async health() {
       try {
         await db.command({ ping: 1 });

@@ -1,13 +1,17 @@
 import { afterAll, beforeAll, expect } from 'vitest';
 import { newId } from '../../../../shared/ids.js';
+import type { EngineStore } from '../../../src/stores/engine-types.js';
 import type { AuditRecord, BookRecord, ChapterRecord, Store, TokenRecord, UserRecord } from '../../../src/stores/types.js';
 
+/** A store with every domain: identity, books and the authoring engine's records. */
+export type FullStore = Store & EngineStore;
+
 /** Opens a store; the contract closes it. Stores opened by one run may share a database. */
-export type StoreFactory = () => Promise<Store>;
+export type StoreFactory = () => Promise<FullStore>;
 
 /** A store for the enclosing describe block, closed after it. */
-export function useStore(open: StoreFactory): () => Store {
-  let store: Store | undefined;
+export function useStore(open: StoreFactory): () => FullStore {
+  let store: FullStore | undefined;
   beforeAll(async () => {
     store = await open();
   });
@@ -52,7 +56,7 @@ export function bookRecord(userId: string, overrides: Partial<BookRecord> = {}):
 export function chapterRecord(bookId: string, overrides: Partial<ChapterRecord> = {}): ChapterRecord {
   return {
     id: newId('chapter'), bookId, parentId: null, position: 0, title: 'A chapter', description: null, status: 'planned',
-    archivedAt: null, version: 1, createdAt: time(0), updatedAt: time(0), ...overrides,
+    archivedAt: null, authoredAt: null, version: 1, createdAt: time(0), updatedAt: time(0), ...overrides,
   };
 }
 

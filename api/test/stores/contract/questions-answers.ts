@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import { answerInput, OFFLINE, questionRecord, upsertOptions } from './engine-fixtures.js';
+import { givenBook, time, useStore, type FullStore, type StoreFactory } from './fixtures.js';
+
+/** A book with `count` interview questions (chapterId null) or chapter questions, stored with one swap. */
+async function givenQuestions(store: FullStore, count: number, chapterId: string | null = null) {
+  const book = await givenBook(store);
+  const questions = Array.from({ length: count }, (_, position) => questionRecord(book.id, chapterId, { position, text: `Question ${position + 1}` }));
+  await store.questions.swap(book.id, chapterId, questions, [], time(0));
+  return { book, questions };
+}
+
+export function questionsContract(open: StoreFactory): void {
+  describe('questions', () => {
+    const store = useStore(open);
+
+    it('lists the active questions of the interview or of one chapter, by position, scoped to the book', async () => {
+      const { book, questions } = await givenQuestions(store(), 2);
+      const chapterQuestions = [
+        questionRecord(book.id, 'ch_A', { position: 1, lens: null, helpText: 'Think of a story', suggestedWords: null }),
+        questionRecord(book.id, 'ch_A', { position: 0, generatedBy: { provider: 'openai', model: 'gpt', promptVersion: 'v2', offline: false } }),
+      ];
+      await store().questions.swap(book.id, 'ch_A', chapterQuestions, [], time(1));
+      expect(await store().questions.list(book.id, null)).toEqual(questions);
+      expect(await store().questions.list(book.id, 'ch_A')).toEqual([chapterQuestions[1], chapterQuestions[0]]);
+      expect(await store().questions.list(book.id, 'ch_B')).toEqual([]);
+      expect(await store().questions.get(book.id, chapterQuestions[0]!.id)).toEqual(chapterQuestions[0]);
+
+      const other = await givenBook(store());
+      expect(await store().questions.list(other.id, null)).toEqual([]);
+      expect(await store().questions.get(other.id, questions[0]!.id)).toBeNull();
+    });
+
+    it('swaps: archives the replaced questions (still readable) and inserts the new ones together', async () => {
+      const { book, questions } = await givenQuestions(store(), 3);
+      const [kept, replaced1, replaced2] = questions as [typeof questions[0], typeof questions[0], typeof questions[0]];
+      const fresh = [questionRecord(book.id, null, { position: 1 }), questionRecord(book.id, null, { position: 2 })];
+      await store().questions.swap(book.id, null, fresh, [replaced1.id, replaced2.id], time(5));
+      expect(await store().questions.list(book.id, null)).toEqual([kept, ...fresh]);
+      expect(await store().questions.get(book.id, replaced1.id)).toEqual({ ...replaced1, archivedAt: time(5), updatedAt: time(5), version: 2 });
+
+      // Another book's ids are not archived through this one.
+      const other = await givenQuestions(store(), 1);
+      await store().questions.swap(book.id, null, [], [other.questions[0]!.id], time(6));
+      expect(await store().questions.list(other.book.id, null)).toEqual(other.questions);
+    });
+
+    it('replaces one question’s text with a compare-and-swap on its version', async () => {
+      const { book, questions } = await givenQuestions(store(), 1, 'ch_A');
+      const question = questions[0]!;
+      const change = { text: 'Sharper', helpText: 'Why', lens: 'sceptic' as const, suggestedWords: 350, generatedBy: { ...OFFLINE, promptVersion: 'v9' } };
+      const replaced = await store().questions.replaceText(book.id, question.id, change, 1, time(8));
+      const expected = { ...question, ...change, regenerations: 1, version: 2, updatedAt: time(8) };
+      expect(replaced).toEqual(expected);
+      expect(await store().questions.replaceText(book.id, question.id, { ...change, text: 'Stale' }, 1, time(9))).toBeNull();
+      expect(await store().questions.replaceText((await givenBook(store())).id, question.id, change, 2, time(9))).toBeNull();
+      expect(await store().questions.get(book.id, question.id)).toEqual(expected);
+    });
+  });
+}
+
+export function answersContract(open: StoreFactory): void {
+  describe('answers', () => {
+    const store = useStore(open);
+
+    it('creates an answer at version 1 and lists it by question and by chapter', async () => {
+      const { book, questions } = await givenQuestions(store(), 2);
+      const [chapterQuestion] = (await givenQuestions(store(), 1, 'ch_A')).questions;
+      const result = await store().answers.upsert(answerInput(questions[0]!, { text: 'Été 🌍', words: 1 }), upsertOptions(time(3)));
+      expect(result.ok).toBe(true);
+      const answer = result.ok ? result.answer : null;
+      expect(answer).toEqual({
+        id: expect.stringMatching(/^ans_/), questionId: questions[0]!.id, bookId: book.id, chapterId: null, text: 'Été 🌍', status: 'draft',
+        words: 1, version: 1, history: [], createdAt: time(3), updatedAt: time(3),
+      });
+      expect(await store().answers.listByQuestions([questions[0]!.id, questions[1]!.id, chapterQuestion!.id])).toEqual([answer]);
+      expect(await store().answers.listByQuestions([])).toEqual([]);
+      expect(await store().answers.listByChapter(book.id, null)).toEqual([answer]);
+      expect(await store().answers.listByChapter(book.id, 'ch_A')).toEqual([]);
+    });
+
+    it('updates with a new version and the previous one in history; the same text and status is a no-op', async () => {
+      const { questions } = await givenQuestions(store(), 1, 'ch_A');
+      const first = await store().answers.upsert(answerInput(questions[0]!, { text: 'One' }), upsertOptions(time(1)));
+      const second = await store().answers.upsert(answerInput(questions[0]!, { text: 'Two', status: 'final', words: 1 }), upsertOptions(time(2), 1));
+      expect(first.ok && second.ok).toBe(true);
+      if (!first.ok || !second.ok) return;
+      expect(second.answer).toEqual({
+        ...first.answer, text: 'Two', status: 'final', words: 1, version: 2, updatedAt: time(2),
+        history: [{ version: 1, text: 'One', status: 'draft', updatedAt: time(1) }],
+      });
+      const same = await store().answers.upsert(answerInput(questions[0]!, { text: 'Two', status: 'final', words: 99 }), upsertOptions(time(3), 2));
+      expect(same).toEqual({ ok: true, answer: second.answer });
+      expect(await store().answers.listByQuestions([questions[0]!.id])).toEqual([second.answer]);
+    });
+
+    it('answers a stale or premature expected version with a conflict and the current answer, writing nothing', async () => {
+      const { questions } = await givenQuestions(store(), 2);
+      expect(await store().answers.upsert(answerInput(questions[0]!), upsertOptions(time(1), 1))).toEqual({ ok: false, current: null });
+      expect(await store().answers.listByQuestions([questions[0]!.id])).toEqual([]);
+      // Version 0 means "only if there is no answer yet".
+      const created = await store().answers.upsert(answerInput(questions[0]!, { text: 'First' }), upsertOptions(time(2), 0));
+      expect(created.ok).toBe(true);
+      const current = created.ok ? created.answer : null;
+      expect(await store().answers.upsert(answerInput(questions[0]!, { text: 'Again' }), upsertOptions(time(3), 0))).toEqual({ ok: false, current });
+      expect(await store().answers.upsert(answerInput(questions[0]!, { text: 'Later' }), upsertOptions(time(3), 2))).toEqual({ ok: false, current });
+      expect(await store().answers.listByQuestions([questions[0]!.id])).toEqual([current]);
+    });
+
+    it('keeps only the newest `historyLimit` earlier versions, newest first', async () => {
+      const { questions } = await givenQuestions(store(), 1);
+      for (let i = 1; i <= 6; i++) {
+        const result = await store().answers.upsert(answerInput(questions[0]!, { text: `Text ${i}` }), upsertOptions(time(i), i === 1 ? null : i - 1, 3));
+        expect(result.ok).toBe(true);
+      }
+      const [answer] = await store().answers.listByQuestions([questions[0]!.id]);
+      expect(answer).toMatchObject({ text: 'Text 6', version: 6 });
+      expect(answer!.history).toEqual([5, 4, 3].map((version) => ({ version, text: `Text ${version}`, status: 'draft', updatedAt: time(version) })));
+    });
+
+    it('lets exactly one of concurrent writers of the same expected version win', async () => {
+      const { questions } = await givenQuestions(store(), 2);
+      const creates = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => store().answers.upsert(answerInput(questions[0]!, { text: `Create ${i}` }), upsertOptions(time(1), 0))),
+      );
+      expect(creates.filter((result) => result.ok)).toHaveLength(1);
+      const updates = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => store().answers.upsert(answerInput(questions[0]!, { text: `Update ${i}` }), upsertOptions(time(2), 1))),
+      );
+      expect(updates.filter((result) => result.ok)).toHaveLength(1);
+      const [answer] = await store().answers.listByQuestions([questions[0]!.id]);
+      expect(answer).toMatchObject({ version: 2, history: [{ version: 1 }] });
+
+      // Unchecked writers all land, one after the other, on a single answer.
+      const unchecked = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => store().answers.upsert(answerInput(questions[1]!, { text: `Free ${i}` }), upsertOptions(time(3)))),
+      );
+      expect(unchecked.every((result) => result.ok)).toBe(true);
+      const [free] = await store().answers.listByQuestions([questions[1]!.id]);
+      expect(free).toMatchObject({ version: 6 });
+    });
+
+    it('lists the chapters with at least one non-blank answer', async () => {
+      const book = await givenBook(store());
+      const withText = questionRecord(book.id, 'ch_A');
+      const empty = questionRecord(book.id, 'ch_B');
+      const blank = questionRecord(book.id, 'ch_C');
+      const interview = questionRecord(book.id, null);
+      const alsoA = questionRecord(book.id, 'ch_A', { position: 1 });
+      await store().questions.swap(book.id, null, [withText, empty, blank, interview, alsoA], [], time(0));
+      const texts = [[withText, ' Yes '], [empty, ''], [blank, '   '], [interview, 'Interview'], [alsoA, 'More']] as const;
+      for (const [question, text] of texts) {
+        expect((await store().answers.upsert(answerInput(question, { text }), upsertOptions(time(1)))).ok).toBe(true);
+      }
+      expect(await store().answers.chaptersWithAnswers(book.id)).toEqual(['ch_A']);
+      expect(await store().answers.chaptersWithAnswers((await givenBook(store())).id)).toEqual([]);
+    });
+  });
+}
