@@ -1,5 +1,7 @@
 import { BookParamsSchema } from '../schemas/books.js';
-import { DocStatusSchema, ImportDocBodySchema, ImportDocResultSchema, WriteDocBodySchema, WriteDocResultSchema } from '../schemas/docs.js';
+import {
+  DocStatusSchema, ImportDocBodySchema, ImportDocResultSchema, RecordDocWritesBodySchema, WriteDocBodySchema, WriteDocResultSchema,
+} from '../schemas/docs.js';
 import { endpoint } from './endpoint.js';
 
 export const docEndpoints = {
@@ -12,6 +14,11 @@ export const docEndpoints = {
     method: 'POST', path: '/v1/books/:bookId/doc/import', auth: 'user', tag: 'docs', status: 200,
     summary: "Read a doc's headings into a TOC proposal and its text into summary material",
     params: BookParamsSchema, body: ImportDocBodySchema, response: ImportDocResultSchema,
+  }),
+  recordDocWrites: endpoint({
+    method: 'POST', path: '/v1/books/:bookId/doc/writes', auth: 'user', tag: 'docs', status: 200,
+    summary: 'Record chapters a host wrote into the doc itself (the add-on), so GET …/doc stays right',
+    params: BookParamsSchema, body: RecordDocWritesBodySchema, response: DocStatusSchema,
   }),
   docStatus: endpoint({
     method: 'GET', path: '/v1/books/:bookId/doc', auth: 'user', tag: 'docs', status: 200,

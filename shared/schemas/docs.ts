@@ -31,9 +31,27 @@ export const WriteDocResultSchema = z.object({
 /** What a write to the doc did, chapter by chapter. */
 export type WriteDocResult = z.infer<typeof WriteDocResultSchema>;
 
+/** A heading outline read by a host itself (the add-on reads the doc through DocumentApp). */
+export const HostOutlineSchema = z.object({
+  paragraphs: z
+    .array(z.object({ text: z.string().max(LIMITS.summaryMaxChars), style: z.string().max(40) }))
+    .max(20_000),
+});
+
 export const ImportDocBodySchema = z.object({
   documentId: DocumentIdSchema,
   tabId: z.string().max(LIMITS.documentIdMax).nullable().optional(),
+  outline: HostOutlineSchema.optional(),
+});
+
+export const RecordDocWritesBodySchema = z.object({
+  documentId: DocumentIdSchema,
+  tabId: z.string().max(LIMITS.documentIdMax).nullable().optional(),
+  revisionId: z.string().max(LIMITS.documentIdMax).nullable().optional(),
+  chapters: z
+    .array(z.object({ chapterId: z.string().max(100), rangeName: z.string().max(300), textHash: z.string().max(40) }))
+    .min(1)
+    .max(LIMITS.chaptersPerBook),
 });
 
 export const OutlineChapterSchema = z.object({ title: z.string(), sections: z.array(z.string()) });

@@ -12,5 +12,6 @@ export default async function docRoutes(app: FastifyInstance) {
   const { docs } = app.services;
   defineRoute(app, endpoints.writeDoc, async (request) => docs.write(userIdOf(request), request.params.bookId, request.body, googleToken(request)));
   defineRoute(app, endpoints.importDoc, async (request) => docs.import(userIdOf(request), request.params.bookId, request.body, googleToken(request)));
+  defineRoute(app, endpoints.recordDocWrites, async (request) => docs.recordWrites(userIdOf(request), request.params.bookId, request.body));
   defineRoute(app, endpoints.docStatus, async (request) => docs.status(userIdOf(request), request.params.bookId));
 }

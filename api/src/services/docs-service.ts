@@ -104,15 +104,21 @@ export function createDocsService(deps: { store: Store & EngineStore; books: Boo
     },
 
     /** Headings become a TOC proposal (HEADING_1 chapters, HEADING_2 sections); body text becomes summary material. */
-    async import(userId: string, bookId: string, body: { documentId: string; tabId?: string | null }, accessToken: string | null) {
-      const token = requireToken(accessToken);
+    async import(
+      userId: string, bookId: string,
+      body: { documentId: string; tabId?: string | null; outline?: { paragraphs: Array<{ text: string; style: string }> } },
+      accessToken: string | null,
+    ) {
       const book = await books.requireBook(userId, bookId);
+      const read = async () => {
+        const doc = readDocument(await client.get(requireToken(accessToken), body.documentId));
+        return (body.tabId ? [pickTab(doc.tabs, body.tabId)] : doc.tabs).flatMap((tab) => tab.paragraphs);
+      };
+      const raw = body.outline ? body.outline.paragraphs : await read();
       await ensureLinked(userId, book, body.documentId, body.tabId ?? null);
-      const doc = readDocument(await client.get(token, body.documentId));
-      const tabs = body.tabId ? [pickTab(doc.tabs, body.tabId)] : doc.tabs;
       // A vertical tab is a line break inside a paragraph; U+E907 stands for a non-text element.
       // eslint-disable-next-line no-control-regex
-      const paragraphs = tabs.flatMap((tab) => tab.paragraphs).map((p) => ({ ...p, text: p.text.replace(/\n$/u, '').replace(/\u000B/gu, ' ').replace(/\uE907/gu, '').trim() }));
+      const paragraphs = raw.map((p) => ({ style: p.style, text: p.text.replace(/\n$/u, '').replace(/\u000B/gu, ' ').replace(/\uE907/gu, '').trim() }));
       const chapterStyle = paragraphs.some((p) => p.style === 'HEADING_1') ? 'HEADING_1' : 'HEADING_2';
       const sectionStyle = chapterStyle === 'HEADING_1' ? 'HEADING_2' : 'HEADING_3';
       const outline: Array<{ title: string; sections: string[] }> = [];
@@ -137,6 +143,27 @@ export function createDocsService(deps: { store: Store & EngineStore; books: Boo
         });
       }
       return { documentId: body.documentId, proposalId, chapters: outline, material: text, words: countWords(text) };
+    },
+
+    /** Writes a host made itself (the add-on through DocumentApp), recorded so the status is right everywhere. */
+    async recordWrites(
+      userId: string, bookId: string,
+      body: { documentId: string; tabId?: string | null; revisionId?: string | null; chapters: Array<{ chapterId: string; rangeName: string; textHash: string }> },
+    ) {
+      const book = await books.requireBook(userId, bookId);
+      await ensureLinked(userId, book, body.documentId, body.tabId ?? null);
+      const chapters = new Set((await store.chapters.listByBook(bookId)).map((c) => c.id));
+      const unknown = body.chapters.filter((c) => !chapters.has(c.chapterId)).map((c) => c.chapterId);
+      if (unknown.length > 0) throw new AppError('NOT_FOUND', 'Some chapters are not part of this book.', { chapterIds: unknown });
+      const misnamed = body.chapters.filter((c) => c.rangeName !== chapterRangeName(bookId, c.chapterId)).map((c) => c.chapterId);
+      if (misnamed.length > 0) throw new AppError('VALIDATION', 'Named ranges must be the chapters\' own (auto-author:<bookId>:<chapterId>).', { chapterIds: misnamed });
+      for (const chapter of body.chapters) {
+        await store.docWrites.upsert({
+          bookId, chapterId: chapter.chapterId, documentId: body.documentId, tabId: body.tabId ?? null, rangeName: chapter.rangeName,
+          revisionId: body.revisionId ?? '', textHash: chapter.textHash, source: 'addon', writtenAt: isoNow(clock),
+        });
+      }
+      return this.status(userId, bookId);
     },
 
     async status(userId: string, bookId: string) {
