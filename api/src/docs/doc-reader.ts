@@ -34,10 +34,17 @@ function readBody(
 ): DocTab {
   const paragraphs: DocParagraph[] = [];
   let endIndex = 1;
-  for (const element of body?.content ?? []) {
+  for (const element of body?.content ?? []) endIndex = Math.max(endIndex, element.endIndex ?? 0);
+  // Paragraphs in reading order, table cells included (their text is the author's too).
+  const elements = (content: docs_v1.Schema$StructuralElement[]): docs_v1.Schema$StructuralElement[] =>
+    content.flatMap((element) =>
+      element.table
+        ? (element.table.tableRows ?? []).flatMap((row) => (row.tableCells ?? []).flatMap((cell) => elements(cell.content ?? [])))
+        : [element],
+    );
+  for (const element of elements(body?.content ?? [])) {
     // proto3 JSON omits zero: a missing startIndex is 0.
     const start = element.startIndex ?? 0;
-    endIndex = Math.max(endIndex, element.endIndex ?? 0);
     if (!element.paragraph) continue;
     const text = (element.paragraph.elements ?? []).map((e) => e.textRun?.content ?? (e.endIndex !== undefined ? '\uE907'.repeat((e.endIndex ?? 0) - (e.startIndex ?? 0)) : '')).join('');
     const bullet = element.paragraph.bullet;

@@ -25,7 +25,7 @@ let userCounter = 0;
 /** Builds the real app on a fresh SQLite data directory (each test file gets its own). */
 export async function buildTestApp(
   env: Record<string, string> = {},
-  extra: { clock?: Clock; googleKeySource?: GoogleKeySource; dataDir?: string } = {},
+  extra: { clock?: Clock; googleKeySource?: GoogleKeySource; dataDir?: string; docsBackoffMs?: number } = {},
 ): Promise<TestApp> {
   const dataDir = extra.dataDir ?? mkdtempSync(path.join(tmpdir(), 'aa-test-'));
   const config = loadConfig({
@@ -33,7 +33,7 @@ export async function buildTestApp(
     RATE_LIMIT_AUTH_PER_MIN: '1000', ...env,
   });
   const instance = Fastify(serverOptions(config));
-  await instance.register(app, { config, clock: extra.clock, googleKeySource: extra.googleKeySource });
+  await instance.register(app, { config, clock: extra.clock, googleKeySource: extra.googleKeySource, docsBackoffMs: extra.docsBackoffMs });
   await instance.ready();
   const as = (token: string, options: InjectOptions) =>
     instance.inject({ ...options, headers: { authorization: `Bearer ${token}`, ...options.headers } });
