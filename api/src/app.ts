@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import auth from './plugins/app/auth.js';
 import errors, { notFound } from './plugins/app/errors.js';
 import maintenance from './plugins/app/maintenance.js';
+import pages from './plugins/app/pages.js';
 import services from './plugins/app/services.js';
 import openapi from './plugins/external/openapi.js';
 import rateLimit from './plugins/external/rate-limit.js';
@@ -106,6 +107,7 @@ export default fp<AppOptions>(
     await app.register(authoringRoutes);
     await app.register(jobRoutes);
     await app.register(docRoutes);
+    await app.register(pages);
   },
   { name: 'auto-author' },
 );

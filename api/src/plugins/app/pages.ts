@@ -1,0 +1,41 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import fp from 'fastify-plugin';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+
+/** The pages the API serves, each a Vite build under dist/. */
+export const PAGES = [
+  { prefix: '/app', dir: path.join(ROOT, 'dist', 'app') },
+  { prefix: '/admin', dir: path.join(ROOT, 'dist', 'admin') },
+] as const;
+
+// Strict CSP: same-origin scripts and API calls only; inline styles for the panels' style attributes.
+const CSP = [
+  "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:", "connect-src 'self'",
+  "font-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'none'",
+].join('; ');
+
+/** Serves the web preview at /app and the admin dashboard at /admin (built by `npm run build`). */
+export default fp(
+  async (app) => {
+    for (const page of PAGES) {
+      if (!existsSync(path.join(page.dir, 'index.html'))) {
+        app.get(page.prefix, { config: { auth: 'none' } }, async (_request, reply) =>
+          reply.code(503).type('text/plain; charset=utf-8').send(`${page.prefix} is not built yet: run "npm run build" (npm start does it).`),
+        );
+        continue;
+      }
+      await app.register(async (scope) => {
+        scope.addHook('onSend', async (_request, reply) => {
+          reply.header('content-security-policy', CSP);
+        });
+        await scope.register(fastifyStatic, { root: page.dir, prefix: `${page.prefix}/`, decorateReply: false, index: ['index.html'] });
+        scope.get(page.prefix, { config: { auth: 'none' } }, async (_request, reply) => reply.redirect(`${page.prefix}/`));
+      });
+    }
+  },
+  { name: 'pages' },
+);
