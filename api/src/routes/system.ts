@@ -17,8 +17,13 @@ export default async function systemRoutes(app: FastifyInstance, { config }: { c
     };
     // Redis is shared state, not a dependency: without it the API still serves, so it can only degrade readiness.
     if (redis) checks.redis = { status: redis.ok ? 'ok' : 'degraded', details: redis.details };
+    // AI: degraded when every model of the chain is cooling down after failures; editing keeps working.
+    const provider = app.ai.gateway.provider;
+    const aiDown = provider.models.every((model) => app.ai.breaker.isOpen(model));
+    checks.ai = { status: aiDown ? 'degraded' : 'ok', details: { provider: provider.name, offline: provider.offline, models: provider.models } };
+    const degraded = (redis && !redis.ok) || aiDown;
     const body = {
-      status: !store.ok ? ('down' as const) : redis && !redis.ok ? ('degraded' as const) : ('ok' as const),
+      status: !store.ok ? ('down' as const) : degraded ? ('degraded' as const) : ('ok' as const),
       version: APP_VERSION,
       uptimeS: Math.round((Date.now() - startedAt) / 1000),
       checks,
