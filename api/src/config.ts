@@ -1,12 +1,22 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { readGoogleOAuthClientFile } from './lib/google-oauth-client-file.js';
+import { createTokenCipher, parseEncryptionKey } from './lib/token-crypto.js';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const list = z
   .string()
   .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
+
+/** A 32-byte base64 key; the problem (never the value) is listed when it is not one. */
+const encryptionKey = z.string().transform((text, ctx) => {
+  const parsed = parseEncryptionKey(text);
+  if (parsed.ok) return parsed.key;
+  ctx.addIssue({ code: 'custom', message: parsed.problem });
+  return z.NEVER;
+});
 
 const PricesSchema = z.record(z.string(), z.object({ input: z.number().min(0), output: z.number().min(0) }));
 
@@ -65,6 +75,27 @@ const EnvSchema = z
       .url()
       .transform((value) => `${new URL(value).origin}/`)
       .optional(),
+    GOOGLE_OAUTH_CLIENT_FILE: z
+      .string()
+      .transform((file, ctx) => {
+        try {
+          return readGoogleOAuthClientFile(file);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          return z.NEVER;
+        }
+      })
+      .optional(),
+    TOKEN_ENCRYPTION_KEY: encryptionKey.optional(),
+    TOKEN_ENCRYPTION_KEYS_OLD: list
+      .transform((texts, ctx) =>
+        texts.map((text, index) => {
+          const parsed = parseEncryptionKey(text);
+          if (!parsed.ok) ctx.addIssue({ code: 'custom', message: `key ${index + 1} of ${texts.length} ${parsed.problem}` });
+          return parsed.ok ? parsed.key : Buffer.alloc(0);
+        }),
+      )
+      .default([]),
     AUDIT_RETENTION_DAYS: int(1, 3_650).default(365),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   });
@@ -78,6 +109,9 @@ function crossFieldProblems(env: Record<string, string>): string[] {
   }
   if (Number(env.MONGODB_MIN_POOL_SIZE ?? 0) > Number(env.MONGODB_MAX_POOL_SIZE ?? 20)) {
     problems.push('MONGODB_MIN_POOL_SIZE: must not exceed MONGODB_MAX_POOL_SIZE');
+  }
+  if (env.TOKEN_ENCRYPTION_KEYS_OLD && !env.TOKEN_ENCRYPTION_KEY) {
+    problems.push('TOKEN_ENCRYPTION_KEYS_OLD: old keys only decrypt; set TOKEN_ENCRYPTION_KEY to the current key');
   }
   for (const origin of (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean)) {
     if (!isValidOriginRule(origin)) problems.push(`CORS_ORIGINS: "${origin}" is neither an origin nor a /regex/`);
@@ -159,6 +193,10 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
     google: { clientIds: env.GOOGLE_CLIENT_IDS, allowedDomains: env.GOOGLE_ALLOWED_DOMAINS.map((d) => d.toLowerCase()) },
     /** Origin of the Docs API (a local emulator in tests); null means Google's. */
     googleDocsRootUrl: env.GOOGLE_DOCS_ROOT_URL ?? null,
+    /** The OAuth client stored Google sign-ins are refreshed with (and `google:login` signs in with); null when unset. */
+    googleOAuthClient: env.GOOGLE_OAUTH_CLIENT_FILE ?? null,
+    /** Seals stored Google refresh tokens; null without TOKEN_ENCRYPTION_KEY. Keys stay inside (never enumerable). */
+    tokenCipher: env.TOKEN_ENCRYPTION_KEY ? createTokenCipher({ key: env.TOKEN_ENCRYPTION_KEY, oldKeys: env.TOKEN_ENCRYPTION_KEYS_OLD }) : null,
     auditRetentionDays: env.AUDIT_RETENTION_DAYS,
     logLevel: env.LOG_LEVEL,
   };

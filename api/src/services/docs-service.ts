@@ -11,6 +11,7 @@ import type { EngineStore } from '../stores/engine-types.js';
 import type { BookRecord, Store } from '../stores/types.js';
 import type { BooksService } from './books-service.js';
 import { isoNow, type Clock } from './clock.js';
+import type { GoogleCredentialsService } from './google-credentials-service.js';
 import { activeTree } from './toc-tree.js';
 
 const MAX_WRITE_ATTEMPTS = 3;
@@ -18,13 +19,10 @@ const MAX_WRITE_ATTEMPTS = 3;
 type ChapterResult = WriteDocResult['chapters'][number];
 
 /** Google Docs write-back and import for a book's linked document. */
-export function createDocsService(deps: { store: Store & EngineStore; books: BooksService; client: DocsClient; clock: Clock }) {
-  const { store, books, client, clock } = deps;
-
-  const requireToken = (accessToken: string | null) => {
-    if (!accessToken) throw new AppError('GOOGLE_AUTH_REQUIRED', 'Connect your Google account: this needs a Google access token.');
-    return accessToken;
-  };
+export function createDocsService(deps: {
+  store: Store & EngineStore; books: BooksService; client: DocsClient; credentials: GoogleCredentialsService; clock: Clock;
+}) {
+  const { store, books, client, credentials, clock } = deps;
 
   /** Links the book to the doc on first use; another doc than the linked one is refused. */
   async function ensureLinked(userId: string, book: BookRecord, documentId: string, tabId: string | null) {
@@ -42,8 +40,8 @@ export function createDocsService(deps: { store: Store & EngineStore; books: Boo
 
   return {
     async write(userId: string, bookId: string, body: { documentId: string; chapterIds?: string[]; tabId?: string | null; overwrite?: boolean }, accessToken: string | null) {
-      const token = requireToken(accessToken);
       const book = await books.requireBook(userId, bookId);
+      const token = await credentials.resolve(userId, accessToken);
       await ensureLinked(userId, book, body.documentId, body.tabId ?? null);
       const tree = activeTree(await store.chapters.listByBook(bookId));
       const order = tree.flatMap(({ chapter, children }) => [chapter, ...children]);
@@ -111,7 +109,7 @@ export function createDocsService(deps: { store: Store & EngineStore; books: Boo
     ) {
       const book = await books.requireBook(userId, bookId);
       const read = async () => {
-        const doc = readDocument(await client.get(requireToken(accessToken), body.documentId));
+        const doc = readDocument(await client.get(await credentials.resolve(userId, accessToken), body.documentId));
         return (body.tabId ? [pickTab(doc.tabs, body.tabId)] : doc.tabs).flatMap((tab) => tab.paragraphs);
       };
       const raw = body.outline ? body.outline.paragraphs : await read();

@@ -217,6 +217,7 @@ export interface EngineStore {
   readonly ledger: LedgerStore;
   readonly aiCache: CacheStore;
   readonly docWrites: DocWritesStore;
+  readonly googleCredentials: GoogleCredentialsStore;
 }
 
 /** What was last written of a chapter into the linked document (to notice author edits before a rewrite). */
@@ -236,4 +237,27 @@ export interface DocWriteRecord {
 export interface DocWritesStore {
   upsert(record: DocWriteRecord): Promise<void>;
   listByBook(bookId: string): Promise<DocWriteRecord[]>;
+}
+
+/** A user's Google sign-in for the Docs writer: the refresh token, sealed by the token cipher (never stored plain). */
+export interface GoogleCredentialsRecord {
+  userId: string;
+  /** `v1.<kid>.<iv>.<tag>.<data>` from the token cipher, bound to the user id. */
+  ciphertext: string;
+  /** Scopes Google granted. */
+  scopes: string[];
+  /** The OAuth client the token was issued to (only that client can refresh it). */
+  clientId: string;
+  updatedAt: string;
+}
+
+export interface GoogleCredentialsStore {
+  get(userId: string): Promise<GoogleCredentialsRecord | null>;
+  /** Stores the user's credentials, replacing any earlier ones. */
+  put(record: GoogleCredentialsRecord): Promise<void>;
+  /**
+   * Swaps the ciphertext only if it is still `expected` (re-encryption under a rotated key must not undo a newer
+   * sign-in); true when it was swapped.
+   */
+  replaceCiphertext(userId: string, expected: string, next: string, at: string): Promise<boolean>;
 }

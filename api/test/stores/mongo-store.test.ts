@@ -91,7 +91,7 @@ describe.skipIf(!uri)('mongodb store', () => {
         expect(log.some((message) => message.includes('make sure a backup exists'))).toBe(true);
         expect(log).toContain(`Applied store migrations ${Array.from({ length: LATEST_MONGO_SCHEMA_VERSION - 1 }, (_, i) => i + 2).join(', ')}`);
         const names = (await admin.db(upgradeDbName).listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
-        expect(names).toEqual(expect.arrayContaining(['questions', 'answers', 'toc_proposals', 'drafts', 'jobs', 'ledger', 'ai_cache']));
+        expect(names).toEqual(expect.arrayContaining(['questions', 'answers', 'toc_proposals', 'drafts', 'jobs', 'ledger', 'ai_cache', 'google_credentials']));
         expect((await store.health()).details).toMatchObject({ schemaVersion: LATEST_MONGO_SCHEMA_VERSION });
       } finally {
         await store.close();

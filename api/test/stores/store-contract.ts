@@ -3,6 +3,7 @@ import { auditContract } from './contract/audit.js';
 import { bookRecordsContract } from './contract/book-records.js';
 import { booksContract } from './contract/books.js';
 import { chaptersContract } from './contract/chapters.js';
+import { googleCredentialsContract } from './contract/google-credentials.js';
 import { useStore, type StoreFactory } from './contract/fixtures.js';
 import { jobsContract } from './contract/jobs.js';
 import { aiCacheContract, ledgerContract } from './contract/ledger-cache.js';
@@ -33,6 +34,7 @@ export function defineStoreContract(name: string, open: StoreFactory): void {
     ledgerContract(open);
     aiCacheContract(open);
     bookRecordsContract(open);
+    googleCredentialsContract(open);
 
     describe('lifecycle', () => {
       const store = useStore(open);

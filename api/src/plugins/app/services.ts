@@ -19,6 +19,7 @@ import { createQuotaService } from '../../services/quota-service.js';
 import { createTocProposalService } from '../../services/toc-proposal-service.js';
 import { createDocsService } from '../../services/docs-service.js';
 import { createDocsClient } from '../../docs/docs-client.js';
+import { createGoogleCredentialsService } from '../../services/google-credentials-service.js';
 
 function createServices(app: { store: Store & EngineStore; log: FastifyBaseLogger; ai: { gateway: AiGateway } }, options: ServicesOptions) {
   const { config, clock } = options;
@@ -42,7 +43,11 @@ function createServices(app: { store: Store & EngineStore; log: FastifyBaseLogge
     tocProposals: createTocProposalService(engine),
     questions: createQuestionsService(engine),
     drafts: createDraftsService(engine),
-    docs: createDocsService({ store, books, clock, client: createDocsClient({ rootUrl: config.googleDocsRootUrl, backoffMs: options.docsBackoffMs }) }),
+    docs: createDocsService({
+      store, books, clock,
+      client: createDocsClient({ rootUrl: config.googleDocsRootUrl, backoffMs: options.docsBackoffMs }),
+      credentials: createGoogleCredentialsService({ store, clock, log: app.log, cipher: config.tokenCipher, oauthClient: config.googleOAuthClient }),
+    }),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import type {
-  AnswerRecord, CacheRecord, DocWriteRecord, DraftRecord, JobRecord, LedgerRecord, ProposalRecord, QuestionRecord,
+  AnswerRecord, CacheRecord, DocWriteRecord, DraftRecord, GoogleCredentialsRecord, JobRecord, LedgerRecord, ProposalRecord,
+  QuestionRecord,
 } from '../engine-types.js';
 import type { AuditRecord, BookRecord, ChapterRecord, SummaryVersionRecord, TokenRecord, UserRecord } from '../types.js';
 
@@ -28,6 +29,9 @@ export type CacheDoc = Omit<CacheRecord, 'key'> & { _id: string; expireAt: Date 
 /** What was last written of a chapter into its document: one per (book, chapter), `_id` = `<bookId>/<chapterId>`. */
 export type DocWriteDoc = DocWriteRecord & { _id: string };
 
+/** A user's Google credentials: one per user, `_id` = the user id (so the `_id` index is the unique per-user index). */
+export type GoogleCredentialsDoc = GoogleCredentialsRecord & { _id: string };
+
 /** Collections of schema version 1 (identity, books, chapters, audit). */
 export const CORE_COLLECTION_NAMES = {
   users: 'users',
@@ -52,7 +56,12 @@ export const ENGINE_COLLECTION_NAMES = {
   docWrites: 'doc_writes',
 } as const;
 
-export const COLLECTION_NAMES = { ...CORE_COLLECTION_NAMES, ...ENGINE_COLLECTION_NAMES } as const;
+/** Collections of schema version 3 (stored Google sign-ins). */
+export const CREDENTIAL_COLLECTION_NAMES = {
+  googleCredentials: 'google_credentials',
+} as const;
+
+export const COLLECTION_NAMES = { ...CORE_COLLECTION_NAMES, ...ENGINE_COLLECTION_NAMES, ...CREDENTIAL_COLLECTION_NAMES } as const;
 
 export interface Collections {
   users: Collection<Doc<UserRecord>>;
@@ -71,6 +80,7 @@ export interface Collections {
   ledger: Collection<Doc<LedgerRecord>>;
   aiCache: Collection<CacheDoc>;
   docWrites: Collection<DocWriteDoc>;
+  googleCredentials: Collection<GoogleCredentialsDoc>;
 }
 
 export function collectionsOf(db: Db): Collections {
@@ -91,6 +101,7 @@ export function collectionsOf(db: Db): Collections {
     ledger: db.collection(COLLECTION_NAMES.ledger),
     aiCache: db.collection(COLLECTION_NAMES.aiCache),
     docWrites: db.collection(COLLECTION_NAMES.docWrites),
+    googleCredentials: db.collection(COLLECTION_NAMES.googleCredentials),
   };
 }
 

@@ -1,5 +1,5 @@
 import { MongoServerError, type Db } from 'mongodb';
-import { CORE_COLLECTION_NAMES, ENGINE_COLLECTION_NAMES, type Collections } from './collections.js';
+import { CORE_COLLECTION_NAMES, CREDENTIAL_COLLECTION_NAMES, ENGINE_COLLECTION_NAMES, type Collections } from './collections.js';
 import { isDuplicateKey } from './helpers.js';
 
 const NAMESPACE_EXISTS = 48;
@@ -29,6 +29,11 @@ export const MONGO_MIGRATIONS: ReadonlyArray<{ version: number; name: string; up
     name: 'authoring engine: questions, answers, proposals, drafts, jobs, ledger, AI cache, Google Docs write records',
     // Their indexes (the AI cache's TTL index included) are created at start-up with the others.
     up: (db) => createCollections(db, Object.values(ENGINE_COLLECTION_NAMES)),
+  },
+  {
+    version: 3,
+    name: 'Google credentials (encrypted refresh tokens)',
+    up: (db) => createCollections(db, Object.values(CREDENTIAL_COLLECTION_NAMES)),
   },
 ];
 

@@ -10,6 +10,7 @@ import { createMongoChaptersStore } from './chapters-store.js';
 import { collectionsOf } from './collections.js';
 import { createMongoDocWritesStore } from './doc-writes-store.js';
 import { createMongoDraftsStore } from './drafts-store.js';
+import { createMongoGoogleCredentialsStore } from './google-credentials-store.js';
 import { ensureIndexes } from './indexes.js';
 import { createMongoJobsStore } from './jobs-store.js';
 import { createMongoLedgerStore } from './ledger-store.js';
@@ -76,6 +77,7 @@ export async function openMongoStore(options: Config['mongodb'], log: (message: 
     ledger: createMongoLedgerStore(client, collections),
     aiCache: createMongoCacheStore(collections),
     docWrites: createMongoDocWritesStore(collections),
+    googleCredentials: createMongoGoogleCredentialsStore(collections),
     async health() {
       try {
         await db.command({ ping: 1 });

@@ -113,6 +113,16 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
     name: 'chapters remember author edits',
     sql: `ALTER TABLE chapters ADD COLUMN authoredAt TEXT;`,
   },
+  {
+    version: 5,
+    name: 'Google credentials (encrypted refresh tokens)',
+    sql: `
+      CREATE TABLE google_credentials (
+        userId TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE, ciphertext TEXT NOT NULL, scopes TEXT NOT NULL,
+        clientId TEXT NOT NULL, updatedAt TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -5,6 +5,7 @@ import type { EngineStore } from '../engine-types.js';
 import type { Store } from '../types.js';
 import { createSqliteAnswersStore, createSqliteDraftsStore, createSqliteProposalsStore, createSqliteQuestionsStore } from './authoring-stores.js';
 import { createSqliteDocWritesStore } from './doc-writes-store.js';
+import { createSqliteGoogleCredentialsStore } from './google-credentials-store.js';
 import { createSqliteCacheStore, createSqliteJobsStore, createSqliteLedgerStore } from './metering-stores.js';
 import { createSqliteAuditStore } from './audit-store.js';
 import { createSqliteBooksStore } from './books-store.js';
@@ -59,6 +60,7 @@ export function openSqliteStore(dataDir: string, log: (message: string) => void 
     ledger: createSqliteLedgerStore(db),
     aiCache: createSqliteCacheStore(db),
     docWrites: createSqliteDocWritesStore(db),
+    googleCredentials: createSqliteGoogleCredentialsStore(db),
     async health() {
       try {
         db.prepare('SELECT 1').get();
