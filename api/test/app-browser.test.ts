@@ -1,0 +1,253 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import puppeteer, { type Browser, type BrowserContext, type HTTPRequest, type Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runJob, SUMMARY } from './helpers/journey.js';
+import { buildTestApp, type TestApp } from './helpers/test-app.js';
+
+// The /app web preview in real Chromium against the real API over HTTP (offline AI): the whole journey at 360 px,
+// autosave under typing bursts, outages and reloads, error states by code, and titles rendered inert.
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const DIST = path.join(ROOT, 'dist', 'app', 'index.html');
+const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'app');
+const CHROMIUM = process.env.PUPPETEER_EXECUTABLE_PATH ?? '/usr/bin/chromium';
+const WIDTH = 360;
+
+/** Newest modification time under the folders the /app build reads. */
+function newestSource(): number {
+  let newest = statSync(path.join(ROOT, 'vite.app.config.ts')).mtimeMs;
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== 'node_modules') walk(full);
+      } else if (/\.(tsx?|css|html)$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name)) {
+        newest = Math.max(newest, statSync(full).mtimeMs);
+      }
+    }
+  };
+  walk(path.join(ROOT, 'web'));
+  walk(path.join(ROOT, 'shared'));
+  return newest;
+}
+
+/** Builds dist/app when it is missing or older than its sources (`npm run build:app`). */
+function ensureAppBuilt() {
+  if (existsSync(DIST) && statSync(DIST).mtimeMs >= newestSource()) return;
+  const vite = path.join(path.dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
+  execFileSync(process.execPath, [vite, 'build', '--config', 'vite.app.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'pipe' });
+}
+
+let t: TestApp;
+let origin: string;
+let browser: Browser;
+let userDataDir: string;
+
+beforeAll(async () => {
+  ensureAppBuilt();
+  mkdirSync(ARTIFACTS, { recursive: true });
+  t = await buildTestApp({ AI_PROVIDER: 'offline' });
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  origin = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+  userDataDir = mkdtempSync(path.join(tmpdir(), 'aa-chromium-'));
+  browser = await puppeteer.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    userDataDir,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
+  });
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+});
+
+/** A fresh browser context (its own localStorage) with a 360 px wide page; page errors fail the test. */
+async function newPage(): Promise<{ page: Page; context: BrowserContext; errors: string[] }> {
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  await page.setViewport({ width: WIDTH, height: 780 });
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(String(error)));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !/Failed to load resource|net::ERR/.test(message.text())) errors.push(message.text());
+  });
+  return { page, context, errors };
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+const api = (token: string, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
+  t.as(token, { method, url, ...(payload ? { payload } : {}) });
+
+/** Clicks the button whose text (or aria-label) is exactly `name`. */
+async function click(page: Page, name: string) {
+  await page.locator(`::-p-aria([name="${name}"][role="button"])`).click();
+}
+
+/** Waits until the page's visible text contains `text`. */
+async function seeText(page: Page, text: string, timeout = 15_000) {
+  try {
+    await page.waitForFunction((wanted: string) => document.body.innerText.includes(wanted), { timeout }, text);
+  } catch (error) {
+    await shot(page, `failed-${text.replace(/[^a-z0-9]+/gi, '-').slice(0, 40)}`);
+    throw new Error(`"${text}" never appeared; the page said:\n${await page.evaluate(() => document.body.innerText)}`, { cause: error });
+  }
+}
+
+async function openNav(page: Page, label: string) {
+  await page.locator(`nav[aria-label="Panels"] button::-p-text(${label})`).click();
+}
+
+/** Every save-status element in the page reports `saved`. */
+async function allSaved(page: Page, timeout = 15_000) {
+  await page.waitForFunction(() => {
+    const states = [...document.querySelectorAll('[data-save-status]')].map((el) => el.getAttribute('data-save-status'));
+    return states.length > 0 && states.every((s) => s === 'saved');
+  }, { timeout });
+}
+
+/** Pastes text into a field as the author would (one input event through the native setter React listens to). */
+async function paste(page: Page, selector: string, text: string) {
+  await page.$eval(selector, (el, value) => {
+    const field = el as HTMLTextAreaElement | HTMLInputElement;
+    const setter = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(field), 'value')!.set!;
+    field.focus();
+    setter.call(field, value);
+    field.dispatchEvent(new Event('input', { bubbles: true }));
+  }, text);
+}
+
+async function typeInto(page: Page, selector: string, text: string, delay = 0) {
+  await page.locator(selector).click();
+  await page.type(selector, text, { delay });
+}
+
+describe('the /app journey at 360 px', () => {
+  it('connects with #token=, then brief → interview → TOC → questions → draft → write to the local preview', async () => {
+    const author = await t.newUser();
+    const { page, context, errors } = await newPage();
+    const eventStreams: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/events')) eventStreams.push(request.url());
+    });
+
+    // Connect: the admin-issued token arrives in the link's fragment and is removed from the address bar.
+    await page.goto(`${origin}/app/#token=${author.token}`);
+    await seeText(page, 'Title of a new book');
+    expect(await page.evaluate(() => location.hash)).toBe('');
+    expect(await page.evaluate(() => localStorage.getItem('aa.settings.apiToken'))).toBe(JSON.stringify(author.token));
+    await openNav(page, 'Connect');
+    await seeText(page, `Connected as ${author.email}`);
+    await shot(page, '01-connect');
+
+    // Book brief with the readiness rule live.
+    await openNav(page, 'Book');
+    await typeInto(page, 'input[name="newTitle"]', 'The Calm One-to-One');
+    await click(page, 'Start this book');
+    await page.waitForSelector('textarea[name="summary"]:not([disabled])');
+    await typeInto(page, 'input[name="subtitle"]', 'Meetings that help');
+    await typeInto(page, 'input[name="audience"]', 'first-time managers');
+    await typeInto(page, 'input[name="genre"]', 'Non-fiction');
+    await typeInto(page, 'input[name="language"]', 'en');
+    await typeInto(page, 'input[name="targetWords"]', '40000');
+    await seeText(page, 'Not ready yet');
+    await paste(page, 'textarea[name="summary"]', SUMMARY);
+    await seeText(page, 'Ready for the interview');
+    await allSaved(page);
+    const bookId = (JSON.parse((await page.evaluate(() => localStorage.getItem('aa.settings.book:local')))!) as string);
+    const book = (await api(author.token, 'GET', `/v1/books/${bookId}`)).json();
+    expect(book).toMatchObject({ title: 'The Calm One-to-One', subtitle: 'Meetings that help', audience: 'first-time managers', targetWords: 40000 });
+    expect((await api(author.token, 'GET', `/v1/books/${bookId}/summary`)).json().summary).toBe(SUMMARY);
+    await shot(page, '02-brief');
+
+    // Kick-off interview: generated as a job, answers autosaved.
+    await openNav(page, 'Interview');
+    await click(page, 'Start the interview');
+    await page.waitForSelector('.aa-answer textarea');
+    const interviewAnswers = await page.$$('.aa-answer textarea');
+    expect(interviewAnswers.length).toBeGreaterThanOrEqual(3);
+    for (const [i, field] of interviewAnswers.entries()) {
+      await field.type(`Answer ${i}: the reader is a new manager who fears silence in meetings.`);
+    }
+    await allSaved(page);
+    await seeText(page, 'offline');
+    expect((await api(author.token, 'GET', `/v1/books/${bookId}/interview`)).json().answered).toBe(interviewAnswers.length);
+    await shot(page, '03-interview');
+
+    // TOC: propose, see the diff, apply; reorder with the keyboard.
+    await openNav(page, 'TOC');
+    await click(page, 'Propose a table of contents');
+    await page.waitForSelector('.aa-diff li');
+    expect(await page.$$eval('.aa-diff-added', (rows) => rows.length)).toBeGreaterThan(2);
+    await shot(page, '04-toc-proposal');
+    await click(page, 'Apply proposal');
+    await seeText(page, 'Proposal applied');
+    await page.waitForSelector('.aa-toc .aa-handle');
+    const before = (await api(author.token, 'GET', `/v1/books/${bookId}/toc`)).json().chapters.map((c: { id: string }) => c.id);
+    await page.focus('.aa-toc > li:first-child .aa-handle');
+    await page.keyboard.press('ArrowDown');
+    await seeText(page, 'to position 2 of');
+    await seeText(page, ': saved');
+    const after = (await api(author.token, 'GET', `/v1/books/${bookId}/toc`)).json().chapters.map((c: { id: string }) => c.id);
+    expect(after).toEqual([before[1], before[0], ...before.slice(2)]);
+    // Focus stays on the moved chapter's handle, so further arrow presses keep moving it.
+    expect(await page.evaluate(() => document.activeElement?.closest('li')?.getAttribute('data-id'))).toBe(before[0]);
+    await shot(page, '04-toc');
+
+    // Chapter questions for the (now) first chapter, answered in list mode; coverage moves.
+    await openNav(page, 'Questions');
+    await click(page, 'Generate questions');
+    await seeText(page, 'Question 1 of');
+    await click(page, 'List');
+    const fields = await page.$$('.aa-question-list textarea');
+    expect(fields.length).toBeGreaterThanOrEqual(5);
+    for (const [i, field] of fields.slice(0, 4).entries()) {
+      await field.type(`On the ward, Maria started every one-to-one by asking what had surprised her nurse that week (${i}).`);
+    }
+    await allSaved(page);
+    await page.waitForFunction(() => /Coverage [1-9]\d*%/.test(document.body.innerText));
+    expect(await page.$$eval('[data-status="draft"]', (els) => els.length)).toBe(4);
+    await shot(page, '05-questions');
+
+    // Draft with live progress (event stream), provenance on tap, accept.
+    await openNav(page, 'Draft');
+    await page.waitForSelector('select[name="style"]');
+    await page.select('select[name="style"]', 'conversational');
+    await page.locator('input[name="draftWords"]').fill('600');
+    await click(page, 'Write a draft');
+    await page.waitForSelector('.aa-draft', { timeout: 20_000 });
+    expect(eventStreams.length).toBeGreaterThan(0);
+    expect(await page.$eval('.aa-draft', (el) => el.textContent)).toContain('offline');
+    await page.locator('.aa-draft .aa-block').click();
+    await page.waitForSelector('.aa-provenance li');
+    expect(await page.$eval('.aa-provenance', (el) => el.textContent)).toMatch(/From your answer to “|Not backed/);
+    await click(page, 'Accept this draft');
+    await seeText(page, 'Accepted: this is the text written to the document.');
+    await shot(page, '06-draft');
+
+    // Write the chapter: the local preview shows it with the same planned paragraphs the Docs writers use.
+    const chapterTitle = (await api(author.token, 'GET', `/v1/books/${bookId}/toc`)).json().chapters[0].title as string;
+    await openNav(page, 'Write');
+    await click(page, `Write ${chapterTitle}`);
+    await page.waitForSelector('.aa-write-result [data-write-status="written"]');
+    await page.waitForSelector('.aa-doc h1');
+    expect(await page.$eval('.aa-doc h1', (el) => el.textContent)).toBe(chapterTitle);
+    expect(await page.$$eval('.aa-doc p, .aa-doc li', (els) => els.map((e) => e.textContent).join(' '))).toContain('Maria');
+    await shot(page, '07-write');
+
+    // The preview survives a reload (it lives in host storage).
+    await page.reload();
+    await openNav(page, 'Write');
+    await page.waitForSelector('.aa-doc h1');
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+});

@@ -1,0 +1,133 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { createApiClient, isApiError, type ApiClient } from '../../client/api-client.js';
+import type { Book } from '../../schemas/books.js';
+import type { Job } from '../../schemas/ai.js';
+import { followJob } from '../core/jobs.js';
+import { STORAGE_KEYS, type DocumentContext, type PanelHost } from '../panel-host.js';
+
+/** Everything a panel needs: the host, a typed client on the stored connection, and the open book. */
+export interface PanelSession {
+  host: PanelHost;
+  client: ApiClient;
+  apiUrl: string;
+  connected: boolean;
+  /** Why the author was disconnected (shown on Connect), e.g. a revoked token. */
+  disconnectReason: string | null;
+  connect(apiUrl: string, token: string): Promise<void>;
+  disconnect(reason?: string): Promise<void>;
+  doc: DocumentContext | null;
+  book: Book | null;
+  setBook(book: Book | null): void;
+  chapterId: string | null;
+  setChapterId(chapterId: string | null): void;
+  /** Follows a job over SSE (polling as fallback) until it ends. */
+  follow(jobId: string, onUpdate: (job: Job) => void, signal?: AbortSignal): Promise<Job>;
+}
+
+const SessionContext = createContext<PanelSession | null>(null);
+
+/** The session of the panel tree; throws outside `SessionProvider`. */
+export function useSession(): PanelSession {
+  const session = useContext(SessionContext);
+  if (!session) throw new Error('useSession outside SessionProvider');
+  return session;
+}
+
+interface Stored {
+  apiUrl: string;
+  token: string | null;
+  doc: DocumentContext | null;
+  book: Book | null;
+  chapterId: string | null;
+}
+
+/** Loads the stored connection and open book, then provides the session (renders nothing until loaded). */
+export function SessionProvider({ host, children }: { host: PanelHost; children: ReactNode }) {
+  const [stored, setStored] = useState<Stored | null>(null);
+  const [disconnectReason, setDisconnectReason] = useState<string | null>(null);
+  const tokenRef = useRef<string | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    void (async () => {
+      const [apiUrl, token, doc] = await Promise.all([
+        host.settings.get<string>(STORAGE_KEYS.apiUrl), host.settings.get<string>(STORAGE_KEYS.apiToken), host.getDocumentContext(),
+      ]);
+      tokenRef.current = token;
+      if (live) setStored({ apiUrl: host.capabilities.fixedApiUrl ? host.defaultApiUrl ?? '' : apiUrl ?? host.defaultApiUrl ?? '', token, doc, book: null, chapterId: null });
+    })();
+    const unsubscribe = host.onDocumentContextChange?.((doc) => setStored((s) => (s ? { ...s, doc, book: null, chapterId: null } : s)));
+    return () => {
+      live = false;
+      unsubscribe?.();
+    };
+  }, [host]);
+
+  const disconnect = useCallback(async (reason?: string) => {
+    tokenRef.current = null;
+    await host.settings.remove(STORAGE_KEYS.apiToken);
+    setDisconnectReason(reason ?? null);
+    setStored((s) => (s ? { ...s, token: null, book: null, chapterId: null } : s));
+  }, [host]);
+
+  const apiUrl = stored?.apiUrl ?? '';
+  const client = useMemo(() => {
+    const raw = createApiClient({ baseUrl: apiUrl, getToken: () => tokenRef.current, timeoutMs: 20_000 });
+    // Decide by code: only UNAUTHORIZED (never GOOGLE_AUTH_REQUIRED, never a bare 401) clears the stored token.
+    return new Proxy(raw, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver) as unknown;
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) =>
+          (value as (...a: unknown[]) => Promise<unknown>).apply(target, args).catch((error: unknown) => {
+            if (isApiError(error) && error.code === 'UNAUTHORIZED' && tokenRef.current) {
+              void disconnect('Your API token is no longer valid. Paste a new one to carry on.');
+            }
+            throw error;
+          });
+      },
+    }) as ApiClient;
+  }, [apiUrl, disconnect]);
+
+  const session = useMemo<PanelSession | null>(() => {
+    if (!stored) return null;
+    const docKey = STORAGE_KEYS.book(stored.doc?.documentId ?? null);
+    return {
+      host, client, apiUrl: stored.apiUrl, connected: Boolean(stored.token), disconnectReason,
+      async connect(nextUrl, token) {
+        const url = host.capabilities.fixedApiUrl ? host.defaultApiUrl ?? nextUrl : nextUrl.replace(/\/+$/, '');
+        tokenRef.current = token;
+        await host.settings.set(STORAGE_KEYS.apiUrl, url);
+        await host.settings.set(STORAGE_KEYS.apiToken, token);
+        setDisconnectReason(null);
+        setStored((s) => (s ? { ...s, apiUrl: url, token } : s));
+      },
+      disconnect,
+      doc: stored.doc,
+      book: stored.book,
+      setBook(book) {
+        const same = book !== null && stored.book?.id === book.id;
+        setStored((s) => (s ? { ...s, book, chapterId: same ? s.chapterId : null } : s));
+        if (same || !book) {
+          if (!book) void host.settings.remove(docKey);
+          return;
+        }
+        void host.settings.set(docKey, book.id);
+        // Reopen the chapter the author was last working on in this book.
+        void host.settings.get<string>(STORAGE_KEYS.chapter(book.id)).then((chapterId) => {
+          if (chapterId) setStored((s) => (s && s.book?.id === book.id && !s.chapterId ? { ...s, chapterId } : s));
+        });
+      },
+      chapterId: stored.chapterId,
+      setChapterId(chapterId) {
+        setStored((s) => (s ? { ...s, chapterId } : s));
+        if (stored.book) void host.settings.set(STORAGE_KEYS.chapter(stored.book.id), chapterId);
+      },
+      follow: (jobId, onUpdate, signal) =>
+        followJob(jobId, { client, baseUrl: stored.apiUrl, getToken: () => tokenRef.current, onUpdate, signal }),
+    };
+  }, [stored, host, client, disconnect, disconnectReason]);
+
+  if (!session) return <p className="aa-muted" role="status">Loading…</p>;
+  return <SessionContext.Provider value={session}>{children}</SessionContext.Provider>;
+}

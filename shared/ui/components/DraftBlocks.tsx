@@ -1,0 +1,37 @@
+import { useState } from 'react';
+import type { Block } from '../../blocks.js';
+
+/** Where a block's material came from, as a sentence. */
+function provenance(block: Block, questionText: Map<string, string>): string[] {
+  if (block.type === 'heading') return [];
+  if (block.unsupported || block.sources.length === 0) return ['Not backed by any of your answers.'];
+  return block.sources.map((s) => `From your answer to “${questionText.get(s.questionId) ?? 'a question'}” (version ${s.answerVersion})`);
+}
+
+/**
+ * A draft's blocks, rendered as text. Each sourced block shows its provenance on hover (title) and on tap or
+ * Enter (an expandable note), so touch and keyboard users see it too.
+ */
+export function DraftBlocks({ blocks, questionText }: { blocks: Block[]; questionText: Map<string, string> }) {
+  const [open, setOpen] = useState<number | null>(null);
+  return (
+    <div className="aa-blocks">
+      {blocks.map((block, i) => {
+        if (block.type === 'heading') return block.level === 2 ? <h3 key={i}>{block.text}</h3> : <h4 key={i}>{block.text}</h4>;
+        const lines = provenance(block, questionText);
+        const toggle = () => setOpen(open === i ? null : i);
+        const body = block.type === 'list'
+          ? (block.ordered ? <ol>{block.items.map((item, j) => <li key={j}>{item}</li>)}</ol> : <ul>{block.items.map((item, j) => <li key={j}>{item}</li>)}</ul>)
+          : block.type === 'quote' ? <blockquote>{block.text}</blockquote> : <p>{block.text}</p>;
+        return (
+          <div key={i} className={`aa-block${block.unsupported ? ' aa-unsupported' : ''}`} title={lines.join('\n')}
+            role="button" tabIndex={0} aria-expanded={open === i}
+            onClick={toggle} onKeyDown={(e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); toggle(); } }}>
+            {body}
+            {open === i && <ul className="aa-provenance" aria-label="Sources">{lines.map((line, j) => <li key={j}>{line}</li>)}</ul>}
+          </div>
+        );
+      })}
+    </div>
+  );
+}

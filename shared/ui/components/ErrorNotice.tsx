@@ -1,0 +1,37 @@
+import { describeError, formatTime } from '../core/error-view.js';
+import { useCountdown } from '../app/hooks.js';
+import { useSession } from '../app/session.js';
+
+/** An error in the author's words, decided by code, with what they can do (retry, wait, re-connect). */
+export function ErrorNotice({ error, onRetry, onDismiss }: { error: unknown; onRetry?: () => void; onDismiss?: () => void }) {
+  const view = describeError(error);
+  const { host, disconnect } = useSession();
+  const left = useCountdown(view.retryAfterS);
+  return (
+    <div className="aa-error" role="alert" data-code={view.code}>
+      <strong>{view.title}</strong>
+      <p>{view.message}</p>
+      {view.code === 'RATE_LIMITED' && (
+        <p className="aa-countdown" aria-live="off">{left > 0 ? `Try again in ${left} s.` : 'You can try again now.'}</p>
+      )}
+      {view.resetAt && <p className="aa-muted">Quota resets {formatTime(view.resetAt)}.</p>}
+      <div className="aa-row">
+        {onRetry && (view.action === 'retry' || view.action === 'wait' || view.action === 'reload') && (
+          <button type="button" onClick={onRetry} disabled={view.code === 'RATE_LIMITED' && left > 0}>
+            {view.action === 'reload' ? 'Reload' : 'Try again'}
+          </button>
+        )}
+        {view.action === 'reconnect-google' && (
+          <button type="button" onClick={() => void host.getGoogleToken({ interactive: true }).then((token) => token && onRetry?.())}>
+            Re-connect Google
+          </button>
+        )}
+        {view.action === 'reconnect' && (
+          <button type="button" onClick={() => void disconnect()}>Connect again</button>
+        )}
+        {onDismiss && <button type="button" className="aa-link" onClick={onDismiss}>Dismiss</button>}
+      </div>
+      {view.requestId && <p className="aa-ref">Reference: {view.requestId}</p>}
+    </div>
+  );
+}

@@ -1,0 +1,80 @@
+import { ApiError } from '../../client/api-error.js';
+
+/** What the author can do about an error. */
+export type ErrorAction = 'retry' | 'wait' | 'reconnect' | 'reconnect-google' | 'reload' | 'none';
+
+/** An error as the panels show it: decided by code, in the author's words, never the raw server text. */
+export interface ErrorView {
+  code: string;
+  title: string;
+  message: string;
+  action: ErrorAction;
+  /** RATE_LIMITED: seconds to wait (the countdown starts here). */
+  retryAfterS: number | null;
+  /** QUOTA_EXCEEDED: when the quota resets (ISO time from `details.resetAt`). */
+  resetAt: string | null;
+  /** Quoted to support; null when nothing answered. */
+  requestId: string | null;
+}
+
+const detail = (details: unknown, key: string): unknown =>
+  details && typeof details === 'object' ? (details as Record<string, unknown>)[key] : undefined;
+
+/** Formats an ISO time for the author, in their time zone. */
+export function formatTime(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+const PLAIN: Record<string, [string, string, ErrorAction]> = {
+  VALIDATION: ['Check what you entered', 'Something in this form is not accepted. Check the highlighted values and try again.', 'none'],
+  UNAUTHORIZED: ['Connect again', 'Your API token is no longer valid. Paste a new one to carry on.', 'reconnect'],
+  GOOGLE_AUTH_REQUIRED: ['Google access needed', 'Auto-Author needs your permission to write into the Google Doc. Re-connect Google to carry on.', 'reconnect-google'],
+  GOOGLE_FORBIDDEN: ['No access to this document', 'Your Google account cannot edit this document. Ask its owner for edit access.', 'none'],
+  FORBIDDEN: ['Not allowed', 'Your account is not allowed to do this.', 'none'],
+  ACCOUNT_DISABLED: ['Account disabled', 'This account has been disabled. Contact your administrator.', 'none'],
+  SIGNUP_CLOSED: ['No account', 'This Google account has no Auto-Author account. Ask an administrator to add you.', 'none'],
+  NOT_FOUND: ['Not found', 'This item no longer exists; it may have been deleted elsewhere.', 'reload'],
+  DOC_NOT_FOUND: ['Document not found', 'The Google Doc could not be found. It may have been deleted or moved.', 'none'],
+  CONFLICT: ['Changed elsewhere', 'This was changed in another window or by another device. Compare both versions and choose.', 'reload'],
+  JOB_ACTIVE: ['Already running', 'This is already being generated with other settings. Wait for it or cancel it.', 'none'],
+  QUESTION_ANSWERED: ['Already answered', 'This question has an answer, so it is kept rather than replaced.', 'none'],
+  LIMIT_REACHED: ['Limit reached', 'You have reached a limit for this book. Archive or remove something first.', 'none'],
+  DOC_CHAPTER_EDITED: ['Edited in the document', 'This chapter was edited in the document, so it was not replaced.', 'none'],
+  DOC_NOT_LINKED: ['Different document', 'This book is linked to another document.', 'none'],
+  PAYLOAD_TOO_LARGE: ['Too long', 'This text is too long to save. Shorten it and try again.', 'none'],
+  AI_TRUNCATED: ['Incomplete result', 'The AI stopped before finishing. Try again, perhaps with a shorter target length.', 'retry'],
+  AI_INVALID_OUTPUT: ['Unusable AI answer', 'The AI gave an answer that could not be used; nothing was saved. Try again.', 'retry'],
+  AI_UNAVAILABLE: ['AI unavailable', 'The AI service is not available right now. Your work is safe; try again in a moment.', 'retry'],
+  GOOGLE_UNAVAILABLE: ['Google Docs unavailable', 'Google Docs is not answering right now. Try again in a moment.', 'retry'],
+  NETWORK: ['Cannot reach the server', 'The Auto-Author server does not answer. Check your connection; your text is kept.', 'retry'],
+  TIMEOUT: ['The server is slow', 'The server took too long to answer. Try again.', 'retry'],
+  INVALID_RESPONSE: ['Unexpected answer', 'The server answered in a way this panel does not understand. Reload, or update the panel.', 'reload'],
+  INTERNAL: ['Something went wrong', 'Something went wrong on the server. Try again; if it persists, quote the reference below.', 'retry'],
+};
+
+/** Turns anything thrown into the view the panels render. */
+export function describeError(error: unknown): ErrorView {
+  const apiError = error instanceof ApiError
+    ? error
+    : new ApiError({ status: 0, code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) });
+  const base = { code: apiError.code, retryAfterS: null, resetAt: null, requestId: apiError.requestId };
+  if (apiError.code === 'QUOTA_EXCEEDED') {
+    const resetAt = detail(apiError.details, 'resetAt');
+    const window = detail(apiError.details, 'window') === 'monthly' ? 'monthly' : 'daily';
+    const when = typeof resetAt === 'string' ? formatTime(resetAt) : null;
+    return {
+      ...base, title: 'AI quota reached', action: 'wait', resetAt: typeof resetAt === 'string' ? resetAt : null,
+      message: `You have used your ${window} AI allowance.${when ? ` It resets ${when}.` : ''} Your writing is unaffected.`,
+    };
+  }
+  if (apiError.code === 'RATE_LIMITED') {
+    return {
+      ...base, title: 'Too many requests', action: 'wait', retryAfterS: apiError.retryAfterS ?? 30,
+      message: 'You are going a little fast for the server.',
+    };
+  }
+  const [title, message, action] = PLAIN[apiError.code] ?? PLAIN.INTERNAL!;
+  return { ...base, title, message, action };
+}

@@ -1,0 +1,91 @@
+import { useState, type FormEvent } from 'react';
+import { createApiClient } from '../../client/api-client.js';
+import type { User } from '../../schemas/identity.js';
+import { useLoad } from '../app/hooks.js';
+import { useSession } from '../app/session.js';
+import { ErrorNotice } from '../components/ErrorNotice.js';
+
+/** Connect: API URL and token (or Google sign-in where the host has it); shows who is connected. */
+export function ConnectPanel({ onConnected }: { onConnected: () => void }) {
+  const session = useSession();
+  const { host, connected, client } = session;
+  const [apiUrl, setApiUrl] = useState(session.apiUrl);
+  const [token, setToken] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const me = useLoad<User>(connected ? () => client.getMe() : null, [connected, client]);
+
+  async function verifyAndConnect(url: string, apiToken: string) {
+    setBusy(true);
+    setError(null);
+    try {
+      // Checked with a one-off client so a wrong token never replaces a working one.
+      await createApiClient({ baseUrl: url, getToken: () => apiToken, maxRetries: 0 }).getMe();
+      await session.connect(url, apiToken);
+      setToken('');
+      onConnected();
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function signInWithGoogle() {
+    setBusy(true);
+    setError(null);
+    try {
+      const idToken = await host.getGoogleIdToken?.();
+      if (!idToken) return;
+      const result = await createApiClient({ baseUrl: apiUrl }).authGoogle({ body: { idToken } });
+      await session.connect(apiUrl, result.token);
+      onConnected();
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (token.trim()) void verifyAndConnect(apiUrl.trim(), token.trim());
+  };
+
+  return (
+    <section aria-labelledby="aa-connect-title" className="aa-section">
+      <h2 id="aa-connect-title">Connect</h2>
+      {session.disconnectReason && <p className="aa-warning" role="alert">{session.disconnectReason}</p>}
+      {connected ? (
+        <div>
+          <p>
+            Connected{me.data ? <> as <strong className="aa-user">{me.data.email}</strong></> : ''} to <span className="aa-url">{session.apiUrl || 'this server'}</span>.
+          </p>
+          {me.error ? <ErrorNotice error={me.error} onRetry={me.reload} /> : null}
+          <button type="button" onClick={() => void session.disconnect()}>Disconnect</button>
+        </div>
+      ) : (
+        <form onSubmit={submit} className="aa-form">
+          {!host.capabilities.fixedApiUrl && (
+            <label>
+              API URL
+              <input type="url" name="apiUrl" required value={apiUrl} onChange={(e) => setApiUrl(e.target.value)} placeholder="https://auto-author.example.com" />
+            </label>
+          )}
+          <label>
+            API token
+            <input type="password" name="token" autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} placeholder="aa_…" />
+          </label>
+          <p className="aa-hint">Ask your administrator for a token, or open the link they sent you.</p>
+          <div className="aa-row">
+            <button type="submit" disabled={busy || !token.trim()}>Connect</button>
+            {host.capabilities.googleSignIn && (
+              <button type="button" disabled={busy} onClick={() => void signInWithGoogle()}>Sign in with Google</button>
+            )}
+          </div>
+        </form>
+      )}
+      {error ? <ErrorNotice error={error} onDismiss={() => setError(null)} /> : null}
+    </section>
+  );
+}

@@ -1,0 +1,126 @@
+import { useEffect, useState } from 'react';
+import { LIMITS } from '../../limits.js';
+import { DRAFT_STYLES, type Draft } from '../../schemas/authoring.js';
+import { useJob, useLoad } from '../app/hooks.js';
+import { useSession } from '../app/session.js';
+import { ChapterPicker, useChapters } from '../components/ChapterPicker.js';
+import { DraftBlocks } from '../components/DraftBlocks.js';
+import { ErrorNotice } from '../components/ErrorNotice.js';
+import { JobProgress } from '../components/JobProgress.js';
+import { OfflineBadge } from '../components/OfflineBadge.js';
+import { NeedBook, NeedChapter } from './NeedBook.js';
+
+type Style = (typeof DRAFT_STYLES)[number];
+
+/** Draft: style and target length, live job progress with cancel, provenance per paragraph, accept. */
+export function DraftPanel() {
+  const { book } = useSession();
+  return (
+    <section aria-labelledby="aa-draft-title" className="aa-section">
+      <h2 id="aa-draft-title">Draft</h2>
+      {book ? <ChapterDraft key={book.id} bookId={book.id} /> : <NeedBook />}
+    </section>
+  );
+}
+
+function ChapterDraft({ bookId }: { bookId: string }) {
+  const chapters = useChapters(bookId);
+  return (
+    <div>
+      <ChapterPicker chapters={chapters} />
+      {chapters.current ? <Drafter key={chapters.current.id} bookId={bookId} chapterId={chapters.current.id} /> : chapters.toc.data && <NeedChapter />}
+    </div>
+  );
+}
+
+function Drafter({ bookId, chapterId }: { bookId: string; chapterId: string }) {
+  const { client, host } = useSession();
+  const params = { bookId, chapterId };
+  const [style, setStyle] = useState<Style>('professional');
+  const [targetWords, setTargetWords] = useState('1500');
+  const [selected, setSelected] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const drafts = useLoad(() => client.listDrafts({ params, query: { limit: 20 } }), [client, bookId, chapterId]);
+  const questions = useLoad(() => client.listQuestions({ params, query: { limit: LIMITS.pageLimitMax } }), [client, bookId, chapterId]);
+  const job = useJob('draft.generate', bookId, chapterId, (done) => {
+    if (typeof done.result?.draftId === 'string') setSelected(done.result.draftId);
+    drafts.reload();
+  });
+
+  // The author's last style and length are remembered per host.
+  useEffect(() => {
+    void host.settings.get<{ style: Style; targetWords: string }>('draftOptions').then((saved) => {
+      if (saved) {
+        setStyle(saved.style);
+        setTargetWords(saved.targetWords);
+      }
+    });
+  }, [host]);
+
+  const words = Number(targetWords);
+  const validLength = Number.isInteger(words) && words >= LIMITS.draftWordsMin && words <= LIMITS.draftWordsMax;
+  const generate = () => {
+    void host.settings.set('draftOptions', { style, targetWords });
+    void job.start(() => client.generateDraft({ params, body: { style, targetWords: words } }));
+  };
+
+  async function accept(draft: Draft) {
+    setError(null);
+    try {
+      await client.acceptDraft({ params: { ...params, draftId: draft.id } });
+      drafts.reload();
+    } catch (caught) {
+      setError(caught);
+    }
+  }
+
+  const items = drafts.data?.items ?? [];
+  const draft = items.find((d) => d.id === selected) ?? items.find((d) => d.accepted) ?? items[0] ?? null;
+  const questionText = new Map((questions.data?.items ?? []).map((q) => [q.id, q.text]));
+
+  return (
+    <div>
+      <form className="aa-form" aria-label="Draft settings" onSubmit={(e) => { e.preventDefault(); if (validLength) generate(); }}>
+        <label>
+          Style
+          <select name="style" value={style} onChange={(e) => setStyle(e.target.value as Style)}>
+            {DRAFT_STYLES.map((s) => <option key={s} value={s}>{s[0]!.toUpperCase() + s.slice(1)}</option>)}
+          </select>
+        </label>
+        <label>
+          Target length (words)
+          <input name="draftWords" inputMode="numeric" value={targetWords} onChange={(e) => setTargetWords(e.target.value)}
+            aria-invalid={!validLength} aria-describedby="aa-draft-words-hint" />
+        </label>
+        <p id="aa-draft-words-hint" className="aa-hint">{LIMITS.draftWordsMin}–{LIMITS.draftWordsMax.toLocaleString()} words.</p>
+        <button type="submit" disabled={job.running || !validLength}>Write a draft</button>
+      </form>
+      <JobProgress job={job.running || job.job?.status !== 'succeeded' ? job.job : null} label="Draft" onCancel={() => void job.cancel()} onRetry={generate} />
+      {job.error ? <ErrorNotice error={job.error} onRetry={generate} onDismiss={job.clearError} /> : null}
+      {drafts.error ? <ErrorNotice error={drafts.error} onRetry={drafts.reload} /> : null}
+      {error ? <ErrorNotice error={error} onDismiss={() => setError(null)} /> : null}
+      {items.length > 1 && (
+        <label>
+          Version
+          <select value={draft?.id ?? ''} onChange={(e) => setSelected(e.target.value)}>
+            {items.map((d) => <option key={d.id} value={d.id}>Draft {d.number} — {d.style}, {d.words} words{d.accepted ? ' (accepted)' : ''}</option>)}
+          </select>
+        </label>
+      )}
+      {draft && (
+        <article className="aa-draft" aria-label={`Draft ${draft.number}`} data-draft-id={draft.id}>
+          <div className="aa-row aa-space">
+            <span>Draft {draft.number} · {draft.style} · {draft.words} of {draft.targetWords} words</span>
+            <OfflineBadge generatedBy={draft.generatedBy} />
+          </div>
+          {draft.unsupportedBlocks > 0 && <p className="aa-warning">{draft.unsupportedBlocks} passages are not backed by your answers; they are marked.</p>}
+          <p className="aa-hint">Hover over or tap a paragraph to see which of your answers it uses.</p>
+          <DraftBlocks blocks={draft.blocks} questionText={questionText} />
+          {draft.accepted
+            ? <p className="aa-ok" role="status">Accepted: this is the text written to the document.</p>
+            : <button type="button" onClick={() => void accept(draft)}>Accept this draft</button>}
+        </article>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,67 @@
+import type { Interview } from '../../schemas/authoring.js';
+import { useJob, useLoad } from '../app/hooks.js';
+import { useSession } from '../app/session.js';
+import { AnswerField } from '../components/AnswerField.js';
+import { ErrorNotice } from '../components/ErrorNotice.js';
+import { JobProgress } from '../components/JobProgress.js';
+import { OfflineBadge } from '../components/OfflineBadge.js';
+import { NeedBook } from './NeedBook.js';
+
+/** Kick-off interview: 3–6 questions about the book, answers autosaved. */
+export function InterviewPanel() {
+  const { book } = useSession();
+  return (
+    <section aria-labelledby="aa-interview-title" className="aa-section">
+      <h2 id="aa-interview-title">Kick-off interview</h2>
+      {book ? <Interviewer key={book.id} bookId={book.id} /> : <NeedBook />}
+    </section>
+  );
+}
+
+function Interviewer({ bookId }: { bookId: string }) {
+  const { client } = useSession();
+  const interview = useLoad<Interview>(() => client.getInterview({ params: { bookId } }), [client, bookId]);
+  const readiness = useLoad(() => client.getReadiness({ params: { bookId } }), [client, bookId]);
+  const job = useJob('interview.generate', bookId, null, () => interview.reload());
+  const generate = () => void job.start(() => client.generateInterview({ params: { bookId }, body: {} }));
+  const questions = interview.data?.questions ?? [];
+  const notReady = readiness.data && !readiness.data.ready;
+
+  return (
+    <div>
+      {notReady && (
+        <div className="aa-warning" role="note">
+          <p>The brief is not ready yet:</p>
+          <ul>{readiness.data!.checks.filter((c) => !c.ok).map((c) => <li key={c.id}>{c.message}</li>)}</ul>
+        </div>
+      )}
+      <div className="aa-row">
+        <button type="button" onClick={generate} disabled={job.running || Boolean(notReady)}>
+          {questions.length ? 'Ask new questions' : 'Start the interview'}
+        </button>
+        <button type="button" className="aa-link" onClick={() => { readiness.reload(); interview.reload(); }}>Refresh</button>
+      </div>
+      <JobProgress job={job.job} label="Interview questions" onCancel={() => void job.cancel()} onRetry={generate} />
+      {job.error ? <ErrorNotice error={job.error} onRetry={generate} onDismiss={job.clearError} /> : null}
+      {interview.error ? <ErrorNotice error={interview.error} onRetry={interview.reload} /> : null}
+      {questions.length > 0 && (
+        <div className="aa-questions">
+          <p className="aa-muted">
+            {interview.data!.answered} of {questions.length} answered <OfflineBadge generatedBy={questions[0]!.generatedBy} />
+          </p>
+          {questions.map((q) => (
+            <AnswerField key={q.id} question={q} storageKey={`interview:${bookId}:${q.id}`}
+              save={async (value, version) => {
+                const saved = await client.putInterviewAnswers({
+                  params: { bookId }, body: { answers: [{ questionId: q.id, text: value.text, ...(version === null ? {} : { version }) }] },
+                });
+                const answer = saved.questions.find((item) => item.id === q.id)?.answer;
+                if (!answer) throw new Error('The answer was not stored.');
+                return answer;
+              }} />
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}

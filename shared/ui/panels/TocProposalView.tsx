@@ -1,0 +1,100 @@
+import { useEffect, useState } from 'react';
+import type { TocProposal } from '../../schemas/authoring.js';
+import type { Toc } from '../../schemas/chapters.js';
+import { useJob } from '../app/hooks.js';
+import { useSession } from '../app/session.js';
+import { diffProposal } from '../core/toc-edit.js';
+import { ErrorNotice } from '../components/ErrorNotice.js';
+import { JobProgress } from '../components/JobProgress.js';
+import { OfflineBadge } from '../components/OfflineBadge.js';
+import { STORAGE_KEYS } from '../panel-host.js';
+
+const MARK = { added: '+', kept: '=', renamed: '~', 'left-out': '−' } as const;
+const SAY = { added: 'new', kept: 'kept', renamed: 'renamed', 'left-out': 'left out: archived unless it holds your material' } as const;
+
+/** Proposes a TOC (job), shows what applying it would change, and applies it on request. */
+export function TocProposalView({ bookId, toc, onApplied }: { bookId: string; toc: Toc; onApplied: (toc: Toc) => void }) {
+  const { client, host } = useSession();
+  const [proposal, setProposal] = useState<TocProposal | null>(null);
+  const [kept, setKept] = useState<string[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function load(proposalId: string) {
+    try {
+      const loaded = await client.getProposal({ params: { bookId, proposalId } });
+      setProposal(loaded.status === 'pending' ? loaded : null);
+    } catch (caught) {
+      setError(caught);
+    }
+  }
+  const remember = (proposalId: string) => {
+    void host.settings.set(STORAGE_KEYS.proposal(bookId), proposalId);
+    setKept(null);
+    void load(proposalId);
+  };
+  const job = useJob('toc.generate', bookId, null, (done) => {
+    if (typeof done.result?.proposalId === 'string') remember(done.result.proposalId);
+  });
+
+  // A proposal survives closing the panel: the stored one, else the last generation's.
+  const lastResult = job.job?.status === 'succeeded' && typeof job.job.result?.proposalId === 'string' ? job.job.result.proposalId : null;
+  useEffect(() => {
+    void host.settings.get<string>(STORAGE_KEYS.proposal(bookId)).then((id) => {
+      const proposalId = id ?? lastResult;
+      if (proposalId) void load(proposalId);
+    });
+  }, [bookId, lastResult]);
+
+  async function apply() {
+    if (!proposal) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const result = await client.applyProposal({ params: { bookId, proposalId: proposal.id }, body: { version: toc.version } });
+      const titles = new Map(result.toc.chapters.flatMap((c) => [[c.id, c.title] as const, ...c.children.map((s) => [s.id, s.title] as const)]));
+      setKept(result.kept.map((id) => titles.get(id) ?? id));
+      setProposal(null);
+      await host.settings.remove(STORAGE_KEYS.proposal(bookId));
+      onApplied(result.toc);
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const generate = () => void job.start(() => client.generateToc({ params: { bookId }, body: {} }));
+  const rows = proposal ? diffProposal(toc, proposal) : [];
+  return (
+    <section aria-label="Proposal" className="aa-subsection">
+      <button type="button" onClick={generate} disabled={job.running}>Propose a table of contents</button>
+      <JobProgress job={job.running || job.job?.status === 'failed' ? job.job : null} label="Proposal" onCancel={() => void job.cancel()} onRetry={generate} />
+      {job.error ? <ErrorNotice error={job.error} onRetry={generate} onDismiss={job.clearError} /> : null}
+      {proposal && (
+        <div className="aa-proposal">
+          <h3>Proposed changes <OfflineBadge generatedBy={proposal.generatedBy} /></h3>
+          <ul className="aa-diff" aria-label="Differences from the current table of contents">
+            {rows.map((row, i) => (
+              <li key={i} className={`aa-diff-${row.kind}${row.section ? ' aa-diff-section' : ''}`}>
+                <span aria-hidden="true" className="aa-diff-mark">{MARK[row.kind]}</span>{' '}
+                <span className="aa-diff-title">{row.title}</span>
+                <span className="aa-muted"> ({row.kind === 'renamed' ? `renamed from “${row.from}”` : SAY[row.kind]})</span>
+              </li>
+            ))}
+          </ul>
+          <div className="aa-row">
+            <button type="button" onClick={() => void apply()} disabled={busy}>Apply proposal</button>
+            <button type="button" className="aa-link" onClick={() => { setProposal(null); void host.settings.remove(STORAGE_KEYS.proposal(bookId)); }}>Dismiss</button>
+          </div>
+        </div>
+      )}
+      {kept && (
+        <p role="status">
+          Proposal applied.{kept.length > 0 ? ` Kept because they hold your material: ${kept.join(', ')}.` : ''}
+        </p>
+      )}
+      {error ? <ErrorNotice error={error} onDismiss={() => setError(null)} /> : null}
+    </section>
+  );
+}

@@ -1,0 +1,13 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { PanelApp } from '../shared/ui/app/PanelApp.js';
+import '../shared/ui/styles.css';
+import { adoptTokenFromHash, createWebHost } from './web-host.js';
+
+const host = createWebHost(window);
+await adoptTokenFromHash(window, host);
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <PanelApp host={host} />
+  </StrictMode>,
+);
