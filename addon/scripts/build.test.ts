@@ -1,0 +1,144 @@
+// The built Code.js, evaluated as a plain script in a vm context with stand-in Apps Script globals, as Apps Script
+// would run it: every entry point is a top-level function, and the server functions work on the in-memory doc.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import vm from 'node:vm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { planText, textHash } from '../../shared/doc-plan.js';
+import { DOC_BLOCK_VECTORS } from '../../shared/test-vectors/doc-blocks.js';
+import { AuthMode, createAppsScriptStandIns, type StandInOptions } from '../test-support/fake-apps-script.js';
+import { bodyParagraphs, placeCursor, seed } from '../test-support/inspect.js';
+import { buildAddon, type BuildAddonResult } from './build.js';
+
+const API = 'https://api.auto-author.test/';
+const ENTRY_POINTS = [
+  'getDocumentContext', 'getDocumentOutline', 'getIdentityToken', 'getSettings', 'insertChapter', 'onInstall', 'onOpen',
+  'saveSettings', 'showSidebar', 'signInWithGoogle', 'signOut', 'signOutFromMenu',
+];
+
+let dir: string;
+let built: BuildAddonResult;
+let code: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'addon-build-'));
+  built = await buildAddon({ apiUrl: API, outDir: path.join(dir, 'addon') });
+  code = await readFile(path.join(built.outDir, 'Code.js'), 'utf8');
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Runs Code.js in a fresh context holding only the stand-ins; `call` copies data in and out like google.script.run. */
+function load(options: StandInOptions = {}) {
+  const standIns = createAppsScriptStandIns(options);
+  const context = vm.createContext({ ...standIns.globals });
+  vm.runInContext(code, context, { filename: 'Code.js' });
+  const globals = context as Record<string, unknown>;
+  const call = (name: string, ...args: unknown[]) => {
+    const fn = globals[name] as (...a: unknown[]) => unknown;
+    const result = fn(...args.map((a) => JSON.parse(JSON.stringify(a)) as unknown));
+    return result === undefined ? undefined : JSON.parse(JSON.stringify(result));
+  };
+  return { ...standIns, globals, call };
+}
+
+describe('the built add-on script', () => {
+  it('is one plain script: no import or export, no bundled zod, compiled as a classic script', () => {
+    expect(built.files.sort()).toEqual(['Code.js', 'appsscript.json', 'sidebar.html']);
+    expect(code).not.toMatch(/^\s*(import|export)\b/mu);
+    expect(() => new vm.Script(code)).not.toThrow();
+    expect(code).not.toMatch(/ZodError|\$ZodType/u);
+    expect(code.length).toBeLessThan(100_000);
+    expect(code).toContain(`API: ${API.slice(0, -1)}`);
+    expect(code).not.toContain('PLACEHOLDER');
+  });
+
+  it('defines every entry point as a top-level function', () => {
+    expect(built.entryPoints).toEqual(ENTRY_POINTS);
+    const { globals } = load();
+    for (const name of ENTRY_POINTS) {
+      expect(code, name).toMatch(new RegExp(`^function ${name}\\(`, 'mu'));
+      expect(typeof globals[name], name).toBe('function');
+    }
+  });
+
+  it('adds its menu in every auth mode, touching nothing else in AuthMode.NONE', () => {
+    const none = load({ authModeNone: true });
+    // Trigger events carry the enum itself (not a copy, unlike google.script.run arguments).
+    (none.globals.onOpen as (e: unknown) => void)({ authMode: AuthMode.NONE });
+    expect(none.ui.menus).toEqual([{ items: [{ caption: 'Open Auto-Author', functionName: 'showSidebar' }] }]);
+
+    const full = load();
+    (full.globals.onInstall as (e: unknown) => void)({ authMode: AuthMode.FULL });
+    expect(full.ui.menus[0]!.items).toEqual([
+      { caption: 'Open Auto-Author', functionName: 'showSidebar' }, 'separator', { caption: 'Sign out of Auto-Author', functionName: 'signOutFromMenu' },
+    ]);
+  });
+
+  it('shows the sidebar file with its title', () => {
+    const standIns = load();
+    standIns.call('showSidebar');
+    expect(standIns.ui.sidebars).toEqual([{ title: 'Auto-Author', file: 'sidebar' }]);
+  });
+
+  it('inserts a chapter at the cursor and reports what it wrote', () => {
+    const standIns = load();
+    seed(standIns.document, ['Intro', 'Outro']);
+    placeCursor(standIns.document, 0, 2);
+    const vector = DOC_BLOCK_VECTORS[0]!;
+    const result = standIns.call('insertChapter', { bookId: 'bk_1', chapterId: 'ch_1', title: vector.title, blocks: vector.blocks, tocOrder: ['ch_1'] });
+    expect(result).toMatchObject({ status: 'written', placement: 'cursor', rangeName: 'auto-author:bk_1:ch_1', textHash: textHash(planText(vector.expected)) });
+    const paragraphs = bodyParagraphs(standIns.globals.DocumentApp as never, standIns.document).map(({ listId: _l, ...p }) => p);
+    expect(paragraphs.slice(1, -1)).toEqual(vector.expected);
+    expect(paragraphs.map((p) => p.text).at(-1)).toBe('Outro');
+
+    const context = standIns.call('getDocumentContext', 'bk_1');
+    expect(context.chapters).toEqual([{ chapterId: 'ch_1', rangeName: 'auto-author:bk_1:ch_1', textHash: result.textHash }]);
+    expect(context.headings[0]).toEqual({ text: vector.expected[0]!.text, style: 'HEADING_1', paragraphIndex: 1 });
+    expect(() => standIns.call('insertChapter', { bookId: 'bk_1', chapterId: 'ch_1', title: 'x', blocks: [{ type: 'table' }] })).toThrow(/Invalid chapter/u);
+  });
+
+  it('keeps settings in the user\'s properties, defaulting to the build\'s API address', () => {
+    const standIns = load();
+    expect(standIns.call('getSettings')).toEqual({ apiUrl: 'https://api.auto-author.test', apiToken: null, defaultApiUrl: 'https://api.auto-author.test' });
+    expect(standIns.call('saveSettings', { apiToken: 'aa_secret' }).apiToken).toBe('aa_secret');
+    expect([...standIns.userProperties.values.values()]).toContain('aa_secret');
+    (standIns.globals.signOutFromMenu as () => void)();
+    expect(standIns.call('getSettings').apiToken).toBeNull();
+    expect(standIns.ui.alerts).toHaveLength(1);
+  });
+
+  it('hands out the identity token, and signs in with it at POST /v1/auth/google', () => {
+    const user = { id: 'usr_1', email: 'author@example.com', name: 'Author' };
+    const standIns = load({
+      identityToken: 'eyJ.id.token',
+      fetch: (call) => ({ status: 200, body: JSON.stringify({ token: 'aa_from_google', tokenId: 'tok_1', expiresAt: '2030-01-01T00:00:00.000Z', user, payload: call.payload }) }),
+    });
+    expect(standIns.call('getIdentityToken')).toEqual({ idToken: 'eyJ.id.token' });
+    const signedIn = standIns.call('signInWithGoogle');
+    expect(signedIn).toMatchObject({ user, settings: { apiToken: 'aa_from_google' } });
+    expect(standIns.fetches).toEqual([expect.objectContaining({ url: `${API}v1/auth/google`, method: 'post', payload: JSON.stringify({ idToken: 'eyJ.id.token' }) })]);
+    expect(() => load({ identityToken: null }).call('getIdentityToken')).toThrow(/openid/u);
+  });
+});
+
+describe('building the add-on', () => {
+  it('fails clearly without a usable https ADDON_API_URL', async () => {
+    const outDir = path.join(dir, 'bad');
+    await expect(buildAddon({ apiUrl: 'http://api.example.com/', outDir })).rejects.toThrow(/ADDON_API_URL.*https/u);
+    await expect(buildAddon({ apiUrl: 'https://localhost:8787/', outDir })).rejects.toThrow(/ADDON_API_URL.*full domain/u);
+    await expect(buildAddon({ apiUrl: 'https://api.example.com/?x=1', outDir })).rejects.toThrow(/ADDON_API_URL/u);
+    await expect(buildAddon({ apiUrl: undefined, requireApiUrl: true, outDir })).rejects.toThrow(/ADDON_API_URL is not set/u);
+  });
+
+  it('marks a local build without ADDON_API_URL as built for the placeholder address', async () => {
+    const lines: string[] = [];
+    const placeholder = await buildAddon({ apiUrl: undefined, outDir: path.join(dir, 'local'), log: (line) => lines.push(line) });
+    expect(placeholder.apiUrl.placeholder).toBe(true);
+    expect(lines.join('\n')).toMatch(/not deployable/u);
+    expect(await readFile(path.join(placeholder.outDir, 'Code.js'), 'utf8')).toMatch(/^\/\/ PLACEHOLDER API ADDRESS/mu);
+    expect(placeholder.manifest.urlFetchWhitelist).toEqual(['https://auto-author.example.com/']);
+  });
+});
