@@ -13,7 +13,7 @@ export function createWebHost(win: Window = window): PanelHost {
   const unsaved = webStorageStore(win.localStorage, 'aa.unsaved.');
   return {
     kind: 'web',
-    capabilities: { googleSignIn: false, realDocument: false, fixedApiUrl: true },
+    capabilities: { googleSignIn: false, realDocument: false, fixedApiUrl: true, insertAtCursor: false },
     settings,
     unsaved,
     defaultApiUrl: win.location.origin,

@@ -251,3 +251,215 @@ describe('the /app journey at 360 px', () => {
     await context.close();
   }, 60_000);
 });
+
+/** An author with a book whose brief is ready, opened in a fresh page at /app. */
+async function openBook(options: { title?: string; interview?: boolean } = {}) {
+  const author = await t.newUser();
+  const book = (await api(author.token, 'POST', '/v1/books', { title: options.title ?? 'Autosave book' })).json();
+  await api(author.token, 'PUT', `/v1/books/${book.id}/summary`, { summary: SUMMARY, version: 1 });
+  if (options.interview) await runJob(t, author.token, 'POST', `/v1/books/${book.id}/interview/generate`);
+  const opened = await newPage();
+  await opened.page.goto(`${origin}/app/#token=${author.token}`);
+  await opened.page.locator('.aa-item-button').click();
+  await opened.page.waitForSelector('textarea[name="summary"]:not([disabled])');
+  return { author, book, ...opened };
+}
+
+const saveStatus = (page: Page, label: string) =>
+  page.$$eval('[data-save-status]', (els, wanted) => els.find((el) => el.textContent?.startsWith(`${wanted}:`))?.getAttribute('data-save-status') ?? null, label);
+
+async function waitForStatus(page: Page, label: string, status: string, timeout = 15_000) {
+  await page.waitForFunction((wanted: string, expected: string) =>
+    [...document.querySelectorAll('[data-save-status]')].some((el) => el.textContent?.startsWith(`${wanted}:`) && el.getAttribute('data-save-status') === expected),
+  { timeout }, label, status);
+}
+
+async function typeAtEnd(page: Page, selector: string, text: string, delay = 0) {
+  await page.focus(selector);
+  await page.$eval(selector, (el) => {
+    const field = el as HTMLTextAreaElement;
+    field.setSelectionRange(field.value.length, field.value.length);
+  });
+  await page.keyboard.type(text, { delay });
+}
+
+const unsavedSummary = (page: Page, bookId: string) => page.evaluate((id) => localStorage.getItem(`aa.unsaved.summary:${id}`), bookId);
+
+describe('autosave', () => {
+  it('sends one save for a burst of typing, with the version it was typed on', async () => {
+    const { page, context, book, author } = await openBook();
+    const puts: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'PUT' && request.url().endsWith('/summary')) puts.push(request.postData() ?? '');
+    });
+    const added = ' Each chapter ends with a checklist.';
+    await typeAtEnd(page, 'textarea[name="summary"]', added, 25);
+    await waitForStatus(page, 'Summary', 'saved');
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect(puts).toHaveLength(1);
+    expect(JSON.parse(puts[0]!)).toEqual({ summary: SUMMARY + added, version: 2 });
+    expect((await api(author.token, 'GET', `/v1/books/${book.id}/summary`)).json()).toMatchObject({ summary: SUMMARY + added, version: 3 });
+    expect(await unsavedSummary(page, book.id)).toBeNull();
+    await context.close();
+  });
+
+  it('keeps text typed while the API is stopped, marks it not saved, and saves it when the API is back', async () => {
+    const { page, context, book, author } = await openBook();
+    const port = (t.app.server.address() as AddressInfo).port;
+    // Stop the API for real: no new connections, open ones cut.
+    await new Promise<void>((resolve) => {
+      t.app.server.close(() => resolve());
+      t.app.server.closeAllConnections();
+    });
+    try {
+      await typeAtEnd(page, 'textarea[name="summary"]', ' Written while offline.');
+      await waitForStatus(page, 'Summary', 'retrying', 20_000);
+      expect(await page.$eval('[data-save-status="retrying"]', (el) => el.textContent)).toContain('Not saved');
+      expect(JSON.parse((await unsavedSummary(page, book.id))!)).toMatchObject({ value: `${SUMMARY} Written while offline.`, baseVersion: 2 });
+      await shot(page, '08-autosave-offline');
+    } finally {
+      await new Promise<void>((resolve) => t.app.server.listen(port, '127.0.0.1', () => resolve()));
+    }
+    await waitForStatus(page, 'Summary', 'saved', 30_000);
+    expect((await api(author.token, 'GET', `/v1/books/${book.id}/summary`)).json().summary).toBe(`${SUMMARY} Written while offline.`);
+    expect(await unsavedSummary(page, book.id)).toBeNull();
+    await context.close();
+  }, 60_000);
+
+  it('restores unsaved text after a reload and saves it once the server accepts writes again', async () => {
+    const { page, context, book, author } = await openBook();
+    let writesFail = true;
+    await page.setRequestInterception(true);
+    page.on('request', (request: HTTPRequest) => {
+      if (writesFail && request.method() === 'PUT' && request.url().includes('/v1/')) void request.abort('connectionrefused');
+      else void request.continue();
+    });
+    await typeAtEnd(page, 'textarea[name="summary"]', ' Kept across a reload.');
+    await waitForStatus(page, 'Summary', 'retrying', 20_000);
+    await page.reload();
+    await page.waitForSelector('textarea[name="summary"]:not([disabled])');
+    await page.waitForFunction(() => (document.querySelector('textarea[name="summary"]') as HTMLTextAreaElement).value.endsWith('Kept across a reload.'));
+    expect(['pending', 'saving', 'retrying']).toContain(await saveStatus(page, 'Summary'));
+    writesFail = false;
+    await waitForStatus(page, 'Summary', 'saved', 30_000);
+    expect((await api(author.token, 'GET', `/v1/books/${book.id}/summary`)).json().summary).toBe(`${SUMMARY} Kept across a reload.`);
+    expect(await unsavedSummary(page, book.id)).toBeNull();
+    await context.close();
+  }, 60_000);
+
+  it('shows both versions on a conflict and saves the one the author keeps', async () => {
+    const { page, context, book, author } = await openBook();
+    // Another device saves first, on the same version the panel holds.
+    expect((await api(author.token, 'PUT', `/v1/books/${book.id}/summary`, { summary: 'Changed on another device.', version: 2 })).statusCode).toBe(200);
+    await typeAtEnd(page, 'textarea[name="summary"]', ' Mine.');
+    await page.waitForSelector('.aa-conflict');
+    expect(await saveStatus(page, 'Summary')).toBe('conflict');
+    expect(await page.$eval('.aa-conflict-mine', (el) => el.textContent)).toBe(`${SUMMARY} Mine.`);
+    expect(await page.$eval('.aa-conflict-theirs', (el) => el.textContent)).toBe('Changed on another device.');
+    await shot(page, '09-conflict');
+    await click(page, 'Keep mine');
+    await waitForStatus(page, 'Summary', 'saved');
+    expect((await api(author.token, 'GET', `/v1/books/${book.id}/summary`)).json()).toMatchObject({ summary: `${SUMMARY} Mine.`, version: 4 });
+    await context.close();
+  });
+});
+
+describe('errors by code', () => {
+  it('explains quota, rate limit and AI outages in the author’s words, with reset time, countdown and retry', async () => {
+    const { page, context } = await openBook();
+    let reply: { status: number; code: string; details?: object; headers?: Record<string, string> } | null = null;
+    await page.setRequestInterception(true);
+    page.on('request', (request: HTTPRequest) => {
+      if (reply && request.method() === 'POST' && request.url().endsWith('/interview/generate')) {
+        // The API's own wire format: the shared error shape, x-request-id, Retry-After where it sends one.
+        void request.respond({
+          status: reply.status, contentType: 'application/json', headers: { 'x-request-id': 'req_browser_1', ...reply.headers },
+          body: JSON.stringify({ error: { code: reply.code, message: `raw server text for ${reply.code}`, requestId: 'req_browser_1', details: reply.details } }),
+        });
+      } else void request.continue();
+    });
+    await openNav(page, 'Interview');
+    const resetAt = '2030-01-02T00:00:00.000Z';
+
+    reply = { status: 429, code: 'QUOTA_EXCEEDED', details: { window: 'daily', limit: 1000, used: 990, resetAt }, headers: { 'x-quota-reset': resetAt } };
+    await click(page, 'Start the interview');
+    await page.waitForSelector('.aa-error[data-code="QUOTA_EXCEEDED"]');
+    const quota = await page.$eval('.aa-error', (el) => (el as HTMLElement).innerText);
+    expect(quota).toContain('You have used your daily AI allowance');
+    expect(quota).toContain('2030');
+    expect(quota).toContain('Reference: req_browser_1');
+    expect(quota).not.toContain('raw server text');
+    await shot(page, '10-error-quota');
+
+    reply = { status: 429, code: 'RATE_LIMITED', headers: { 'retry-after': '3' } };
+    await click(page, 'Dismiss');
+    await click(page, 'Start the interview');
+    await page.waitForSelector('.aa-error[data-code="RATE_LIMITED"]');
+    await seeText(page, 'Try again in 3 s');
+    expect(await page.$eval('.aa-error[data-code="RATE_LIMITED"] button', (el) => (el as HTMLButtonElement).disabled)).toBe(true);
+    await shot(page, '11-error-rate-limited');
+    await seeText(page, 'Try again in 1 s', 5_000);
+    await seeText(page, 'You can try again now.', 5_000);
+    expect(await page.$eval('.aa-error[data-code="RATE_LIMITED"] button', (el) => (el as HTMLButtonElement).disabled)).toBe(false);
+
+    reply = { status: 503, code: 'AI_UNAVAILABLE' };
+    await click(page, 'Try again');
+    await page.waitForSelector('.aa-error[data-code="AI_UNAVAILABLE"]', { timeout: 15_000 });
+    expect(await page.$eval('.aa-error', (el) => (el as HTMLElement).innerText)).toContain('The AI service is not available right now');
+    await shot(page, '12-error-ai-unavailable');
+    reply = null;
+    await click(page, 'Try again');
+    await page.waitForSelector('.aa-answer textarea');
+    expect(await page.$('.aa-error')).toBeNull();
+    await context.close();
+  }, 45_000);
+
+  it('clears the stored token only on UNAUTHORIZED, never on GOOGLE_AUTH_REQUIRED', async () => {
+    const { page, context, author } = await openBook();
+    await page.setRequestInterception(true);
+    let googleRequired = true;
+    page.on('request', (request: HTTPRequest) => {
+      if (googleRequired && request.url().endsWith('/v1/me/usage')) {
+        void request.respond({
+          status: 401, contentType: 'application/json',
+          body: JSON.stringify({ error: { code: 'GOOGLE_AUTH_REQUIRED', message: 'x', requestId: 'req_g' } }),
+        });
+      } else void request.continue();
+    });
+    await openNav(page, 'Usage');
+    await page.waitForSelector('.aa-error[data-code="GOOGLE_AUTH_REQUIRED"]');
+    await seeText(page, 'Re-connect Google');
+    expect(await page.evaluate(() => localStorage.getItem('aa.settings.apiToken'))).toBe(JSON.stringify(author.token));
+
+    googleRequired = false;
+    await api(author.token, 'POST', '/v1/me/tokens/revoke-all');
+    await click(page, 'Try again');
+    await seeText(page, 'Your API token is no longer valid');
+    expect(await page.evaluate(() => localStorage.getItem('aa.settings.apiToken'))).toBeNull();
+    await page.waitForSelector('input[name="token"]');
+    await context.close();
+  });
+
+  it('renders an <img onerror> title and answer as inert text', async () => {
+    const payload = '<img src=x onerror="window.__xss=1">';
+    const { page, context, book, author } = await openBook({ title: payload, interview: true });
+    const questions = (await api(author.token, 'GET', `/v1/books/${book.id}/interview`)).json().questions;
+    await api(author.token, 'PUT', `/v1/books/${book.id}/interview/answers`, { answers: [{ questionId: questions[0].id, text: payload }] });
+    await api(author.token, 'POST', `/v1/books/${book.id}/chapters`, { title: payload });
+    await seeText(page, payload);
+    expect(await page.$eval('.aa-book-title', (el) => el.textContent)).toBe(payload);
+    await openNav(page, 'TOC');
+    await page.waitForSelector('.aa-toc-title');
+    expect(await page.$eval('.aa-toc-title', (el) => el.textContent)).toBe(payload);
+    await openNav(page, 'Interview');
+    await page.waitForSelector('.aa-answer textarea');
+    expect(await page.$eval('.aa-answer textarea', (el) => (el as HTMLTextAreaElement).value)).toBe(payload);
+    await openNav(page, 'Questions');
+    await page.waitForSelector('select[name="chapter"]');
+    expect(await page.$eval('select[name="chapter"] option', (el) => el.textContent)).toBe(payload);
+    expect(await page.evaluate(() => document.querySelectorAll('img').length)).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    await shot(page, '13-inert-title');
+    await context.close();
+  });
+});

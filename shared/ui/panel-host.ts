@@ -49,6 +49,8 @@ export interface PanelCapabilities {
   realDocument: boolean;
   /** The API URL is fixed by the host, so Connect does not ask for it. */
   fixedApiUrl: boolean;
+  /** `writeToDoc` can insert at the author's cursor (add-on), so Write offers "at the cursor". */
+  insertAtCursor: boolean;
 }
 
 /** Async key/value storage with JSON values (localStorage, WXT storage items, UserProperties, memory). */
@@ -86,6 +88,8 @@ export interface HostWriteRequest {
   chapters: HostChapterWrite[];
   /** Replace chapters even where the author edited them in the document. */
   overwrite: boolean;
+  /** `cursor`: at the cursor when there is one (only with `insertAtCursor`); `auto`: in place, else TOC order, else the end. */
+  mode: 'cursor' | 'auto';
 }
 
 /** Per-chapter outcome of a write, in the shape of the API's `WriteDocResult` plus what `POST …/doc/writes` needs. */

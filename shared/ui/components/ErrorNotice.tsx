@@ -16,7 +16,7 @@ export function ErrorNotice({ error, onRetry, onDismiss }: { error: unknown; onR
       )}
       {view.resetAt && <p className="aa-muted">Quota resets {formatTime(view.resetAt)}.</p>}
       <div className="aa-row">
-        {onRetry && (view.action === 'retry' || view.action === 'wait' || view.action === 'reload') && (
+        {onRetry && view.action !== 'reconnect' && view.action !== 'none' && (
           <button type="button" onClick={onRetry} disabled={view.code === 'RATE_LIMITED' && left > 0}>
             {view.action === 'reload' ? 'Reload' : 'Try again'}
           </button>

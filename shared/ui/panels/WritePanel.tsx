@@ -25,14 +25,16 @@ export function WritePanel() {
 }
 
 /** Writes accepted drafts: through the host when it writes itself (add-on, web preview), else through the API. */
-async function writeChapters(session: PanelSession, bookId: string, toc: Toc, chosen: ChapterOption[], accepted: Map<string, string>, overwrite: boolean) {
+async function writeChapters(
+  session: PanelSession, bookId: string, toc: Toc, chosen: ChapterOption[], accepted: Map<string, string>, overwrite: boolean, atCursor: boolean,
+) {
   const { client, host, doc } = session;
   if (host.writeToDoc) {
     const chapters = await Promise.all(chosen.map(async (chapter) => {
       const draft = await client.getDraft({ params: { bookId, chapterId: chapter.id, draftId: accepted.get(chapter.id)! } });
       return { chapterId: chapter.id, title: chapter.title, isSection: chapter.isSection, blocks: draft.blocks, paragraphs: planChapter(chapter.title, draft.blocks, chapter.isSection) };
     }));
-    const result = await host.writeToDoc({ bookId, documentId: doc?.documentId ?? null, tocOrder: tocOrder(toc.chapters), chapters, overwrite });
+    const result = await host.writeToDoc({ bookId, documentId: doc?.documentId ?? null, tocOrder: tocOrder(toc.chapters), chapters, overwrite, mode: atCursor ? 'cursor' : 'auto' });
     const recorded = result.chapters.filter((c) => c.status === 'written' && c.rangeName && c.textHash);
     if (doc && recorded.length > 0) {
       // So GET …/doc is right on every surface, the host's own writes are recorded with the API.
@@ -63,6 +65,7 @@ function Writer({ bookId }: { bookId: string }) {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [lastRun, setLastRun] = useState<{ ids: string[] } | null>(null);
+  const [atCursor, setAtCursor] = useState(false);
 
   useEffect(() => {
     void host.readDocPreview?.(bookId).then(setPreview);
@@ -80,7 +83,7 @@ function Writer({ bookId }: { bookId: string }) {
     setError(null);
     setLastRun({ ids });
     try {
-      const outcome = await writeChapters(session, bookId, toc.data, options.filter((o) => ids.includes(o.id)), accepted, overwrite);
+      const outcome = await writeChapters(session, bookId, toc.data, options.filter((o) => ids.includes(o.id)), accepted, overwrite, atCursor && ids.length === 1);
       setResults(outcome.chapters);
       if (outcome.preview) setPreview(outcome.preview);
     } catch (caught) {
@@ -109,6 +112,12 @@ function Writer({ bookId }: { bookId: string }) {
           </li>
         ))}
       </ul>
+      {host.capabilities.insertAtCursor && (
+        <label className="aa-inline">
+          <input type="checkbox" checked={atCursor} onChange={(e) => setAtCursor(e.target.checked)} />
+          Write a single chapter at the cursor
+        </label>
+      )}
       <button type="button" disabled={busy || ready.length === 0} onClick={() => void write(ready.map((o) => o.id))}>
         Write whole book ({ready.length} {ready.length === 1 ? 'chapter' : 'chapters'})
       </button>
