@@ -13,8 +13,8 @@ import { buildAddon, type BuildAddonResult } from './build.js';
 
 const API = 'https://api.auto-author.test/';
 const ENTRY_POINTS = [
-  'getDocumentContext', 'getDocumentOutline', 'getIdentityToken', 'getSettings', 'insertChapter', 'onInstall', 'onOpen',
-  'saveSettings', 'showSidebar', 'signInWithGoogle', 'signOut', 'signOutFromMenu',
+  'getDocumentContext', 'getDocumentOutline', 'getIdentityToken', 'getSettings', 'getUserValues', 'insertChapter', 'onInstall', 'onOpen',
+  'removeUserValue', 'saveSettings', 'setUserValue', 'showSidebar', 'signInWithGoogle', 'signOut', 'signOutFromMenu',
 ];
 
 let dir: string;
@@ -104,10 +104,34 @@ describe('the built add-on script', () => {
     const standIns = load();
     expect(standIns.call('getSettings')).toEqual({ apiUrl: 'https://api.auto-author.test', apiToken: null, defaultApiUrl: 'https://api.auto-author.test' });
     expect(standIns.call('saveSettings', { apiToken: 'aa_secret' }).apiToken).toBe('aa_secret');
-    expect([...standIns.userProperties.values.values()]).toContain('aa_secret');
+    expect(standIns.userProperties.values.get('aa.apiToken')).toBe('"aa_secret"');
     (standIns.globals.signOutFromMenu as () => void)();
     expect(standIns.call('getSettings').apiToken).toBeNull();
     expect(standIns.ui.alerts).toHaveLength(1);
+
+    // The panels' own settings, as JSON text under their keys; the API address is checked and normalised.
+    standIns.call('setUserValue', 'book:doc-1', JSON.stringify('bk_1'));
+    standIns.call('setUserValue', 'apiUrl', JSON.stringify('https://Other.example.com/'));
+    expect(standIns.call('getUserValues')).toEqual({ 'book:doc-1': '"bk_1"', apiUrl: '"https://other.example.com"' });
+    standIns.call('removeUserValue', 'book:doc-1');
+    expect(Object.keys(standIns.call('getUserValues'))).toEqual(['apiUrl']);
+    expect(() => standIns.call('setUserValue', 'apiUrl', JSON.stringify('http://plain.example.com'))).toThrow(/https/u);
+    expect(() => standIns.call('setUserValue', 'bad key!', '1')).toThrow(/Not a settings key/u);
+    expect(() => standIns.call('setUserValue', 'big', JSON.stringify('x'.repeat(10_000)))).toThrow(/9 KB/u);
+    expect(standIns.documentProperties.values.size).toBe(0);
+  });
+
+  it('notices the author\'s edits on a rewrite from the hash kept with the document, unless told to overwrite', () => {
+    const standIns = load();
+    const request = { bookId: 'bk_1', chapterId: 'ch_1', title: 'One', blocks: [{ type: 'paragraph', text: 'First words.', sources: [], unsupported: false }] };
+    const first = standIns.call('insertChapter', request);
+    expect(standIns.documentProperties.values.get('aa.written:auto-author:bk_1:ch_1')).toBe(first.textHash);
+    // The author types over the chapter's text (in place, so it stays inside the named range).
+    standIns.document.body.getChild(1).asParagraph().editAsText().setText('The author changed this.');
+    const blocked = standIns.call('insertChapter', { ...request, title: 'One again' });
+    expect(blocked).toMatchObject({ status: 'skipped', code: 'DOC_CHAPTER_EDITED', currentText: 'One\nThe author changed this.' });
+    expect(standIns.call('insertChapter', { ...request, title: 'One again', overwrite: true })).toMatchObject({ status: 'written', placement: 'replaced' });
+    expect(standIns.call('insertChapter', { ...request, title: 'One, third take' })).toMatchObject({ status: 'written', placement: 'replaced' });
   });
 
   it('hands out the identity token, and signs in with it at POST /v1/auth/google', () => {

@@ -13,14 +13,14 @@ export interface ChapterTarget {
   insertAt: number;
   /** The child at `insertAt` is an empty paragraph that becomes the chapter's title (nothing else is touched). */
   fillEmpty: boolean;
-  /** The chapter's previous copy, removed after the new one is in. */
+  /** The chapter's previous copy, removed after the new one is in (the text around it is never touched). */
   remove: ChildSpan | null;
 }
 
 export interface TargetInput {
   chapterId: string;
   tocOrder: string[];
-  /** `cursor`: at the cursor (or selection) when there is one; `auto`: replace, else TOC order, else the end. */
+  /** `cursor`: a new chapter goes at the cursor (or selection) when there is one; `auto`: TOC order, else the end. */
   mode: 'cursor' | 'auto';
   childCount: number;
   /** Index of the body child holding the cursor or the end of the selection, if any. */
@@ -34,24 +34,24 @@ export interface TargetInput {
 const inside = (span: ChildSpan, index: number) => index >= span.first && index <= span.last;
 
 /**
- * Decides where a chapter is written. At the cursor it goes after the cursor's paragraph (into it when that
- * paragraph is empty), or after the written chapter the cursor is in, and a previous copy moves there. Otherwise
- * it replaces its previous copy in place, else is placed in TOC order among written chapters, else at the end.
- * Nothing is ever duplicated, and no other chapter's paragraphs are split.
+ * Decides where a chapter is written. A chapter already in the document is replaced in place (rewriting never
+ * moves or duplicates it). A new one goes at the cursor — after the cursor's paragraph, into it when that paragraph
+ * is empty, or after the written chapter the cursor is in (no other chapter is split) — else in TOC order among
+ * the written chapters, else at the end.
  */
 export function chapterTarget(input: TargetInput): ChapterTarget {
   const own = input.spans.get(input.chapterId) ?? null;
-  const cursor = input.mode === 'cursor' ? input.cursorIndex : null;
-  if (cursor !== null && !(own && inside(own, cursor))) {
-    const around = [...input.spans.entries()].find(([id, span]) => id !== input.chapterId && inside(span, cursor));
-    if (around) return { placement: 'cursor', insertAt: around[1].last + 1, fillEmpty: false, remove: own };
-    if (input.isEmptyParagraph(cursor)) return { placement: 'cursor', insertAt: cursor, fillEmpty: true, remove: own };
-    return { placement: 'cursor', insertAt: cursor + 1, fillEmpty: false, remove: own };
-  }
   if (own) {
     // The body's last paragraph cannot be removed: when the chapter ends the body, the new copy goes after it.
     const insertAt = own.last === input.childCount - 1 ? input.childCount : own.first;
     return { placement: 'replaced', insertAt, fillEmpty: false, remove: own };
+  }
+  const cursor = input.mode === 'cursor' ? input.cursorIndex : null;
+  if (cursor !== null) {
+    const around = [...input.spans.values()].find((span) => inside(span, cursor));
+    if (around) return { placement: 'cursor', insertAt: around.last + 1, fillEmpty: false, remove: null };
+    if (input.isEmptyParagraph(cursor)) return { placement: 'cursor', insertAt: cursor, fillEmpty: true, remove: null };
+    return { placement: 'cursor', insertAt: cursor + 1, fillEmpty: false, remove: null };
   }
   const where = placement(input.tocOrder, input.chapterId, new Set(input.spans.keys()));
   if (where !== 'end' && 'before' in where) return { placement: 'before', insertAt: input.spans.get(where.before)!.first, fillEmpty: false, remove: null };

@@ -141,16 +141,13 @@ describe('the DocumentApp writer (in-memory document)', () => {
     expect([...writtenChapters(app, doc, BOOK).keys()].sort()).toEqual(['ch_a', 'ch_b', 'ch_c']);
   });
 
-  it('moves a written chapter to the cursor instead of duplicating it', () => {
+  it('rewrites a written chapter in place wherever the cursor is: never moved, never duplicated', () => {
     const { app, doc, write } = setup(['Intro', 'Body text']);
     write('ch_a', 'First');
     placeCursor(doc, 0);
-    write('ch_a', 'First');
-    const texts = bodyTexts(doc);
-    expect(texts.filter((t) => t === 'First')).toHaveLength(1);
-    // The old copy ended the body: its place is kept by an empty paragraph (Docs keeps a last paragraph).
-    expect(texts).toEqual(['Intro', ...chapterTexts('First'), 'Body text', '']);
-    expect(writtenChapters(app, doc, BOOK).get('ch_a')?.span.first).toBe(1);
+    expect(write('ch_a', 'First', { blocks: blocksOf('Later') }).placement).toBe('replaced');
+    expect(bodyTexts(doc)).toEqual(['Intro', 'Body text', ...chapterTexts('First', 'Later')]);
+    expect(writtenChapters(app, doc, BOOK).get('ch_a')?.span.first).toBe(2);
   });
 
   it('never splits another chapter: a cursor inside chapter B writes after B', () => {

@@ -15,7 +15,10 @@ export interface InsertChapterRequest {
   isSection?: boolean;
   /** The book's chapter ids in TOC order, to place a new chapter among those already written. */
   tocOrder?: string[];
-  /** `cursor` (default): at the cursor when there is one; `auto`: replace in place, else TOC order, else the end. */
+  /**
+   * A chapter already in the document is always replaced in place. A new one goes, with `cursor` (default), at the
+   * cursor when there is one; with `auto` (and without a cursor) in TOC order among written chapters, else at the end.
+   */
   mode?: 'cursor' | 'auto';
   /** The hash recorded when the chapter was last written; a different current text means the author edited it. */
   expectedTextHash?: string | null;
@@ -63,11 +66,6 @@ function applyStyle(app: GasDocumentApp, paragraph: GasParagraphLike, operation:
   if (operation.heading === 'NORMAL') text.setBold(false);
 }
 
-/** The body's last paragraph cannot be removed: an empty paragraph is appended to take its place. */
-function removeChild(body: GasBody, child: GasElement) {
-  if (body.getChildIndex(child) === body.getNumChildren() - 1) body.appendParagraph('');
-  child.removeFromParent();
-}
 
 /** A written paragraph's Text element (set from one string, it has exactly one). */
 function textOf(app: GasDocumentApp, paragraph: GasParagraphLike): GasText {
@@ -84,7 +82,7 @@ function childrenOf(body: GasBody, span: ChildSpan | null): GasElement[] {
 
 /**
  * Writes a chapter with DocumentApp from the shared write plan (the same headings, paragraphs, lists and quotes
- * as the batchUpdate writer), names it `auto-author:<bookId>:<chapterId>`, and removes its previous copy.
+ * as the batchUpdate writer), names it `auto-author:<bookId>:<chapterId>`, and replaces its previous copy.
  */
 export function writeChapter(app: GasDocumentApp, doc: GasDocument, request: InsertChapterRequest): InsertChapterResult {
   const plan = planChapter(request.title, request.blocks, request.isSection ?? false);
@@ -127,7 +125,8 @@ export function writeChapter(app: GasDocumentApp, doc: GasDocument, request: Ins
   });
 
   for (const named of own?.namedRanges ?? []) named.remove();
-  for (const child of previous) if (child.getParent()) removeChild(body, child);
+  // Never the body's last child: a chapter ending the body was written after its old copy.
+  for (const child of previous) child.removeFromParent();
 
   // The range covers the chapter's text without its last newline, like the batchUpdate writer's named range.
   const first = textOf(app, paragraphs[0]!);

@@ -135,6 +135,7 @@ export interface GasDocumentApp {
 }
 
 export interface GasProperties {
+  getProperties(): Record<string, string>;
   getProperty(key: string): string | null;
   setProperty(key: string, value: string): GasProperties;
   deleteProperty(key: string): GasProperties;
@@ -142,6 +143,8 @@ export interface GasProperties {
 
 export interface GasPropertiesService {
   getUserProperties(): GasProperties;
+  /** Shared by every user of the add-on in this document (null outside a document). */
+  getDocumentProperties(): GasProperties | null;
 }
 
 export interface GasScriptApp {

@@ -2,5 +2,6 @@
 // (the build adds the stubs), so menus, triggers and google.script.run can reach it. Export nothing else.
 export { onInstall, onOpen, showSidebar, signOutFromMenu } from './menu.js';
 export {
-  getDocumentContext, getDocumentOutline, getIdentityToken, getSettings, insertChapter, saveSettings, signInWithGoogle, signOut,
+  getDocumentContext, getDocumentOutline, getIdentityToken, getSettings, getUserValues, insertChapter, removeUserValue, saveSettings,
+  setUserValue, signInWithGoogle, signOut,
 } from './server-functions.js';

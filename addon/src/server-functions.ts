@@ -1,10 +1,14 @@
+import { chapterRangeName } from '../../shared/doc-plan.js';
 import { parseApiUrl } from './api-url.js';
 import { BUILD_API_URL, gas } from './apps-script.js';
 import { writeChapter, type InsertChapterResult } from './chapter-writer.js';
 import { documentContext, documentOutline, type DocumentContext, type DocumentOutline } from './document-context.js';
 import { exchangeIdentityToken, identityToken } from './identity.js';
 import { parseInsertRequest } from './insert-request.js';
-import { readSettings, saveSettings as storeSettings, type AddonSettings, type SettingsPatch } from './settings.js';
+import {
+  readSettings, readUserValues, removeUserValue as deleteUserValue, saveSettings as storeSettings, setUserValue as storeUserValue,
+  type AddonSettings, type SettingsPatch,
+} from './settings.js';
 
 // The functions the sidebar calls through google.script.run. Each one is a thin wrapper: it reads the Apps Script
 // services and hands them to the pure modules. Arguments and results are plain data (google.script.run copies them).
@@ -28,12 +32,21 @@ export function getDocumentOutline(): DocumentOutline {
 }
 
 /**
- * Writes a chapter at the cursor, else over its previous copy, else in TOC order or at the end. The sidebar then
+ * Writes a chapter over its previous copy, else at the cursor, else in TOC order or at the end. The sidebar then
  * records the result with `POST /v1/books/:bookId/doc/writes` (rangeName + textHash).
+ *
+ * The hash of each written chapter is also kept in the document's properties (a fact about the document that every
+ * collaborator shares; never a secret), so a rewrite notices the author's edits even when the sidebar has no hash.
  */
 export function insertChapter(request: unknown): InsertChapterResult {
-  const { DocumentApp } = gas;
-  return writeChapter(DocumentApp, DocumentApp.getActiveDocument(), parseInsertRequest(request));
+  const { DocumentApp, PropertiesService } = gas;
+  const checked = parseInsertRequest(request);
+  const written = PropertiesService.getDocumentProperties();
+  const key = `aa.written:${chapterRangeName(checked.bookId, checked.chapterId)}`;
+  const expectedTextHash = checked.expectedTextHash ?? written?.getProperty(key) ?? null;
+  const result = writeChapter(DocumentApp, DocumentApp.getActiveDocument(), { ...checked, expectedTextHash });
+  if (result.status === 'written' && result.textHash) written?.setProperty(key, result.textHash);
+  return result;
 }
 
 /** The user's settings (from their user properties, never the document's). */
@@ -44,6 +57,20 @@ export function getSettings(): AddonSettings {
 export function saveSettings(patch: SettingsPatch): AddonSettings {
   if (typeof patch !== 'object' || patch === null) throw new Error('Settings must be an object.');
   return storeSettings(gas.PropertiesService.getUserProperties(), { apiUrl: patch.apiUrl, apiToken: patch.apiToken }, buildUrl().baseUrl);
+}
+
+/** Every panel setting (JSON text by key), read once by the sidebar. */
+export function getUserValues(): Record<string, string> {
+  return readUserValues(gas.PropertiesService.getUserProperties());
+}
+
+/** Stores one panel setting (JSON text), in the user's properties. */
+export function setUserValue(key: string, json: string): void {
+  storeUserValue(gas.PropertiesService.getUserProperties(), key, json);
+}
+
+export function removeUserValue(key: string): void {
+  deleteUserValue(gas.PropertiesService.getUserProperties(), key);
 }
 
 /** Forgets the stored API token (the API's `UNAUTHORIZED` means it was revoked or expired). */
@@ -68,6 +95,7 @@ export function signInWithGoogle(): { user: { id: string; email: string | null; 
 
 /** Every server function the sidebar may call, for a typed google.script.run wrapper. */
 export const serverFunctions = {
-  getDocumentContext, getDocumentOutline, insertChapter, getSettings, saveSettings, signOut, getIdentityToken, signInWithGoogle,
+  getDocumentContext, getDocumentOutline, insertChapter, getSettings, saveSettings, getUserValues, setUserValue, removeUserValue, signOut,
+  getIdentityToken, signInWithGoogle,
 };
 export type ServerFunctions = typeof serverFunctions;

@@ -24,7 +24,7 @@ describe('user settings', () => {
     const properties = new FakeProperties();
     expect(() => saveSettings(properties, { apiUrl: 'http://api.example.com' }, DEFAULT)).toThrow(/https/u);
     expect(() => saveSettings(properties, { apiToken: 'has space' }, DEFAULT)).toThrow(/printable/u);
-    expect(() => saveSettings(properties, { apiToken: 'x'.repeat(10_000) }, DEFAULT)).toThrow(/too long/u);
+    expect(() => saveSettings(properties, { apiToken: 'x'.repeat(10_000) }, DEFAULT)).toThrow(/too large/u);
     expect(properties.values.size).toBe(0);
   });
 });

@@ -9,6 +9,9 @@ const MAX_PROPERTY_BYTES = 9 * 1024;
 
 export class FakeProperties implements GasProperties {
   readonly values = new Map<string, string>();
+  getProperties() {
+    return Object.fromEntries(this.values);
+  }
   getProperty(key: string) {
     return this.values.get(key) ?? null;
   }
@@ -50,6 +53,7 @@ export interface StandInOptions {
 export function createAppsScriptStandIns(options: StandInOptions = {}) {
   const { app, document, ui } = createFakeDocumentApp(options.document);
   const userProperties = new FakeProperties();
+  const documentProperties = new FakeProperties();
   const fetches: FetchCall[] = [];
   const htmlFiles = options.htmlFiles ?? { sidebar: '<!doctype html><title>Auto-Author</title>' };
   const state = { authModeNone: options.authModeNone ?? false };
@@ -78,7 +82,10 @@ export function createAppsScriptStandIns(options: StandInOptions = {}) {
       AuthMode,
       getIdentityToken: () => guard('ScriptApp.getIdentityToken', () => options.identityToken ?? null),
     },
-    PropertiesService: { getUserProperties: () => guard('PropertiesService.getUserProperties', () => userProperties) },
+    PropertiesService: {
+      getUserProperties: () => guard('PropertiesService.getUserProperties', () => userProperties),
+      getDocumentProperties: () => guard('PropertiesService.getDocumentProperties', () => documentProperties),
+    },
     HtmlService: {
       createHtmlOutputFromFile(file: string) {
         const content = htmlFiles[file];
@@ -88,5 +95,5 @@ export function createAppsScriptStandIns(options: StandInOptions = {}) {
     },
     UrlFetchApp,
   };
-  return { globals, document, ui, userProperties, fetches, state };
+  return { globals, document, ui, userProperties, documentProperties, fetches, state };
 }
