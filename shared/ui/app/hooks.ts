@@ -68,7 +68,6 @@ export function useAutosave<T>(
     void instance.restore();
     return () => {
       // Leaving the panel sends what is pending; the stored copy stays until the server confirms it.
-      void instance.flush();
       instance.dispose();
       saver.current = null;
     };

@@ -154,13 +154,19 @@ export class Autosaver<T> {
     this.schedule(0);
   }
 
+  /**
+   * The field is going away (panel closed): pending text is sent once more, without waiting for the pause; nothing
+   * is scheduled or reported after this. Whatever is not confirmed stays in storage for the next `restore`.
+   */
   dispose(): void {
-    this.disposed = true;
     this.clearTimer();
+    if (this.dirty && !this.conflict && !this.inFlight) void this.run();
+    this.disposed = true;
   }
 
   private schedule(ms: number) {
     this.clearTimer();
+    if (this.disposed) return;
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.run();
@@ -174,7 +180,7 @@ export class Autosaver<T> {
   }
 
   private async run(): Promise<void> {
-    if (this.disposed || !this.dirty || this.conflict) return;
+    if (!this.dirty || this.conflict) return;
     // One request at a time: edits made meanwhile go out when this one settles (see send).
     if (this.inFlight) return this.inFlight;
     this.inFlight = this.send().finally(() => {
@@ -188,7 +194,6 @@ export class Autosaver<T> {
     this.setStatus('saving');
     try {
       const confirmed = await this.options.save(sent, this.version);
-      if (this.disposed) return;
       this.version = confirmed.version;
       this.error = null;
       this.failures = 0;
@@ -204,11 +209,19 @@ export class Autosaver<T> {
         if (!this.timer) this.schedule(0);
       }
     } catch (caught) {
-      if (this.disposed) return;
       const error = caught instanceof ApiError ? caught : new ApiError({ status: 0, code: 'NETWORK', message: String(caught), cause: caught });
       this.error = error;
       if (error.code === 'CONFLICT') {
         const theirs = this.options.conflictOf(error.details);
+        if (theirs && same(theirs.value, this.value)) {
+          // The server already holds exactly this text (saved by another tab, or by this field before a reload).
+          this.version = theirs.version;
+          this.error = null;
+          this.dirty = false;
+          this.forget();
+          this.setStatus('saved');
+          return;
+        }
         if (theirs) {
           this.conflict = { mine: this.value, theirs: theirs.value, theirsVersion: theirs.version };
           this.setStatus('conflict');

@@ -79,7 +79,8 @@ async function streamJob(jobId: string, options: FollowJobOptions): Promise<Job 
   const url = `${options.baseUrl.replace(/\/+$/, '')}/v1/jobs/${encodeURIComponent(jobId)}/events`;
   const response = await doFetch(url, { headers, signal: options.signal });
   if (!response.ok || !response.body || !(response.headers.get('content-type') ?? '').includes('text/event-stream')) {
-    await response.body?.cancel().catch(() => undefined);
+    // Not awaited: cancelling a tee branch (a cloned response) settles only when both branches are done.
+    void response.body?.cancel().catch(() => undefined);
     return null;
   }
   let last: Job | null = null;

@@ -3,33 +3,20 @@ import { LIMITS } from '../../limits.js';
 import { DRAFT_STYLES, type Draft } from '../../schemas/authoring.js';
 import { useJob, useLoad } from '../app/hooks.js';
 import { useSession } from '../app/session.js';
-import { ChapterPicker, useChapters } from '../components/ChapterPicker.js';
+import { BookSection, ChapterScoped } from '../components/BookSection.js';
 import { DraftBlocks } from '../components/DraftBlocks.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { JobProgress } from '../components/JobProgress.js';
 import { OfflineBadge } from '../components/OfflineBadge.js';
-import { NeedBook, NeedChapter } from './NeedBook.js';
 
 type Style = (typeof DRAFT_STYLES)[number];
 
 /** Draft: style and target length, live job progress with cancel, provenance per paragraph, accept. */
 export function DraftPanel() {
-  const { book } = useSession();
   return (
-    <section aria-labelledby="aa-draft-title" className="aa-section">
-      <h2 id="aa-draft-title">Draft</h2>
-      {book ? <ChapterDraft key={book.id} bookId={book.id} /> : <NeedBook />}
-    </section>
-  );
-}
-
-function ChapterDraft({ bookId }: { bookId: string }) {
-  const chapters = useChapters(bookId);
-  return (
-    <div>
-      <ChapterPicker chapters={chapters} />
-      {chapters.current ? <Drafter key={chapters.current.id} bookId={bookId} chapterId={chapters.current.id} /> : chapters.toc.data && <NeedChapter />}
-    </div>
+    <BookSection id="draft" title="Draft">
+      {(book) => <ChapterScoped bookId={book.id}>{(chapterId) => <Drafter bookId={book.id} chapterId={chapterId} />}</ChapterScoped>}
+    </BookSection>
   );
 }
 

@@ -2,20 +2,14 @@ import type { Interview } from '../../schemas/authoring.js';
 import { useJob, useLoad } from '../app/hooks.js';
 import { useSession } from '../app/session.js';
 import { AnswerField } from '../components/AnswerField.js';
+import { BookSection } from '../components/BookSection.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { JobProgress } from '../components/JobProgress.js';
 import { OfflineBadge } from '../components/OfflineBadge.js';
-import { NeedBook } from './NeedBook.js';
 
 /** Kick-off interview: 3–6 questions about the book, answers autosaved. */
 export function InterviewPanel() {
-  const { book } = useSession();
-  return (
-    <section aria-labelledby="aa-interview-title" className="aa-section">
-      <h2 id="aa-interview-title">Kick-off interview</h2>
-      {book ? <Interviewer key={book.id} bookId={book.id} /> : <NeedBook />}
-    </section>
-  );
+  return <BookSection id="interview" title="Kick-off interview">{(book) => <Interviewer bookId={book.id} />}</BookSection>;
 }
 
 function Interviewer({ bookId }: { bookId: string }) {

@@ -5,33 +5,20 @@ import { useJob, useLoad } from '../app/hooks.js';
 import { jobFailure } from '../core/jobs.js';
 import { useSession } from '../app/session.js';
 import { AnswerField } from '../components/AnswerField.js';
-import { ChapterPicker, useChapters } from '../components/ChapterPicker.js';
+import { BookSection, ChapterScoped } from '../components/BookSection.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { JobProgress } from '../components/JobProgress.js';
 import { OfflineBadge } from '../components/OfflineBadge.js';
-import { NeedBook, NeedChapter } from './NeedBook.js';
 
 type Filter = 'all' | 'unanswered' | 'draft' | 'final';
 const STATUS_LABEL: Record<string, string> = { unanswered: 'Unanswered', draft: 'Draft', final: 'Final' };
 
 /** Chapter questions: one at a time or as a list, status per question, coverage meter, autosaved answers. */
 export function QuestionsPanel() {
-  const { book } = useSession();
   return (
-    <section aria-labelledby="aa-questions-title" className="aa-section">
-      <h2 id="aa-questions-title">Chapter questions</h2>
-      {book ? <ChapterQuestions key={book.id} bookId={book.id} /> : <NeedBook />}
-    </section>
-  );
-}
-
-function ChapterQuestions({ bookId }: { bookId: string }) {
-  const chapters = useChapters(bookId);
-  return (
-    <div>
-      <ChapterPicker chapters={chapters} />
-      {chapters.current ? <QuestionList key={chapters.current.id} bookId={bookId} chapterId={chapters.current.id} /> : chapters.toc.data && <NeedChapter />}
-    </div>
+    <BookSection id="questions" title="Chapter questions">
+      {(book) => <ChapterScoped bookId={book.id}>{(chapterId) => <QuestionList bookId={book.id} chapterId={chapterId} />}</ChapterScoped>}
+    </BookSection>
   );
 }
 

@@ -4,21 +4,15 @@ import type { Toc } from '../../schemas/chapters.js';
 import { useLoad } from '../app/hooks.js';
 import { useSession } from '../app/session.js';
 import { tocBody, type TocChapter } from '../core/toc-edit.js';
+import { BookSection } from '../components/BookSection.js';
 import { ConflictChooser } from '../components/ConflictChooser.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
-import { NeedBook } from './NeedBook.js';
 import { TocProposalView } from './TocProposalView.js';
 import { TocTree } from './TocTree.js';
 
 /** TOC editor: reorder (keyboard and drag), add, rename, archive/restore, and proposals with a visible diff. */
 export function TocPanel() {
-  const { book } = useSession();
-  return (
-    <section aria-labelledby="aa-toc-title" className="aa-section">
-      <h2 id="aa-toc-title">Table of contents</h2>
-      {book ? <TocEditor key={book.id} bookId={book.id} /> : <NeedBook />}
-    </section>
-  );
+  return <BookSection id="toc" title="Table of contents">{(book) => <TocEditor bookId={book.id} />}</BookSection>;
 }
 
 const outline = (chapters: readonly TocChapter[]) =>

@@ -5,23 +5,17 @@ import { useSession, type PanelSession } from '../app/session.js';
 import { tocOrder } from '../core/toc-edit.js';
 import { planChapter } from '../../doc-plan.js';
 import { chapterOptions, type ChapterOption } from '../components/ChapterPicker.js';
+import { BookSection } from '../components/BookSection.js';
 import { DocPreviewView } from '../components/DocPreviewView.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import type { DocPreview, HostChapterResult } from '../panel-host.js';
-import { NeedBook } from './NeedBook.js';
 import type { Toc } from '../../schemas/chapters.js';
 
 type ChapterResult = Pick<HostChapterResult, 'chapterId' | 'status' | 'code' | 'message' | 'currentText'>;
 
 /** Write to doc: per chapter or the whole book, with the result per chapter (and the local preview on the web). */
 export function WritePanel() {
-  const { book } = useSession();
-  return (
-    <section aria-labelledby="aa-write-title" className="aa-section">
-      <h2 id="aa-write-title">Write to the document</h2>
-      {book ? <Writer key={book.id} bookId={book.id} /> : <NeedBook />}
-    </section>
-  );
+  return <BookSection id="write" title="Write to the document">{(book) => <Writer bookId={book.id} />}</BookSection>;
 }
 
 /** Writes accepted drafts: through the host when it writes itself (add-on, web preview), else through the API. */

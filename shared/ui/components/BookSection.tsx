@@ -1,0 +1,28 @@
+import { Fragment, type ReactNode } from 'react';
+import type { Book } from '../../schemas/books.js';
+import { useSession } from '../app/session.js';
+import { ChapterPicker, useChapters } from './ChapterPicker.js';
+
+/** A panel that works on the open book: its heading, then the content (remounted per book), or a pointer to Book. */
+export function BookSection({ id, title, children }: { id: string; title: string; children: (book: Book) => ReactNode }) {
+  const { book } = useSession();
+  return (
+    <section aria-labelledby={`aa-${id}-title`} className="aa-section">
+      <h2 id={`aa-${id}-title`}>{title}</h2>
+      {book ? <Fragment key={book.id}>{children(book)}</Fragment> : <p className="aa-muted">Open or start a book under <strong>Book</strong> first.</p>}
+    </section>
+  );
+}
+
+/** The chapter select, then the content for the chosen chapter (remounted per chapter). */
+export function ChapterScoped({ bookId, children }: { bookId: string; children: (chapterId: string) => ReactNode }) {
+  const chapters = useChapters(bookId);
+  return (
+    <div>
+      <ChapterPicker chapters={chapters} />
+      {chapters.current
+        ? <Fragment key={chapters.current.id}>{children(chapters.current.id)}</Fragment>
+        : chapters.toc.data && <p className="aa-muted">Choose a chapter above (add chapters under <strong>TOC</strong>).</p>}
+    </div>
+  );
+}
