@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
+import { responseSerializerCompiler } from './lib/response-serializer.js';
 import auth from './plugins/app/auth.js';
 import errors, { notFound } from './plugins/app/errors.js';
 import maintenance from './plugins/app/maintenance.js';
@@ -82,9 +83,11 @@ export default fp<AppOptions>(
     const { config } = options;
     const clock = options.clock ?? systemClock;
     app.setValidatorCompiler(validatorCompiler);
-    app.setSerializerCompiler(serializerCompiler);
-    app.addHook('onRequest', async (request, reply) => {
+    app.setSerializerCompiler(responseSerializerCompiler);
+    // Callback style: an async hook costs a promise and a microtask turn on every request.
+    app.addHook('onRequest', (request, reply, done) => {
       reply.header('x-request-id', request.id);
+      done();
     });
 
     await app.register(errors);

@@ -7,6 +7,7 @@ import { presentToken, presentUser } from '../lib/presenters.js';
 import type { Store, TokenRecord, UserPatch, UserRecord } from '../stores/types.js';
 import type { AuditService } from './audit-service.js';
 import { isoNow, type Clock } from './clock.js';
+import { createPrincipalCache } from './principal-cache.js';
 import { hashToken, looksLikeToken, newRawToken } from './tokens.js';
 
 /** Who is calling: the user and the token they used. */
@@ -16,9 +17,38 @@ export interface Principal {
 }
 
 const TOUCH_INTERVAL_MS = 60_000;
+/** How long a token that authenticated may skip the store; revocations and user changes made here apply at once. */
+const PRINCIPAL_CACHE_TTL_MS = 5_000;
+const PRINCIPAL_CACHE_MAX = 10_000;
+
+type AuthFailure = { error: 'UNAUTHORIZED' | 'ACCOUNT_DISABLED' };
 
 export function createIdentityService(deps: { store: Store; audit: AuditService; clock: Clock }) {
   const { store, audit, clock } = deps;
+  const principals = createPrincipalCache<Principal>({ ttlMs: PRINCIPAL_CACHE_TTL_MS, maxEntries: PRINCIPAL_CACHE_MAX });
+
+  /** A cached principal still usable now: its token has not expired and marking it used is not due. */
+  function cachedPrincipal(hash: string): Principal | undefined {
+    const entry = principals.get(hash);
+    if (entry === undefined) return undefined;
+    const nowMs = clock.now().getTime();
+    if (entry.expiresAtMs !== null && entry.expiresAtMs <= nowMs) {
+      principals.delete(hash);
+      return undefined;
+    }
+    // The full lookup marks the token used (at most once a minute, as without the cache).
+    if (entry.lastUsedMs === null || nowMs - entry.lastUsedMs > TOUCH_INTERVAL_MS) return undefined;
+    return entry.principal;
+  }
+
+  /** Runs a change to a user or their tokens, then forgets their cached principals (also when the change failed). */
+  async function changingIdentity<T>(userId: string, change: () => Promise<T>): Promise<T> {
+    try {
+      return await change();
+    } finally {
+      principals.dropUser(userId);
+    }
+  }
 
   async function issueToken(
     userId: string,
@@ -30,7 +60,8 @@ export function createIdentityService(deps: { store: Store; audit: AuditService;
       clientId: options.clientId ?? null, createdAt: isoNow(clock), expiresAt: options.expiresAt ?? null,
       lastUsedAt: null, revokedAt: null,
     };
-    await store.tokens.create(token);
+    // A new token follows a sign-in, which may have just changed the user (its Google binding).
+    await changingIdentity(userId, () => store.tokens.create(token));
     return { tokenId: token.id, token: raw, record: token };
   }
 
@@ -55,19 +86,37 @@ export function createIdentityService(deps: { store: Store; audit: AuditService;
     issueToken,
     createUser,
 
-    /** Resolves a bearer token to its principal, or explains why it cannot be used. */
-    async authenticate(raw: string): Promise<Principal | { error: 'UNAUTHORIZED' | 'ACCOUNT_DISABLED' }> {
+    /**
+     * The principal of a token that authenticated in the last few seconds, without touching the store; undefined
+     * when `authenticate` must decide (unknown, failed, expired, or due to be marked used).
+     */
+    authenticateCached(raw: string): Principal | undefined {
+      return looksLikeToken(raw) ? cachedPrincipal(hashToken(raw)) : undefined;
+    },
+
+    /** Resolves a bearer token to its principal, or explains why it cannot be used. Failures are never cached. */
+    async authenticate(raw: string): Promise<Principal | AuthFailure> {
       if (!looksLikeToken(raw)) return { error: 'UNAUTHORIZED' };
-      const token = await store.tokens.findByHash(hashToken(raw));
+      const hash = hashToken(raw);
+      const cached = cachedPrincipal(hash);
+      if (cached) return cached;
+      const generation = principals.generation;
+      const token = await store.tokens.findByHash(hash);
       const now = clock.now();
       if (!token || token.revokedAt || (token.expiresAt && token.expiresAt <= now.toISOString())) return { error: 'UNAUTHORIZED' };
       const user = await store.users.get(token.userId);
       if (!user) return { error: 'UNAUTHORIZED' };
       if (user.disabled) return { error: 'ACCOUNT_DISABLED' };
-      if (!token.lastUsedAt || now.getTime() - Date.parse(token.lastUsedAt) > TOUCH_INTERVAL_MS) {
+      let lastUsedMs = token.lastUsedAt ? Date.parse(token.lastUsedAt) : null;
+      if (lastUsedMs === null || now.getTime() - lastUsedMs > TOUCH_INTERVAL_MS) {
         await store.tokens.touch(token.id, now.toISOString());
+        lastUsedMs = now.getTime();
       }
-      return { user, tokenId: token.id };
+      // Frozen: one principal now serves many requests.
+      const principal: Principal = Object.freeze({ user: Object.freeze(user), tokenId: token.id });
+      const expiresAtMs = token.expiresAt ? Date.parse(token.expiresAt) : null;
+      principals.set(hash, { principal, userId: user.id, expiresAtMs, lastUsedMs }, generation);
+      return principal;
     },
 
     /** First start on an empty store: an admin whose token is ADMIN_TOKEN or a new one returned to print once. */
@@ -91,12 +140,12 @@ export function createIdentityService(deps: { store: Store; audit: AuditService;
     },
 
     async revokeToken(userId: string, tokenId: string, actorId: string) {
-      if (!(await store.tokens.revoke(userId, tokenId, isoNow(clock)))) throw notFound('token');
+      if (!(await changingIdentity(userId, () => store.tokens.revoke(userId, tokenId, isoNow(clock))))) throw notFound('token');
       await audit.record('token.revoked', { userId, actorId, details: { tokenId } });
     },
 
     async revokeAll(userId: string, actorId: string) {
-      const revoked = await store.tokens.revokeAll(userId, isoNow(clock));
+      const revoked = await changingIdentity(userId, () => store.tokens.revokeAll(userId, isoNow(clock)));
       await audit.record('token.revoked_all', { userId, actorId, details: { revoked } });
       return { revoked };
     },
@@ -115,10 +164,12 @@ export function createIdentityService(deps: { store: Store; audit: AuditService;
 
     async updateUser(userId: string, patch: UserPatch & { version?: number }, actorId: string) {
       const { version, ...changes } = patch;
-      const result = await store.users.update(userId, changes, version ?? null, isoNow(clock));
+      // Read first so the audit event can say what each changed field was (quota changes are read back from it).
+      const before = await store.users.get(userId);
+      const result = await changingIdentity(userId, () => store.users.update(userId, changes, version ?? null, isoNow(clock)));
       if (!result.ok) throw result.reason === 'missing' ? notFound('user') : conflict('user', presentUser(result.current));
       const type = changes.disabled === true ? 'user.disabled' : 'user.updated';
-      await audit.record(type, { userId, actorId, details: { changed: Object.keys(changes) } });
+      await audit.record(type, { userId, actorId, details: { changed: Object.keys(changes), ...beforeAndAfter(before, result.record, changes) } });
       return result.record;
     },
 
@@ -129,8 +180,19 @@ export function createIdentityService(deps: { store: Store; audit: AuditService;
       const active = (await store.tokens.listActive(userId, isoNow(clock))).filter(
         (token) => token.source === 'google' && token.clientId === clientId,
       );
-      for (const token of active.slice(LIMITS.googleTokensPerClient)) await store.tokens.revoke(userId, token.id, isoNow(clock));
+      await changingIdentity(userId, async () => {
+        for (const token of active.slice(LIMITS.googleTokensPerClient)) await store.tokens.revoke(userId, token.id, isoNow(clock));
+      });
     },
   };
 }
 export type IdentityService = ReturnType<typeof createIdentityService>;
+
+/** `{ before, after }` of the fields a user patch touched, for the audit log (user fields hold no secrets). */
+function beforeAndAfter(before: UserRecord | null, after: UserRecord, changes: UserPatch) {
+  const fields = Object.keys(changes) as Array<keyof UserPatch>;
+  return {
+    before: Object.fromEntries(fields.map((field) => [field, before ? before[field] : null])),
+    after: Object.fromEntries(fields.map((field) => [field, after[field]])),
+  };
+}

@@ -1,7 +1,8 @@
-import type { ChapterRecord, ChaptersStore, TocChangeSet } from '../types.js';
-import { casUpdate, insert, setClause, statementCache, type Db } from './helpers.js';
+import type { OwnedChapterRead } from '../owned-reads.js';
+import type { CasResult, ChapterRecord, ChaptersStore, TocChangeSet } from '../types.js';
+import { insert, setClause, statementCache, type Db } from './helpers.js';
 
-export function createSqliteChaptersStore(db: Db): ChaptersStore {
+export function createSqliteChaptersStore(db: Db): ChaptersStore & OwnedChapterRead {
   const prepare = statementCache(db);
   const get = (bookId: string, chapterId: string) =>
     (prepare('SELECT * FROM chapters WHERE id = ? AND bookId = ?').get(chapterId, bookId) as ChapterRecord | undefined) ?? null;
@@ -32,18 +33,40 @@ export function createSqliteChaptersStore(db: Db): ChaptersStore {
   );
 
   const updateTx = db.transaction(
-    (bookId: string, chapterId: string, patch: Parameters<ChaptersStore['update']>[2], options: Parameters<ChaptersStore['update']>[3]) => {
-      const result = casUpdate(prepare, 'chapters', { id: chapterId, bookId }, patch, options.expectedVersion, options.at, () =>
-        get(bookId, chapterId),
-      );
-      if (result.ok && options.bumpToc) bumpToc(bookId, options.at);
-      return result;
+    (
+      bookId: string,
+      chapterId: string,
+      patch: Parameters<ChaptersStore['update']>[2],
+      options: Parameters<ChaptersStore['update']>[3],
+    ): CasResult<ChapterRecord> => {
+      // RETURNING hands back the updated row, so a successful write needs no second read.
+      const set = setClause(patch);
+      const checked = options.expectedVersion !== null;
+      const record = prepare(
+        `UPDATE chapters SET ${set.sql ? `${set.sql}, ` : ''}version = version + 1, updatedAt = ?
+           WHERE id = ? AND bookId = ?${checked ? ' AND version = ?' : ''} RETURNING *`,
+      ).get(...set.values, options.at, chapterId, bookId, ...(checked ? [options.expectedVersion] : [])) as ChapterRecord | undefined;
+      if (!record) {
+        const current = get(bookId, chapterId);
+        return current ? { ok: false, reason: 'conflict', current } : { ok: false, reason: 'missing' };
+      }
+      if (options.bumpToc) bumpToc(bookId, options.at);
+      return { ok: true, record };
     },
   );
 
   return {
     async get(bookId, chapterId) {
       return get(bookId, chapterId);
+    },
+    async getOwned(userId, bookId, chapterId) {
+      // One row when the book is the user's live book; its chapter columns are NULL when there is no such chapter.
+      const row = prepare(
+        `SELECT c.* FROM books b LEFT JOIN chapters c ON c.id = ? AND c.bookId = b.id
+          WHERE b.id = ? AND b.userId = ? AND b.deletedAt IS NULL`,
+      ).get(chapterId, bookId, userId) as ChapterRecord | { id: null } | undefined;
+      if (!row) return 'no-book';
+      return row.id === null ? null : (row as ChapterRecord);
     },
     async listByBook(bookId) {
       return prepare('SELECT * FROM chapters WHERE bookId = ? ORDER BY position, id').all(bookId) as ChapterRecord[];
