@@ -188,6 +188,10 @@ describe('the /app journey at 360 px', () => {
     await page.waitForSelector('.aa-diff li');
     expect(await page.$$eval('.aa-diff-added', (rows) => rows.length)).toBeGreaterThan(2);
     await shot(page, '04-toc-proposal');
+    // The proposal survives leaving the panel.
+    await openNav(page, 'Book');
+    await openNav(page, 'TOC');
+    await page.waitForSelector('.aa-diff li');
     await click(page, 'Apply proposal');
     await seeText(page, 'Proposal applied');
     await page.waitForSelector('.aa-toc .aa-handle');
@@ -200,6 +204,13 @@ describe('the /app journey at 360 px', () => {
     expect(after).toEqual([before[1], before[0], ...before.slice(2)]);
     // Focus stays on the moved chapter's handle, so further arrow presses keep moving it.
     expect(await page.evaluate(() => document.activeElement?.closest('li')?.getAttribute('data-id'))).toBe(before[0]);
+    // Drag the last chapter onto the first.
+    const titles = await page.$$('.aa-toc > li > .aa-toc-row .aa-toc-title');
+    await titles[0]!.drop(titles.at(-1)!);
+    await seeText(page, 'to position 1 of');
+    await page.waitForFunction(() => document.querySelector('.aa-live')?.textContent?.endsWith(': saved'));
+    const dragged = (await api(author.token, 'GET', `/v1/books/${bookId}/toc`)).json().chapters.map((c: { id: string }) => c.id);
+    expect(dragged).toEqual([after.at(-1), ...after.slice(0, -1)]);
     await shot(page, '04-toc');
 
     // Chapter questions for the (now) first chapter, answered in list mode; coverage moves.
@@ -247,6 +258,12 @@ describe('the /app journey at 360 px', () => {
     await page.reload();
     await openNav(page, 'Write');
     await page.waitForSelector('.aa-doc h1');
+
+    // Usage: quota left and the offline calls just made (free).
+    await openNav(page, 'Usage');
+    await seeText(page, 'This month:');
+    expect(await page.$$eval('.aa-table tbody tr', (rows) => rows.length)).toBeGreaterThanOrEqual(4);
+    await shot(page, '08-usage');
     expect(errors).toEqual([]);
     await context.close();
   }, 60_000);
@@ -316,7 +333,7 @@ describe('autosave', () => {
       await waitForStatus(page, 'Summary', 'retrying', 20_000);
       expect(await page.$eval('[data-save-status="retrying"]', (el) => el.textContent)).toContain('Not saved');
       expect(JSON.parse((await unsavedSummary(page, book.id))!)).toMatchObject({ value: `${SUMMARY} Written while offline.`, baseVersion: 2 });
-      await shot(page, '08-autosave-offline');
+      await shot(page, '09-autosave-offline');
     } finally {
       await new Promise<void>((resolve) => t.app.server.listen(port, '127.0.0.1', () => resolve()));
     }
@@ -356,7 +373,7 @@ describe('autosave', () => {
     expect(await saveStatus(page, 'Summary')).toBe('conflict');
     expect(await page.$eval('.aa-conflict-mine', (el) => el.textContent)).toBe(`${SUMMARY} Mine.`);
     expect(await page.$eval('.aa-conflict-theirs', (el) => el.textContent)).toBe('Changed on another device.');
-    await shot(page, '09-conflict');
+    await shot(page, '10-conflict');
     await click(page, 'Keep mine');
     await waitForStatus(page, 'Summary', 'saved');
     expect((await api(author.token, 'GET', `/v1/books/${book.id}/summary`)).json()).toMatchObject({ summary: `${SUMMARY} Mine.`, version: 4 });
@@ -389,7 +406,7 @@ describe('errors by code', () => {
     expect(quota).toContain('2030');
     expect(quota).toContain('Reference: req_browser_1');
     expect(quota).not.toContain('raw server text');
-    await shot(page, '10-error-quota');
+    await shot(page, '11-error-quota');
 
     reply = { status: 429, code: 'RATE_LIMITED', headers: { 'retry-after': '3' } };
     await click(page, 'Dismiss');
@@ -397,7 +414,7 @@ describe('errors by code', () => {
     await page.waitForSelector('.aa-error[data-code="RATE_LIMITED"]');
     await seeText(page, 'Try again in 3 s');
     expect(await page.$eval('.aa-error[data-code="RATE_LIMITED"] button', (el) => (el as HTMLButtonElement).disabled)).toBe(true);
-    await shot(page, '11-error-rate-limited');
+    await shot(page, '12-error-rate-limited');
     await seeText(page, 'Try again in 1 s', 5_000);
     await seeText(page, 'You can try again now.', 5_000);
     expect(await page.$eval('.aa-error[data-code="RATE_LIMITED"] button', (el) => (el as HTMLButtonElement).disabled)).toBe(false);
@@ -406,7 +423,7 @@ describe('errors by code', () => {
     await click(page, 'Try again');
     await page.waitForSelector('.aa-error[data-code="AI_UNAVAILABLE"]', { timeout: 15_000 });
     expect(await page.$eval('.aa-error', (el) => (el as HTMLElement).innerText)).toContain('The AI service is not available right now');
-    await shot(page, '12-error-ai-unavailable');
+    await shot(page, '13-error-ai-unavailable');
     reply = null;
     await click(page, 'Try again');
     await page.waitForSelector('.aa-answer textarea');
@@ -459,7 +476,7 @@ describe('errors by code', () => {
     expect(await page.$eval('select[name="chapter"] option', (el) => el.textContent)).toBe(payload);
     expect(await page.evaluate(() => document.querySelectorAll('img').length)).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
-    await shot(page, '13-inert-title');
+    await shot(page, '14-inert-title');
     await context.close();
   });
 });

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import type { Interview } from '../../schemas/authoring.js';
 import { useJob, useLoad } from '../app/hooks.js';
 import { useSession } from '../app/session.js';
@@ -19,6 +20,9 @@ function Interviewer({ bookId }: { bookId: string }) {
   const job = useJob('interview.generate', bookId, null, () => interview.reload());
   const generate = () => void job.start(() => client.generateInterview({ params: { bookId }, body: {} }));
   const questions = interview.data?.questions ?? [];
+  // Answers saved since the list loaded count at once (the list is not reloaded while the author types).
+  const [answered, setAnswered] = useState<Record<string, boolean>>({});
+  const answeredCount = questions.filter((q) => answered[q.id] ?? Boolean(q.answer?.text.trim())).length;
   const notReady = readiness.data && !readiness.data.ready;
 
   return (
@@ -41,10 +45,11 @@ function Interviewer({ bookId }: { bookId: string }) {
       {questions.length > 0 && (
         <div className="aa-questions">
           <p className="aa-muted">
-            {interview.data!.answered} of {questions.length} answered <OfflineBadge generatedBy={questions[0]!.generatedBy} />
+            {answeredCount} of {questions.length} answered <OfflineBadge generatedBy={questions[0]!.generatedBy} />
           </p>
           {questions.map((q) => (
             <AnswerField key={q.id} question={q} storageKey={`interview:${bookId}:${q.id}`}
+              onSaved={(answer) => setAnswered((current) => ({ ...current, [q.id]: Boolean(answer.text.trim()) }))}
               save={async (value, version) => {
                 const saved = await client.putInterviewAnswers({
                   params: { bookId }, body: { answers: [{ questionId: q.id, text: value.text, ...(version === null ? {} : { version }) }] },
