@@ -7,9 +7,10 @@ import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planText, textHash } from '../../shared/doc-plan.js';
 import { DOC_BLOCK_VECTORS } from '../../shared/test-vectors/doc-blocks.js';
-import { AuthMode, createAppsScriptStandIns, type StandInOptions } from '../test-support/fake-apps-script.js';
+import { AuthMode, type StandInOptions } from '../test-support/fake-apps-script.js';
+import { runScript } from '../test-support/script-runtime.js';
 import { bodyParagraphs, placeCursor, seed } from '../test-support/inspect.js';
-import { buildAddon, type BuildAddonResult } from './build.js';
+import { buildAddon, externalReferences, type BuildAddonResult } from './build.js';
 
 const API = 'https://api.auto-author.test/';
 const ENTRY_POINTS = [
@@ -20,29 +21,19 @@ const ENTRY_POINTS = [
 let dir: string;
 let built: BuildAddonResult;
 let code: string;
+let sidebar: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'addon-build-'));
   built = await buildAddon({ apiUrl: API, outDir: path.join(dir, 'addon') });
+  sidebar = await readFile(path.join(built.outDir, 'sidebar.html'), 'utf8');
   code = await readFile(path.join(built.outDir, 'Code.js'), 'utf8');
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Runs Code.js in a fresh context holding only the stand-ins; `call` copies data in and out like google.script.run. */
-function load(options: StandInOptions = {}) {
-  const standIns = createAppsScriptStandIns(options);
-  const context = vm.createContext({ ...standIns.globals });
-  vm.runInContext(code, context, { filename: 'Code.js' });
-  const globals = context as Record<string, unknown>;
-  const call = (name: string, ...args: unknown[]) => {
-    const fn = globals[name] as (...a: unknown[]) => unknown;
-    const result = fn(...args.map((a) => JSON.parse(JSON.stringify(a)) as unknown));
-    return result === undefined ? undefined : JSON.parse(JSON.stringify(result));
-  };
-  return { ...standIns, globals, call };
-}
+const load = (options: StandInOptions = {}) => runScript(code, options);
 
 describe('the built add-on script', () => {
   it('is one plain script: no import or export, no bundled zod, compiled as a classic script', () => {
@@ -53,6 +44,20 @@ describe('the built add-on script', () => {
     expect(code.length).toBeLessThan(100_000);
     expect(code).toContain(`API: ${API.slice(0, -1)}`);
     expect(code).not.toContain('PLACEHOLDER');
+  });
+
+  it('comes with the panels in one self-contained sidebar.html: React and styles inlined, no CDN, built for the API', () => {
+    expect(externalReferences(sidebar)).toEqual([]);
+    expect(sidebar).toMatch(/<script type="module"[^>]*>[\s\S]{100000,}<\/script>/u);
+    expect(sidebar).toMatch(/<style[^>]*>[\s\S]*\.aa-/u);
+    // Production React (the development build warns in the console and is twice the size).
+    expect(sidebar).toContain('react.dev/errors');
+    expect(sidebar).not.toContain('react-stack-top-frame');
+    expect(sidebar.length).toBeLessThan(700_000);
+    expect(sidebar).toContain(API.slice(0, -1));
+    expect(sidebar).not.toMatch(/\(void 0\)\(`(div|ul|p)`/u);
+    expect(sidebar).toContain('<base target="_top"');
+    expect(sidebar).not.toContain('PLACEHOLDER SIDEBAR');
   });
 
   it('defines every entry point as a top-level function', () => {
@@ -159,7 +164,7 @@ describe('building the add-on', () => {
 
   it('marks a local build without ADDON_API_URL as built for the placeholder address', async () => {
     const lines: string[] = [];
-    const placeholder = await buildAddon({ apiUrl: undefined, outDir: path.join(dir, 'local'), log: (line) => lines.push(line) });
+    const placeholder = await buildAddon({ apiUrl: undefined, outDir: path.join(dir, 'local'), sidebar: 'placeholder', log: (line) => lines.push(line) });
     expect(placeholder.apiUrl.placeholder).toBe(true);
     expect(lines.join('\n')).toMatch(/not deployable/u);
     expect(await readFile(path.join(placeholder.outDir, 'Code.js'), 'utf8')).toMatch(/^\/\/ PLACEHOLDER API ADDRESS/mu);

@@ -1,8 +1,12 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
+import react from '@vitejs/plugin-react';
 import { build, type Plugin } from 'esbuild';
+import { build as viteBuild } from 'vite';
+import { viteSingleFile } from 'vite-plugin-singlefile';
 import { buildManifest, resolveApiUrl, type AddonManifest } from './manifest.js';
 import { placeholderSidebar } from './placeholder-sidebar.js';
 
@@ -18,8 +22,8 @@ export interface BuildAddonOptions {
   requireApiUrl?: boolean;
   /** Output folder (default dist/addon). */
   outDir?: string;
-  /** The sidebar's single HTML file (default: a placeholder page until the panels are built). */
-  sidebarHtml?: string | null;
+  /** `panels` (default): the shared panels bundled into one HTML file; `placeholder`: a static page (quick builds). */
+  sidebar?: 'panels' | 'placeholder';
   log?: (line: string) => void;
 }
 
@@ -73,6 +77,44 @@ export async function bundleServerCode(apiBaseUrl: string, banner: string[]): Pr
   return { code, entryPoints };
 }
 
+/** What a built sidebar pulls from elsewhere (it must pull nothing: no CDN, no external script or style). */
+export function externalReferences(html: string): string[] {
+  // Inline script and style bodies are code, not markup: only the tags themselves count.
+  const markup = html.replace(/(<(script|style)\b[^>]*>)[\s\S]*?<\/\2>/giu, '$1');
+  return markup.match(/<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)=[^>]*>/giu) ?? [];
+}
+
+/** Bundles the shared panels with the add-on host into one self-contained HTML file (React, CSS and all inlined). */
+export async function bundleSidebar(apiBaseUrl: string, fixedApiUrl: boolean): Promise<string> {
+  const outDir = await mkdtemp(path.join(tmpdir(), 'addon-sidebar-'));
+  // Vite and the React plugin pick development JSX and React from NODE_ENV (vitest sets "test"): build for production.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await viteBuild({
+      configFile: false,
+      mode: 'production',
+      root: path.join(ROOT, 'addon/sidebar'),
+      logLevel: 'warn',
+      plugins: [react(), viteSingleFile()],
+      define: {
+        'process.env.NODE_ENV': JSON.stringify('production'),
+        __ADDON_API_URL__: JSON.stringify(apiBaseUrl),
+        __ADDON_API_URL_FIXED__: JSON.stringify(fixedApiUrl),
+      },
+      build: { outDir, emptyOutDir: true, target: 'es2020', sourcemap: false, reportCompressedSize: false },
+    });
+    const html = await readFile(path.join(outDir, 'index.html'), 'utf8');
+    const external = externalReferences(html);
+    if (external.length > 0) throw new Error(`The sidebar must be self-contained; it references ${external.join(', ')}`);
+    return html;
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+    await rm(outDir, { recursive: true, force: true });
+  }
+}
+
 /** `npm run build:addon`: writes dist/addon/ (Code.js, appsscript.json, sidebar.html). */
 export async function buildAddon(options: BuildAddonOptions = {}): Promise<BuildAddonResult> {
   const log = options.log ?? (() => {});
@@ -88,7 +130,7 @@ export async function buildAddon(options: BuildAddonOptions = {}): Promise<Build
   const { code, entryPoints } = await bundleServerCode(apiUrl.baseUrl, banner);
   const source = JSON.parse(await readFile(path.join(ROOT, 'appsscript.json'), 'utf8')) as AddonManifest;
   const manifest = buildManifest(source, apiUrl);
-  const sidebar = options.sidebarHtml ? await readFile(options.sidebarHtml, 'utf8') : placeholderSidebar(apiUrl.baseUrl);
+  const sidebar = options.sidebar === 'placeholder' ? placeholderSidebar(apiUrl.baseUrl) : await bundleSidebar(apiUrl.baseUrl, !apiUrl.placeholder);
 
   await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });

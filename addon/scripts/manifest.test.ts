@@ -15,7 +15,7 @@ let built: AddonManifest;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'addon-manifest-'));
   source = JSON.parse(await readFile(path.join(ROOT, 'appsscript.json'), 'utf8')) as AddonManifest;
-  const result = await buildAddon({ apiUrl: ADDON_API_URL, outDir: dir });
+  const result = await buildAddon({ apiUrl: ADDON_API_URL, outDir: dir, sidebar: 'placeholder' });
   built = JSON.parse(await readFile(path.join(dir, 'appsscript.json'), 'utf8')) as AddonManifest;
   expect(result.manifest).toEqual(built);
 });

@@ -64,9 +64,9 @@ export function getUserValues(): Record<string, string> {
   return readUserValues(gas.PropertiesService.getUserProperties());
 }
 
-/** Stores one panel setting (JSON text), in the user's properties. */
-export function setUserValue(key: string, json: string): void {
-  storeUserValue(gas.PropertiesService.getUserProperties(), key, json);
+/** Stores one panel setting (JSON text) in the user's properties; returns what was stored (the API address normalised). */
+export function setUserValue(key: string, json: string): string {
+  return storeUserValue(gas.PropertiesService.getUserProperties(), key, json);
 }
 
 export function removeUserValue(key: string): void {

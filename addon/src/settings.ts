@@ -64,11 +64,13 @@ export function readUserValues(properties: GasProperties): Record<string, string
   return values;
 }
 
-export function setUserValue(properties: GasProperties, key: string, json: string): void {
+/** Stores a value (JSON text) and returns what was stored. */
+export function setUserValue(properties: GasProperties, key: string, json: string): string {
   const name = propertyName(key);
   const value = checked(key, String(json));
   if (utf8Bytes(name + value) > MAX_VALUE_BYTES) throw new Error(`The value of ${key} is too large to keep (9 KB at most).`);
   properties.setProperty(name, value);
+  return value;
 }
 
 export function removeUserValue(properties: GasProperties, key: string): void {

@@ -1,0 +1,37 @@
+import type { ServerFunctions } from '../src/server-functions.js';
+
+/** `google.script.run` as the sidebar sees it: chain handlers, then call a server function by name. */
+export interface GoogleScriptRunner {
+  withSuccessHandler(handler: (value: unknown) => void): GoogleScriptRunner;
+  withFailureHandler(handler: (error: unknown) => void): GoogleScriptRunner;
+  [serverFunction: string]: unknown;
+}
+
+/** The server functions as promises, typed from their declarations in addon/src/server-functions.ts. */
+export type ScriptRun = { [K in keyof ServerFunctions]: (...args: Parameters<ServerFunctions[K]>) => Promise<ReturnType<ServerFunctions[K]>> };
+
+const NAMES = [
+  'getDocumentContext', 'getDocumentOutline', 'insertChapter', 'getSettings', 'saveSettings', 'getUserValues', 'setUserValue',
+  'removeUserValue', 'signOut', 'getIdentityToken', 'signInWithGoogle',
+] as const satisfies ReadonlyArray<keyof ServerFunctions>;
+// Fails to compile when a server function is added without being listed here.
+const COMPLETE: Exclude<keyof ServerFunctions, (typeof NAMES)[number]> extends never ? true : never = true;
+void COMPLETE;
+
+function asError(error: unknown): Error {
+  if (error instanceof Error) return error;
+  const message = typeof error === 'object' && error !== null && 'message' in error ? String((error as { message: unknown }).message) : String(error);
+  return new Error(message);
+}
+
+/** Wraps `google.script.run` (each call its own server execution) into typed promises. */
+export function createScriptRun(run: GoogleScriptRunner): ScriptRun {
+  const call = (name: string, args: unknown[]) =>
+    new Promise<unknown>((resolve, reject) => {
+      const runner = run.withSuccessHandler(resolve).withFailureHandler((error) => reject(asError(error)));
+      const fn = runner[name];
+      if (typeof fn !== 'function') return reject(new Error(`The add-on has no server function ${name}.`));
+      (fn as (...a: unknown[]) => void).apply(runner, args);
+    });
+  return Object.fromEntries(NAMES.map((name) => [name, (...args: unknown[]) => call(name, args)])) as ScriptRun;
+}

@@ -1,0 +1,237 @@
+// The built sidebar.html in real Chromium at the add-on's 300 px, with a google.script.run shim wired to the built
+// Code.js (running in a vm over the in-memory document), against the real API (offline AI) on an https address:
+// sign in with Google → book → interview → TOC → questions → draft → write at the cursor into the document.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGoogleIssuer } from '../../api/test/helpers/google-id-tokens.js';
+import { SUMMARY } from '../../api/test/helpers/journey.js';
+import { buildTestApp, type TestApp } from '../../api/test/helpers/test-app.js';
+import { buildAddon } from '../scripts/build.js';
+import { FakeDocument } from '../test-support/fake-document.js';
+import { bodyParagraphs, bodyTexts, placeCursor, seed } from '../test-support/inspect.js';
+import { runScript } from '../test-support/script-runtime.js';
+
+const CHROMIUM = process.env.PUPPETEER_EXECUTABLE_PATH ?? '/usr/bin/chromium';
+const API_HOST = 'api.auto-author.test';
+const SCRIPT_CLIENT_ID = 'addon-script-client.apps.googleusercontent.com';
+const DOCUMENT_ID = '1AddonSidebarTestDocument_0123456789abcdefXYZ';
+
+let dir: string;
+let t: TestApp;
+let page: Page;
+let browser: Browser;
+let sidebarServer: http.Server;
+let tlsProxy: https.Server;
+let sidebarOrigin: string;
+let code: string;
+let sidebarHtml: string;
+let idToken: string;
+
+const listen = (server: http.Server | https.Server) =>
+  new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'addon-sidebar-browser-'));
+  // The sidebar's own origin (Apps Script serves it from *.googleusercontent.com; here a local test origin).
+  sidebarServer = http.createServer((req, res) => {
+    if (req.url !== '/userCodeAppPanel') return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(sidebarHtml);
+  });
+  sidebarOrigin = `http://127.0.0.1:${await listen(sidebarServer)}`;
+
+  const google = await createGoogleIssuer();
+  idToken = await google.sign({ sub: 'google-sub-1', email: 'writer@example.org', email_verified: true, name: 'Writer' }, { audience: SCRIPT_CLIENT_ID });
+  t = await buildTestApp(
+    { AI_PROVIDER: 'offline', CORS_ORIGINS: sidebarOrigin, GOOGLE_CLIENT_IDS: SCRIPT_CLIENT_ID, GOOGLE_ALLOWED_DOMAINS: 'example.org' },
+    { googleKeySource: google.keySource },
+  );
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  const apiPort = (t.app.server.address() as AddressInfo).port;
+
+  // The add-on only talks to https: a TLS front for the API under a real-looking name (Chromium maps it here).
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', `/CN=${API_HOST}`,
+    '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'pipe' });
+  tlsProxy = https.createServer({ key: readFileSync(path.join(dir, 'key.pem')), cert: readFileSync(path.join(dir, 'cert.pem')) }, (req, res) => {
+    const upstream = http.request({ host: '127.0.0.1', port: apiPort, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  const apiUrl = `https://${API_HOST}:${await listen(tlsProxy)}`;
+
+  const built = await buildAddon({ apiUrl, outDir: path.join(dir, 'addon') });
+  code = readFileSync(path.join(built.outDir, 'Code.js'), 'utf8');
+  sidebarHtml = readFileSync(path.join(built.outDir, 'sidebar.html'), 'utf8');
+  browser = await puppeteer.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    userDataDir: path.join(dir, 'chromium'),
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync',
+      '--disable-quic', `--host-resolver-rules=MAP ${API_HOST} 127.0.0.1`, '--ignore-certificate-errors',
+    ],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  for (const server of [sidebarServer, tlsProxy]) {
+    server?.closeAllConnections();
+    server?.close();
+  }
+  await t?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** google.script.run in the page: each call crosses to the script (copied as JSON) and answers asynchronously. */
+const GOOGLE_SCRIPT_RUN_SHIM = `
+  window.google = { script: { run: (function make(ok, fail) {
+    return new Proxy({}, { get(_, name) {
+      if (name === 'withSuccessHandler') return (handler) => make(handler, fail);
+      if (name === 'withFailureHandler') return (handler) => make(ok, handler);
+      if (typeof name !== 'string' || name === 'then') return undefined;
+      return (...args) => void window.__appsScript(name, JSON.stringify(args)).then((raw) => {
+        const answer = JSON.parse(raw);
+        if ('error' in answer) { if (fail) fail(new Error(answer.error)); } else if (ok) ok(answer.value);
+      });
+    } });
+  })() } };`;
+
+async function click(name: string) {
+  await page.locator(`::-p-aria([name="${name}"][role="button"])`).click();
+}
+
+async function seeText(text: string, timeout = 20_000) {
+  try {
+    await page.waitForFunction((wanted: string) => document.body.innerText.includes(wanted), { timeout }, text);
+  } catch (error) {
+    throw new Error(`"${text}" never appeared; the sidebar said:\n${await page.evaluate(() => document.body.innerText)}`, { cause: error });
+  }
+}
+
+async function openNav(label: string) {
+  await page.locator(`nav[aria-label="Panels"] button::-p-text(${label})`).click();
+}
+
+async function typeInto(selector: string, text: string) {
+  await page.locator(selector).click();
+  await page.type(selector, text);
+}
+
+async function allSaved(timeout = 20_000) {
+  await page.waitForFunction(() => {
+    const states = [...document.querySelectorAll('[data-save-status]')].map((el) => el.getAttribute('data-save-status'));
+    return states.length > 0 && states.every((s) => s === 'saved');
+  }, { timeout });
+}
+
+describe('the add-on sidebar in Chromium', () => {
+  it('signs in with Google, walks the journey and writes the chapter at the cursor through DocumentApp', async () => {
+    const script = runScript(code, { document: new FakeDocument(DOCUMENT_ID, 'My memoir'), identityToken: idToken });
+    seed(script.document, ['Notes before the chapter.', 'Put the chapter after this line.', 'Notes after the chapter.']);
+    placeCursor(script.document, 1, 3);
+    const calls: string[] = [];
+
+    const context = await browser.createBrowserContext();
+    page = await context.newPage();
+    await page.setViewport({ width: 300, height: 800 });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(String(error)));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !/Failed to load resource|net::ERR/u.test(message.text())) errors.push(message.text());
+    });
+    await page.exposeFunction('__appsScript', (name: string, argsJson: string) => {
+      calls.push(name);
+      try {
+        return JSON.stringify({ value: script.call(name, ...(JSON.parse(argsJson) as unknown[])) });
+      } catch (error) {
+        return JSON.stringify({ error: error instanceof Error ? error.message : String(error) });
+      }
+    });
+    await page.evaluateOnNewDocument(GOOGLE_SCRIPT_RUN_SHIM);
+    await page.goto(`${sidebarOrigin}/userCodeAppPanel`);
+
+    // Connect: the API address is the build's; the Google identity comes from ScriptApp.getIdentityToken().
+    await seeText('Sign in with Google');
+    expect(await page.$('input[name="apiUrl"]')).toBeNull();
+    await click('Sign in with Google');
+    await seeText('Title of a new book');
+    const apiToken = JSON.parse(script.userProperties.values.get('aa.apiToken')!) as string;
+    expect(apiToken).toMatch(/^aa_/u);
+    expect(script.documentProperties.values.size).toBe(0);
+    const api = (method: 'GET' | 'POST', url: string, payload?: object) => t.as(apiToken, { method, url, ...(payload ? { payload } : {}) });
+
+    await typeInto('input[name="newTitle"]', 'Notes from the Ward');
+    await click('Start this book');
+    await page.waitForSelector('textarea[name="summary"]:not([disabled])');
+    await page.$eval('textarea[name="summary"]', (el, value) => {
+      const field = el as HTMLTextAreaElement;
+      Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value')!.set!.call(field, value);
+      field.dispatchEvent(new Event('input', { bubbles: true }));
+    }, SUMMARY);
+    await seeText('Ready for the interview');
+    await allSaved();
+    const bookId = JSON.parse(script.userProperties.values.get(`aa.book:${DOCUMENT_ID}`)!) as string;
+
+    await openNav('Interview');
+    await click('Start the interview');
+    await page.waitForSelector('.aa-answer textarea');
+    for (const [i, field] of (await page.$$('.aa-answer textarea')).entries()) {
+      await field.type(`Answer ${i}: the reader is a nurse who has just become a ward manager.`);
+    }
+    await allSaved();
+
+    await openNav('TOC');
+    await click('Propose a table of contents');
+    await page.waitForSelector('.aa-diff li');
+    await click('Apply proposal');
+    await seeText('Proposal applied');
+    const chapterTitle = (await api('GET', `/v1/books/${bookId}/toc`)).json().chapters[0].title as string;
+
+    await openNav('Questions');
+    await click('Generate questions');
+    await seeText('Question 1 of');
+    await click('List');
+    for (const [i, field] of (await page.$$('.aa-question-list textarea')).slice(0, 4).entries()) {
+      await field.type(`On night shift, Ana asked each nurse what had surprised them that week (${i}).`);
+    }
+    await allSaved();
+
+    await openNav('Draft');
+    await page.waitForSelector('select[name="style"]');
+    await page.locator('input[name="draftWords"]').fill('600');
+    await click('Write a draft');
+    await page.waitForSelector('.aa-draft', { timeout: 30_000 });
+    await click('Accept this draft');
+    await seeText('Accepted: this is the text written to the document.');
+
+    // Write at the cursor: DocumentApp writes after the cursor's paragraph, and the write is recorded with the API.
+    await openNav('Write');
+    await page.locator('label::-p-text(at the cursor) input[type="checkbox"]').click();
+    await click(`Write ${chapterTitle}`);
+    await page.waitForSelector('.aa-write-result [data-write-status="written"]', { timeout: 30_000 });
+    const texts = bodyTexts(script.document);
+    expect(texts.slice(0, 2)).toEqual(['Notes before the chapter.', 'Put the chapter after this line.']);
+    expect(texts[2]).toBe(chapterTitle);
+    expect(texts.at(-1)).toBe('Notes after the chapter.');
+    expect(texts.join('\n')).toContain('Ana asked each nurse');
+    const paragraphs = bodyParagraphs(script.globals.DocumentApp as never, script.document);
+    expect(paragraphs[2]).toMatchObject({ style: 'HEADING_1', bullet: null });
+    expect(paragraphs.slice(3, -1).every((p) => p.style === 'NORMAL_TEXT' || p.style.startsWith('HEADING_'))).toBe(true);
+
+    const status = (await api('GET', `/v1/books/${bookId}/doc`)).json();
+    expect(status).toMatchObject({ documentId: DOCUMENT_ID, chapters: [expect.objectContaining({ source: 'addon', rangeName: expect.stringContaining(bookId) })] });
+    expect(calls).toEqual(expect.arrayContaining(['getUserValues', 'getDocumentContext', 'getIdentityToken', 'setUserValue', 'insertChapter']));
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 120_000);
+});
