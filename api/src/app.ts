@@ -8,6 +8,7 @@ import auth from './plugins/app/auth.js';
 import errors, { notFound } from './plugins/app/errors.js';
 import maintenance from './plugins/app/maintenance.js';
 import pages from './plugins/app/pages.js';
+import requestMetrics from './plugins/app/request-metrics.js';
 import services from './plugins/app/services.js';
 import openapi from './plugins/external/openapi.js';
 import rateLimit from './plugins/external/rate-limit.js';
@@ -15,6 +16,7 @@ import redis from './plugins/external/redis.js';
 import security from './plugins/external/security.js';
 import store from './plugins/external/store.js';
 import adminRoutes from './routes/admin.js';
+import adminStatsRoutes from './routes/admin-stats.js';
 import bookRoutes from './routes/books.js';
 import chapterRoutes from './routes/chapters.js';
 import identityRoutes from './routes/identity.js';
@@ -92,6 +94,7 @@ export default fp<AppOptions>(
 
     await app.register(errors);
     await app.register(store, { config, store: options.store });
+    await app.register(requestMetrics);
     await app.register(redis, { config });
     await app.register(ai, { config, provider: options.provider });
     await app.register(services, { config, clock, googleKeySource: options.googleKeySource, docsBackoffMs: options.docsBackoffMs });
@@ -105,6 +108,7 @@ export default fp<AppOptions>(
     await app.register(systemRoutes, { config });
     await app.register(identityRoutes);
     await app.register(adminRoutes);
+    await app.register(adminStatsRoutes, { config, clock });
     await app.register(bookRoutes);
     await app.register(chapterRoutes);
     await app.register(authoringRoutes);

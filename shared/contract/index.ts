@@ -1,3 +1,4 @@
+import { adminEndpoints } from './admin.js';
 import { authoringEndpoints } from './authoring.js';
 import { bookEndpoints } from './books.js';
 import { chapterEndpoints } from './chapters.js';
@@ -16,6 +17,7 @@ export const endpoints = {
   ...authoringEndpoints,
   ...jobEndpoints,
   ...docEndpoints,
+  ...adminEndpoints,
 };
 export type Endpoints = typeof endpoints;
 export type EndpointName = keyof Endpoints;

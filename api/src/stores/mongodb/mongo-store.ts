@@ -2,6 +2,7 @@ import { MongoClient } from 'mongodb';
 import type { Config } from '../../config.js';
 import type { EngineStore } from '../engine-types.js';
 import type { Store } from '../types.js';
+import { createMongoAdminLedgerStore, createMongoRequestMetricsStore } from './admin-stores.js';
 import { createMongoAnswersStore } from './answers-store.js';
 import { createMongoAuditStore } from './audit-store.js';
 import { createMongoBooksStore } from './books-store.js';
@@ -69,6 +70,8 @@ export async function openMongoStore(options: Config['mongodb'], log: (message: 
     books: createMongoBooksStore(client, collections),
     chapters: createMongoChaptersStore(client, collections),
     audit: createMongoAuditStore(collections),
+    adminLedger: createMongoAdminLedgerStore(collections),
+    requestMetrics: createMongoRequestMetricsStore(db),
     questions: createMongoQuestionsStore(client, collections),
     answers: createMongoAnswersStore(collections),
     proposals: createMongoProposalsStore(collections),

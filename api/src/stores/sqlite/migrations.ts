@@ -123,6 +123,18 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       );
     `,
   },
+  {
+    version: 6,
+    name: 'admin dashboard: request metrics per minute, ledger reports by operation and model',
+    sql: `
+      CREATE TABLE request_metrics (
+        minute TEXT PRIMARY KEY, requests INTEGER NOT NULL, clientErrors INTEGER NOT NULL, serverErrors INTEGER NOT NULL,
+        quota429 INTEGER NOT NULL, rateLimited429 INTEGER NOT NULL, latencyTotalMs REAL NOT NULL, latencyBuckets TEXT NOT NULL
+      );
+      CREATE INDEX ledger_operation_time ON ledger(operation, createdAt);
+      CREATE INDEX ledger_model_time ON ledger(model, createdAt);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

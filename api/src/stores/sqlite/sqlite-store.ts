@@ -7,6 +7,7 @@ import { createSqliteAnswersStore, createSqliteDraftsStore, createSqliteProposal
 import { createSqliteDocWritesStore } from './doc-writes-store.js';
 import { createSqliteGoogleCredentialsStore } from './google-credentials-store.js';
 import { createSqliteCacheStore, createSqliteJobsStore, createSqliteLedgerStore } from './metering-stores.js';
+import { createSqliteAdminLedgerStore, createSqliteRequestMetricsStore } from './admin-stores.js';
 import { createSqliteAuditStore } from './audit-store.js';
 import { createSqliteBooksStore } from './books-store.js';
 import { createSqliteChaptersStore } from './chapters-store.js';
@@ -59,6 +60,8 @@ export function openSqliteStore(dataDir: string, log: (message: string) => void 
     books: createSqliteBooksStore(db),
     chapters: createSqliteChaptersStore(db),
     audit: createSqliteAuditStore(db),
+    adminLedger: createSqliteAdminLedgerStore(db),
+    requestMetrics: createSqliteRequestMetricsStore(db),
     questions: createSqliteQuestionsStore(db),
     answers: createSqliteAnswersStore(db),
     proposals: createSqliteProposalsStore(db),

@@ -1,0 +1,36 @@
+import { endpoints, type EndpointQuery } from '../../shared/contract/index.js';
+import { adminClient } from './session.js';
+
+type CsvQuery = NonNullable<EndpointQuery<typeof endpoints.adminUsageCsv>>;
+
+/**
+ * Downloads the usage CSV through the typed client (auth header, retries, typed errors). The client has no use for
+ * a text body, so a wrapping `fetch` keeps the text of the successful answer; the file is then saved from a Blob.
+ * (A plain link cannot be used: the token never goes into a URL.)
+ */
+export async function downloadUsageCsv(query: CsvQuery): Promise<{ rows: number; filename: string }> {
+  let text = '';
+  let filename = 'usage.csv';
+  let rows = 0;
+  const client = adminClient({
+    fetch: async (input, init) => {
+      const response = await globalThis.fetch(input, init);
+      if (response.ok) {
+        text = await response.clone().text();
+        filename = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? filename;
+        rows = Number(response.headers.get('x-csv-rows') ?? 0);
+      }
+      return response;
+    },
+  });
+  await client.adminUsageCsv({ query });
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  return { rows, filename };
+}

@@ -1,0 +1,30 @@
+import { createApiClient, type ApiClient, type ApiClientOptions } from '../../shared/client/api-client.js';
+
+const TOKEN_KEY = 'auto-author.admin.token';
+const HASH_TOKEN = /(?:^#|&)token=([^&]+)/;
+
+/** The admin token lives in sessionStorage only: it is gone when the tab closes. */
+export const session = {
+  token: (): string | null => sessionStorage.getItem(TOKEN_KEY),
+  save: (token: string) => sessionStorage.setItem(TOKEN_KEY, token),
+  clear: () => sessionStorage.removeItem(TOKEN_KEY),
+};
+
+/**
+ * Accepts `#token=…` (the link the server prints at first start), stores it, and removes it from the address bar
+ * and history so it is not bookmarked, shared or left in the back stack.
+ */
+export function takeTokenFromUrl(): boolean {
+  const match = HASH_TOKEN.exec(window.location.hash);
+  if (!match) return false;
+  session.save(decodeURIComponent(match[1]!));
+  window.history.replaceState(null, '', `${window.location.pathname}${window.location.search}`);
+  return true;
+}
+
+/** The typed client for this page: same origin, the session's token. */
+export function adminClient(options: Partial<ApiClientOptions> = {}): ApiClient {
+  return createApiClient({ baseUrl: '', getToken: session.token, maxRetries: 1, ...options });
+}
+
+export const api = adminClient();

@@ -1,0 +1,293 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SQLITE_FILE } from '../src/stores/sqlite/sqlite-store.js';
+import { SUMMARY } from './helpers/journey.js';
+import { ADMIN_TOKEN, buildTestApp, type TestApp } from './helpers/test-app.js';
+
+/**
+ * The admin dashboard in real Chromium against the real API over HTTP: an admin signs in (keyboard only), creates a
+ * user, sets their quota, issues them a token; AI calls made with that token show in Usage (and its CSV) and on the
+ * Overview; revoking the token makes its next call 401; an author's token gets a plain "needs an administrator".
+ * Screenshots at 1280 and 390 px go to test-artifacts/admin/.
+ */
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const DIST = path.join(ROOT, 'dist', 'admin');
+const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'admin');
+/** What the page is built from: a change to any of it makes dist/admin stale. */
+const SOURCES = [path.join(ROOT, 'admin'), path.join(ROOT, 'shared'), path.join(ROOT, 'vite.admin.config.ts')];
+
+function newestMtime(entry: string): number {
+  const stat = statSync(entry);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return readdirSync(entry).reduce((newest, name) => Math.max(newest, newestMtime(path.join(entry, name))), stat.mtimeMs);
+}
+
+/** Builds dist/admin when it is missing or older than its sources (the API only serves what exists at start). */
+function buildDashboardIfStale(): void {
+  const index = path.join(DIST, 'index.html');
+  const built = existsSync(index) ? statSync(index).mtimeMs : 0;
+  if (built > Math.max(...SOURCES.map(newestMtime))) return;
+  // NODE_ENV: vitest sets it to 'test', which would give a development build of React.
+  execFileSync('npx', ['vite', 'build', '--config', 'vite.admin.config.ts', '--logLevel', 'warn'], {
+    cwd: ROOT, stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' },
+  });
+}
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run',
+  '--disable-sync', '--disable-quic',
+];
+
+let t: TestApp;
+let base: string;
+let browser: Browser;
+let page: Page;
+let userDataDir: string;
+let downloads: string;
+const problems: string[] = [];
+
+const writer = { email: `writer-${Date.now()}@example.com`, id: '', token: '' };
+
+/** An API call from the test itself (Node's fetch), as a client of the real server would make it. */
+async function call(token: string, method: string, url: string, body?: unknown) {
+  const response = await fetch(`${base}${url}`, {
+    method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+async function runJobOverHttp(token: string, url: string) {
+  const started = await call(token, 'POST', url, {});
+  expect(started.status, JSON.stringify(started.json)).toBe(202);
+  const jobId = (started.json.job as { id: string }).id;
+  for (const deadline = Date.now() + 15_000; Date.now() < deadline; ) {
+    const job = await call(token, 'GET', `/v1/jobs/${jobId}`);
+    if (job.json.status === 'succeeded') return;
+    if (job.json.status === 'failed') throw new Error(`job failed: ${JSON.stringify(job.json.error)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`job ${jobId} did not finish`);
+}
+
+const aria = (name: string, role: string) => `::-p-aria([name="${name}"][role="${role}"])`;
+const click = (name: string, role = 'button') => page.locator(aria(name, role)).click();
+const textOf = (selector: string) => page.$eval(selector, (element) => element.textContent ?? '');
+async function fill(selector: string, value: string) {
+  await page.locator(selector).fill(value);
+}
+async function waitForText(text: string, timeout = 10_000) {
+  await page.waitForFunction((expected) => document.body.innerText.includes(expected), { timeout }, text);
+}
+async function shot(name: string) {
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) as `${string}.png`, fullPage: true });
+}
+async function goTo(view: string) {
+  await click(view, 'link');
+  await page.waitForFunction((title) => document.querySelector('main h1')?.textContent === title, {}, view);
+}
+
+beforeAll(async () => {
+  buildDashboardIfStale();
+  mkdirSync(ARTIFACTS, { recursive: true });
+  t = await buildTestApp();
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  const address = t.app.server.address();
+  if (!address || typeof address === 'string') throw new Error('no port');
+  base = `http://127.0.0.1:${address.port}`;
+  userDataDir = mkdtempSync(path.join(tmpdir(), 'aa-admin-chromium-'));
+  downloads = mkdtempSync(path.join(tmpdir(), 'aa-admin-downloads-'));
+  browser = await puppeteer.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS, userDataDir });
+  await browser.defaultBrowserContext().overridePermissions(base, ['clipboard-read', 'clipboard-write', 'clipboard-sanitized-write']);
+  page = await browser.newPage();
+  await page.setViewport({ width: 1280, height: 900 });
+  page.on('console', (message) => {
+    if (message.type() === 'error' || /Content Security Policy/i.test(message.text())) problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${String(error)}`));
+  const cdp = await page.createCDPSession();
+  await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+  for (const dir of [userDataDir, downloads]) if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('admin dashboard in Chromium', () => {
+  it('serves the page under its strict CSP', async () => {
+    const response = await page.goto(`${base}/admin/`, { waitUntil: 'networkidle0' });
+    expect(response?.status()).toBe(200);
+    expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
+  });
+
+  it('signs the admin in with the keyboard alone, and navigates by keyboard', async () => {
+    await page.waitForSelector('#admin-token');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('admin-token');
+    await page.keyboard.type(ADMIN_TOKEN);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('nav a[aria-current="page"]');
+    expect(await textOf('nav a[aria-current="page"]')).toBe('Overview');
+    expect(await page.evaluate(() => sessionStorage.getItem('auto-author.admin.token'))).toBe(ADMIN_TOKEN);
+
+    // The view's heading has focus (announced); the navigation is just before it: Shift+Tab to Users, then Enter.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Overview');
+    let focused = '';
+    for (let i = 0; i < 8 && focused !== 'Users'; i++) {
+      await page.keyboard.down('Shift');
+      await page.keyboard.press('Tab');
+      await page.keyboard.up('Shift');
+      focused = await page.evaluate(() => document.activeElement?.textContent ?? '');
+    }
+    expect(focused).toBe('Users');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement?.tagName === 'H1' && document.activeElement.textContent === 'Users');
+    expect(new URL(page.url()).hash).toBe('#/users');
+  });
+
+  it('creates a user, sets their quotas and issues a token shown once with a copy button', async () => {
+    await fill('#new-email', writer.email);
+    await fill('#new-name', 'Browser Writer');
+    await click('Create user');
+    await waitForText(`Created ${writer.email}.`);
+    await page.waitForSelector(`::-p-aria([name="Settings of ${writer.email}"])`);
+
+    await fill('#quota-daily', '50000');
+    await fill('#quota-monthly', '900000');
+    await click('Save changes');
+    await waitForText('Saved.');
+    const found = await call(ADMIN_TOKEN, 'GET', `/v1/admin/users?q=${encodeURIComponent(writer.email)}`);
+    const user = (found.json.items as Array<{ id: string; quotaDailyTokens: number; quotaMonthlyTokens: number }>)[0]!;
+    expect(user).toMatchObject({ quotaDailyTokens: 50_000, quotaMonthlyTokens: 900_000 });
+    writer.id = user.id;
+
+    await fill('#token-label', 'browser test');
+    await click('Issue token');
+    await page.waitForSelector('#issued-token');
+    writer.token = await page.$eval('#issued-token', (input) => (input as HTMLInputElement).value);
+    expect(writer.token).toMatch(/^aa_/);
+    await click('Copy');
+    await waitForText('Copied to the clipboard.');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(writer.token);
+    await page.waitForSelector(aria('Revoke token browser test', 'button'));
+    await shot('users-1280');
+  });
+
+  it("shows the AI calls made with the user's token in Usage, its CSV, and on the Overview charts", async () => {
+    const me = await call(writer.token, 'GET', '/v1/me');
+    expect(me.json).toMatchObject({ id: writer.id, quotaDailyTokens: 50_000 });
+    const book = await call(writer.token, 'POST', '/v1/books', { title: 'A browser-tested book' });
+    const bookId = book.json.id as string;
+    expect((await call(writer.token, 'PUT', `/v1/books/${bookId}/summary`, { summary: SUMMARY, version: 1 })).status).toBe(200);
+    await runJobOverHttp(writer.token, `/v1/books/${bookId}/interview/generate`);
+    await runJobOverHttp(writer.token, `/v1/books/${bookId}/toc/generate`);
+    const db = new Database(path.join(t.dataDir, SQLITE_FILE), { readonly: true });
+    const calls = (db.prepare('SELECT COUNT(*) AS n FROM ledger WHERE userId = ?').get(writer.id) as { n: number }).n;
+    const allCalls = (db.prepare('SELECT COUNT(*) AS n FROM ledger').get() as { n: number }).n;
+    db.close();
+    expect(calls).toBeGreaterThanOrEqual(2);
+
+    await goTo('Usage');
+    await fill('#usage-user', writer.email);
+    await click('Apply filters');
+    await page.waitForFunction((n) => document.querySelector('[data-testid="usage-calls"]')?.textContent === String(n), {}, calls);
+    const operations = await page.$$eval('.usage-table tbody tr td:nth-child(3)', (cells) => cells.map((cell) => cell.textContent));
+    expect(new Set(operations)).toEqual(new Set(['interview.generate', 'toc.generate']));
+    await shot('usage-1280');
+
+    await click('Download CSV');
+    await waitForText('CSV downloaded.');
+    const file = path.join(downloads, 'usage-start-to-now.csv');
+    for (const deadline = Date.now() + 5_000; !existsSync(file) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\r\n');
+    expect(lines[0]).toMatch(/^createdAt,id,userId,userEmail,/);
+    expect(lines).toHaveLength(calls + 1);
+    expect(lines.slice(1).every((line) => line.includes(writer.email))).toBe(true);
+
+    await goTo('Overview');
+    const tile = (label: string) => page.$$eval('.tile', (tiles, wanted) => tiles.find((el) => el.querySelector('dt')?.textContent === wanted)?.querySelector('dd')?.textContent, label);
+    await page.waitForSelector('.chart .uplot canvas');
+    expect(await tile('AI calls')).toBe(String(allCalls));
+    // The AI calls chart: its caption, and its data table (the canvas' accessible twin) adds up to the same calls.
+    const aiChart = await page.$$eval('figure.chart', (figures) => {
+      const figure = figures.find((f) => f.querySelector('.chart-title')?.textContent === 'AI calls')!;
+      figure.querySelector('details')!.open = true;
+      const cells = [...figure.querySelectorAll('tbody tr')].map((row) => row.querySelector('td')?.textContent ?? '');
+      return { total: figure.querySelector('.chart-total')?.textContent, cells, canvases: figure.querySelectorAll('canvas').length };
+    });
+    expect(aiChart.total).toBe(`${allCalls} calls, 0 from cache`);
+    expect(aiChart.cells.reduce((sum, cell) => sum + Number(cell.replace(/,/g, '')), 0), aiChart.cells.join('|')).toBe(allCalls);
+    expect(aiChart.canvases).toBeGreaterThan(0);
+    expect(Number((await tile('Requests'))?.replace(/,/g, ''))).toBeGreaterThan(0);
+    await shot('overview-1280');
+
+    await page.locator(aria('Last 7 days', 'radio')).click();
+    await page.waitForFunction(() => document.querySelector('.hint')?.textContent?.startsWith('3 h per point'));
+    expect(await tile('AI calls')).toBe(String(allCalls));
+  });
+
+  it('shows the system and the audit trail (quota change with old and new values)', async () => {
+    await goTo('System');
+    await waitForText('offline (offline, no model)');
+    await waitForText('SQLite (embedded)');
+    await shot('system-1280');
+
+    await goTo('Audit');
+    await fill('#audit-type', 'user.updated');
+    await fill('#audit-user', writer.id);
+    await click('Apply filters');
+    await waitForText('quotaDailyTokens: none → 50000');
+    await waitForText('quotaMonthlyTokens: none → 900000');
+    await shot('audit-1280');
+  });
+
+  it('is readable at 390 px: nothing wider than the screen, screenshots of every view', async () => {
+    await page.setViewport({ width: 390, height: 844, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    for (const view of ['Overview', 'Users', 'Usage', 'System', 'Audit']) {
+      await goTo(view);
+      await page.waitForNetworkIdle({ idleTime: 100 });
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect(width, view).toBeLessThanOrEqual(390);
+      await shot(`${view.toLowerCase()}-390`);
+    }
+  });
+
+  it("revoking the token from the Users view makes that token's next API call 401", async () => {
+    await page.setViewport({ width: 1280, height: 900 });
+    await goTo('Users');
+    await click(writer.email);
+    await click('Revoke token browser test');
+    await click('Yes, revoke');
+    await waitForText('Revoked browser test: it no longer works.');
+    const after = await call(writer.token, 'GET', '/v1/me');
+    expect(after.status).toBe(401);
+    expect((after.json.error as { code: string }).code).toBe('UNAUTHORIZED');
+    const list = await call(ADMIN_TOKEN, 'GET', `/v1/admin/users/${writer.id}/tokens`);
+    expect(list.json.items).toEqual([]);
+  });
+
+  it('tells a non-admin token plainly that this needs an administrator, and drops the token from the URL', async () => {
+    const author = await t.newUser();
+    const other = await browser.newPage();
+    await other.setViewport({ width: 390, height: 844, deviceScaleFactor: 2, isMobile: true });
+    await other.goto(`${base}/admin/#token=${author.token}`);
+    await other.waitForFunction(() => document.body.innerText.includes('This needs an administrator.'));
+    expect(other.url()).toBe(`${base}/admin/`);
+    expect(await other.evaluate(() => sessionStorage.getItem('auto-author.admin.token'))).toBe(author.token);
+    await other.screenshot({ path: path.join(ARTIFACTS, 'forbidden-390.png') as `${string}.png` });
+    await other.close();
+  });
+
+  it('logged no console error, page error or CSP violation', () => {
+    expect(problems).toEqual([]);
+  });
+});
