@@ -74,6 +74,8 @@ export const DocStatusSchema = z.object({
       chapterId: z.string(),
       rangeName: z.string(),
       revisionId: z.string(),
+      /** Hash of the text last written (shared/doc-plan textHash), so any host can tell an author's edit. */
+      textHash: z.string(),
       source: z.enum(['api', 'addon']),
       writtenAt: TimestampSchema,
     }),

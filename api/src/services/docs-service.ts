@@ -171,7 +171,7 @@ export function createDocsService(deps: {
         bookId, documentId: book.documentId, tabId: book.tabId,
         chapters: writes
           .filter((w) => w.documentId === book.documentId)
-          .map((w) => ({ chapterId: w.chapterId, rangeName: w.rangeName, revisionId: w.revisionId, source: w.source, writtenAt: w.writtenAt })),
+          .map((w) => ({ chapterId: w.chapterId, rangeName: w.rangeName, revisionId: w.revisionId, textHash: w.textHash, source: w.source, writtenAt: w.writtenAt })),
       };
     },
   };
