@@ -135,6 +135,11 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       CREATE INDEX ledger_model_time ON ledger(model, createdAt);
     `,
   },
+  {
+    version: 7,
+    name: "a user's active jobs found without scanning their history",
+    sql: `CREATE INDEX jobs_user_active ON jobs(userId, kind, targetId) WHERE status IN ('queued', 'running');`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
