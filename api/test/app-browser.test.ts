@@ -41,7 +41,7 @@ function newestSource(): number {
 function ensureAppBuilt() {
   if (existsSync(DIST) && statSync(DIST).mtimeMs >= newestSource()) return;
   const vite = path.join(path.dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
-  execFileSync(process.execPath, [vite, 'build', '--config', 'vite.app.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'pipe' });
+  execFileSync(process.execPath, [vite, 'build', '--config', 'vite.app.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' } });
 }
 
 let t: TestApp;

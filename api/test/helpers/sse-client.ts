@@ -1,9 +1,7 @@
-/** One server-sent event as a client sees it. */
-export interface SseEvent {
-  id: string | null;
-  event: string;
-  data: string;
-}
+import { createSseParser, type SseMessage } from '../../../shared/ui/core/jobs.js';
+
+/** One server-sent event as a client sees it (the panels' own parser reads it). */
+export type SseEvent = SseMessage;
 
 /**
  * Opens an SSE stream with fetch and the Authorization header (as the panels do) and collects its events;
@@ -14,31 +12,14 @@ export async function openEventStream(url: string, token: string, lastEventId?: 
     headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
   });
   const events: SseEvent[] = [];
+  const parse = createSseParser((event) => events.push(event));
   const ended = (async () => {
     if (!response.body) return events;
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = '';
     for (;;) {
       const { value, done } = await reader.read();
       if (done) return events;
-      buffer += value;
-      for (let cut = buffer.indexOf('\n\n'); cut >= 0; cut = buffer.indexOf('\n\n')) {
-        const block = buffer.slice(0, cut);
-        buffer = buffer.slice(cut + 2);
-        const event: SseEvent = { id: null, event: 'message', data: '' };
-        let isComment = true;
-        for (const line of block.split('\n')) {
-          if (line.startsWith(':')) continue;
-          isComment = false;
-          const colon = line.indexOf(':');
-          const field = colon < 0 ? line : line.slice(0, colon);
-          const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-          if (field === 'id') event.id = value;
-          else if (field === 'event') event.event = value;
-          else if (field === 'data') event.data = event.data ? `${event.data}\n${value}` : value;
-        }
-        if (!isComment) events.push(event);
-      }
+      parse(value);
     }
   })();
   return { response, events, ended: withTimeout(ended, 15_000, 'the event stream did not end') };
