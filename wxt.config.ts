@@ -1,5 +1,6 @@
 import { defineConfig } from 'wxt';
 import { extensionBuildConfig, type ExtensionRuntimeConfig } from './extension/lib/build-config.js';
+import { extensionIdFromKey } from './extension/lib/extension-id.js';
 
 // The browser extension: a Chrome side panel beside Google Docs (`npm run build:extension` → .output/chrome-mv3/).
 // Build-time settings (EXTENSION_API_URL, EXTENSION_OAUTH_CLIENT_ID, EXTENSION_PUBLIC_KEY) are read when WXT asks for
@@ -26,5 +27,17 @@ export default defineConfig({
     const { apiUrl, apiUrlFixed, oauthClientId } = extensionBuildConfig(process.env);
     const runtime: ExtensionRuntimeConfig = { apiUrl, apiUrlFixed, oauthClientId };
     return { define: { __AA_EXTENSION_BUILD__: JSON.stringify(runtime) } };
+  },
+  hooks: {
+    // What the API needs to know about this build: the extension's origin, for CORS_ORIGINS.
+    'build:done': async (wxt) => {
+      const { apiUrl, publicKey } = extensionBuildConfig(process.env);
+      if (!publicKey) {
+        wxt.logger.info(`No EXTENSION_PUBLIC_KEY: the extension id follows the folder it is loaded from (chrome://extensions). API: ${apiUrl}`);
+        return;
+      }
+      const id = await extensionIdFromKey(publicKey);
+      wxt.logger.info(`Extension id ${id}. API: ${apiUrl}; allow the extension there with CORS_ORIGINS=/^chrome-extension:\\/\\/${id}$/`);
+    },
   },
 });

@@ -28,3 +28,13 @@ describe('extension build settings', () => {
     expect(() => extensionBuildConfig({ EXTENSION_API_URL: 'nope' })).toThrow(/not a URL/);
   });
 });
+
+describe('extension id', () => {
+  it('is what Chrome derives from the pinned key', async () => {
+    const { extensionIdFromKey } = await import('./extension-id.js');
+    // A key and the id Chrome 156 showed for it in chrome://extensions (checked in the browser test as well).
+    const key = 'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA2FxhN/qS4+UUlEZvZ4CQvagA4Mi2Z5SMW5jiYtfsxtRlNsuMSvZ+DdrcJN0ih+nMmfWvBQp8Fr+FJ16gGF8kCHCu+AtrTiUggqUj48hPRaJuWkEWSeXNBDHTf1ihi5lFgS16Dxe64uRfm3OFnW7jG1cxLyyDzTVZHGNO3jiHaG7mN6xDJao09ExLbgAPVcyRHpycILzdBZVE2Md+iGJG0hPTUmeQqYiQ8NyIE09Du21825oqeBJDLstjTVVwVkMLpm4L3/bv2KSQ2fQfbHQJ2OxHVNb83Cr0KzYezNjPnSR81WDc/EwoxoiDnObpGZgLyRjYqgqFUmPrxmFd2F3DlQIDAQAB';
+    expect(await extensionIdFromKey(key)).toBe('hkknhkpieddabkdodgkfaboefbeaghcb');
+    expect(await extensionIdFromKey(key.replace(/(.{64})/g, '$1\n'))).toBe('hkknhkpieddabkdodgkfaboefbeaghcb');
+  });
+});

@@ -1,0 +1,298 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser as ExtensionApi } from '@wxt-dev/browser/src/gen/index.js';
+import puppeteer, { type Browser, type Page, type WebWorker } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { extensionIdFromKey } from '../../extension/lib/extension-id.js';
+import { createGoogleIssuer } from './helpers/google-id-tokens.js';
+import { SUMMARY } from './helpers/journey.js';
+import { CHROMIUM, CHROMIUM_ARGS, panelPage } from './helpers/panel-page.js';
+import { buildTestApp, type TestApp } from './helpers/test-app.js';
+import { startDocsEmulator, type DocsEmulator } from './support/docs-emulator/index.js';
+
+// The built extension (.output/chrome-mv3-e2e) in headless Chromium, against the real API over HTTP (offline AI) and
+// the Docs API emulator: the background offers the panel on a Google Docs tab and pins it to the document; the side
+// panel signs in with Google, links a book to the doc, imports it, walks brief → interview → TOC → questions → draft,
+// and the API writes the chapter into the (emulated) document with the Google token from session storage.
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'extension');
+/** A build of its own (`wxt build --mode e2e`), so `npm run build:extension`'s output is never replaced by a test build. */
+const EXTENSION_DIR = path.join(ROOT, '.output', 'chrome-mv3-e2e');
+const STAMP = `${EXTENSION_DIR}.build.json`;
+/** The extension reaches exactly the API it was built for (its only host permission), so the API listens here. */
+const API_PORT = 18787;
+const OAUTH_CLIENT_ID = 'extension-e2e.apps.googleusercontent.com';
+/** A public key (no secret) pinning the extension id, as EXTENSION_PUBLIC_KEY does for real builds. */
+const PUBLIC_KEY = 'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA2FxhN/qS4+UUlEZvZ4CQvagA4Mi2Z5SMW5jiYtfsxtRlNsuMSvZ+DdrcJN0ih+nMmfWvBQp8Fr+FJ16gGF8kCHCu+AtrTiUggqUj48hPRaJuWkEWSeXNBDHTf1ihi5lFgS16Dxe64uRfm3OFnW7jG1cxLyyDzTVZHGNO3jiHaG7mN6xDJao09ExLbgAPVcyRHpycILzdBZVE2Md+iGJG0hPTUmeQqYiQ8NyIE09Du21825oqeBJDLstjTVVwVkMLpm4L3/bv2KSQ2fQfbHQJ2OxHVNb83Cr0KzYezNjPnSR81WDc/EwoxoiDnObpGZgLyRjYqgqFUmPrxmFd2F3DlQIDAQAB';
+const BUILD_ENV = { EXTENSION_API_URL: `http://127.0.0.1:${API_PORT}/`, EXTENSION_OAUTH_CLIENT_ID: OAUTH_CLIENT_ID, EXTENSION_PUBLIC_KEY: PUBLIC_KEY };
+const GOOGLE_ACCESS_TOKEN = 'ya29.extension-e2e-access-token';
+const DOC_TITLE = 'The Calm One-to-One';
+
+/** Newest modification time of what the extension build reads. */
+function newestSource(): number {
+  let newest = Math.max(...['wxt.config.ts', 'package.json'].map((file) => statSync(path.join(ROOT, file)).mtimeMs));
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== 'node_modules') walk(full);
+      } else if (/\.(tsx?|css|html)$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name)) {
+        newest = Math.max(newest, statSync(full).mtimeMs);
+      }
+    }
+  };
+  walk(path.join(ROOT, 'extension'));
+  walk(path.join(ROOT, 'shared'));
+  return newest;
+}
+
+/** Builds the extension for this test's API when the build is missing, older than its sources, or made for other settings. */
+function ensureExtensionBuilt() {
+  const settings = JSON.stringify(BUILD_ENV);
+  const fresh = existsSync(path.join(EXTENSION_DIR, 'manifest.json')) && existsSync(STAMP)
+    && readFileSync(STAMP, 'utf8') === settings && statSync(STAMP).mtimeMs >= newestSource();
+  if (fresh) return;
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'wxt', 'bin', 'wxt.mjs'), 'build', '-b', 'chrome', '--mode', 'e2e'], {
+    cwd: ROOT, stdio: 'pipe', env: { ...process.env, ...BUILD_ENV, NODE_ENV: 'production' },
+  });
+  writeFileSync(STAMP, settings);
+}
+
+/** Code evaluated in the service worker or an extension page sees the extension API as `chrome`. */
+type ExtensionGlobal = { chrome: typeof ExtensionApi };
+
+let emulator: DocsEmulator;
+let google: Awaited<ReturnType<typeof createGoogleIssuer>>;
+let t: TestApp;
+let browser: Browser;
+let worker: WebWorker;
+let userDataDir: string;
+let extensionId: string;
+let documentId: string;
+let docsTab: Page;
+/** The panel path the background pinned to the Docs tab (the plain form until then). */
+let pinnedPath = '';
+
+beforeAll(async () => {
+  ensureExtensionBuilt();
+  mkdirSync(ARTIFACTS, { recursive: true });
+  extensionId = await extensionIdFromKey(PUBLIC_KEY);
+  emulator = await startDocsEmulator({ tokens: [GOOGLE_ACCESS_TOKEN] });
+  documentId = emulator.createDocument({ title: DOC_TITLE, paragraphs: ['Notes kept on the ward, for the book.'] });
+  google = await createGoogleIssuer();
+  // A /regex/ for the one id: the config does not yet accept `chrome-extension://<id>` as an exact origin
+  // (`new URL(…).origin` is "null" for that scheme in Node).
+  t = await buildTestApp(
+    { AI_PROVIDER: 'offline', GOOGLE_DOCS_ROOT_URL: emulator.url, CORS_ORIGINS: `/^chrome-extension:\\/\\/${extensionId}$/`, GOOGLE_CLIENT_IDS: OAUTH_CLIENT_ID },
+    { googleKeySource: google.keySource },
+  );
+  await t.app.listen({ port: API_PORT, host: '127.0.0.1' });
+  userDataDir = mkdtempSync(path.join(tmpdir(), 'aa-chromium-extension-'));
+  browser = await puppeteer.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    userDataDir,
+    enableExtensions: true,
+    args: [...CHROMIUM_ARGS, `--disable-extensions-except=${EXTENSION_DIR}`, `--load-extension=${EXTENSION_DIR}`],
+  });
+  const target = await browser.waitForTarget((tg) => tg.type() === 'service_worker' && tg.url().endsWith('/background.js'), { timeout: 20_000 });
+  worker = (await target.worker())!;
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+  await emulator?.close();
+  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+});
+
+/** Polls the service worker until `check` holds for what `read` returns. */
+async function inWorker<T>(read: () => Promise<T>, check: (value: T) => boolean, timeout = 10_000): Promise<T> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const value = await worker.evaluate(read);
+    if (check(value)) return value;
+    if (Date.now() > deadline) throw new Error(`the service worker still says ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** A tab showing a Google Docs URL; the page itself is a stand-in (no network here, and the editor is a canvas anyway). */
+async function openDocsTab(url: string): Promise<Page> {
+  const page = await browser.newPage();
+  await page.setRequestInterception(true);
+  page.on('request', (request) => {
+    if (new URL(request.url()).hostname !== 'docs.google.com') return void request.abort();
+    void request.respond({
+      status: 200, contentType: 'text/html; charset=utf-8',
+      body: `<!doctype html><title>${DOC_TITLE} - Google Docs</title><p>The document is drawn on a canvas here.</p>`,
+    });
+  });
+  await page.goto(url);
+  return page;
+}
+
+describe('the extension in Chromium', () => {
+  it('loads with the id its pinned key gives', () => {
+    expect(new URL(worker.url()).host).toBe(extensionId);
+  });
+
+  it('offers the side panel on a Google Docs tab only, pinned to that document', async () => {
+    const url = `https://docs.google.com/document/d/${documentId}/edit?tab=t.0`;
+    docsTab = await openDocsTab(url);
+    const other = await browser.newPage();
+    await other.goto('about:blank');
+    const state = await inWorker(async () => {
+      const chrome = (globalThis as unknown as ExtensionGlobal).chrome;
+      const tabs = await chrome.tabs.query({});
+      const docs = tabs.find((tab) => tab.url?.startsWith('https://docs.google.com/document/'));
+      const blank = tabs.find((tab) => tab.url === 'about:blank');
+      return {
+        docsTabId: docs?.id ?? null,
+        docs: docs?.id === undefined ? null : await chrome.sidePanel.getOptions({ tabId: docs.id }),
+        blank: blank?.id === undefined ? null : await chrome.sidePanel.getOptions({ tabId: blank.id }),
+        behavior: await chrome.sidePanel.getPanelBehavior(),
+      };
+    }, (s) => Boolean(s.docs?.enabled && s.docs.path?.includes('browserTabId=')));
+    expect(state.behavior).toEqual({ openPanelOnActionClick: true });
+    expect(state.blank).toMatchObject({ enabled: false });
+    pinnedPath = state.docs!.path!;
+    const query = new URLSearchParams(pinnedPath.split('?')[1]);
+    expect(pinnedPath.startsWith('sidepanel.html?')).toBe(true);
+    expect(query.get('documentId')).toBe(documentId);
+    expect(query.get('browserTabId')).toBe(String(state.docsTabId));
+    await other.close();
+  });
+
+  it('signs in with Google, links a book to the doc, walks the journey and writes the chapter into the document', async () => {
+    const author = await t.newUser();
+    // What the identity flow would have left in the session (tests put it there; DESIGN §6 "Browser tests").
+    const idToken = await google.sign({ sub: 'google-sub-extension', email: author.email, email_verified: true }, { audience: OAUTH_CLIENT_ID });
+    await worker.evaluate((accessToken: string, id: string) =>
+      (globalThis as unknown as ExtensionGlobal).chrome.storage.session.set({ googleAccessToken: accessToken, googleIdToken: id }),
+    GOOGLE_ACCESS_TOKEN, idToken);
+
+    const page = await browser.newPage();
+    await page.setViewport({ width: 400, height: 800 });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(String(error)));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !/Failed to load resource|net::ERR/.test(message.text())) errors.push(message.text());
+    });
+    // Requests that carry an Origin (Chromium sends none on the extension's GETs, which its host permission covers).
+    const origins = new Set<string>();
+    page.on('response', (response) => {
+      const origin = response.request().headers().origin;
+      if (origin && response.url().startsWith(`http://127.0.0.1:${API_PORT}/v1/`)) origins.add(`${origin} → ${response.headers()['access-control-allow-origin'] ?? '(not allowed)'}`);
+    });
+    const ui = panelPage(page, { artifacts: ARTIFACTS });
+    const api = (method: 'GET' | 'POST', url: string) => t.as(author.token, { method, url });
+    const local = (key: string) => page.evaluate(async (k: string) => (await (globalThis as unknown as ExtensionGlobal).chrome.storage.local.get(k))[k], key);
+
+    await page.goto(`chrome-extension://${extensionId}/${pinnedPath || `sidepanel.html?documentId=${documentId}&title=${encodeURIComponent(DOC_TITLE)}`}`);
+
+    // Connect: Sign in with Google (the ID token from the session → POST /v1/auth/google → an API token).
+    await ui.click('Sign in with Google');
+    await page.waitForSelector('input[name="newTitle"]');
+    expect(await local('apiToken')).toMatch(/^aa_/);
+    await ui.openNav('Connect');
+    await ui.seeText(`Connected as ${author.email}`);
+    await ui.shot('01-connect');
+
+    // Link: a new book beside the doc takes the doc's title (from its tab) and is linked to it.
+    await ui.openNav('Book');
+    await page.waitForFunction((title: string) => (document.querySelector('input[name="newTitle"]') as HTMLInputElement | null)?.value === title, {}, DOC_TITLE);
+    await ui.click('Start this book');
+    await page.waitForSelector('textarea[name="summary"]:not([disabled])');
+    const bookId = (await local(`book:${documentId}`)) as string;
+    expect((await api('GET', `/v1/books/${bookId}`)).json()).toMatchObject({ title: DOC_TITLE, documentId });
+
+    // Import reads the doc through the API with the Google token from session storage.
+    await ui.click('Import headings and text');
+    await ui.seeText('words of material found');
+    expect(emulator.requests.some((r) => r.method === 'get' && r.documentId === documentId && r.token === GOOGLE_ACCESS_TOKEN)).toBe(true);
+
+    // Brief.
+    await ui.typeInto('input[name="audience"]', 'first-time managers');
+    await ui.paste('textarea[name="summary"]', SUMMARY);
+    await ui.seeText('Ready for the interview');
+    await ui.allSaved();
+    expect((await api('GET', `/v1/books/${bookId}/summary`)).json().summary).toBe(SUMMARY);
+    await ui.shot('02-brief');
+
+    // Kick-off interview.
+    await ui.openNav('Interview');
+    await ui.click('Start the interview');
+    await page.waitForSelector('.aa-answer textarea');
+    const interviewAnswers = await page.$$('.aa-answer textarea');
+    for (const [i, field] of interviewAnswers.entries()) await ui.paste(field, `Answer ${i}: the reader is a new manager who fears silence in meetings.`);
+    await ui.allSaved();
+    expect((await api('GET', `/v1/books/${bookId}/interview`)).json().answered).toBe(interviewAnswers.length);
+    await ui.shot('03-interview');
+
+    // TOC: propose and apply.
+    await ui.openNav('TOC');
+    await ui.click('Propose a table of contents');
+    await page.waitForSelector('.aa-diff li');
+    await ui.click('Apply proposal');
+    await ui.seeText('Proposal applied');
+    await ui.shot('04-toc');
+    const chapterTitle = (await api('GET', `/v1/books/${bookId}/toc`)).json().chapters[0].title as string;
+
+    // Questions for the first chapter, answered in list mode.
+    await ui.openNav('Questions');
+    await ui.click('Generate questions');
+    await ui.seeText('Question 1 of');
+    await ui.click('List');
+    const fields = await page.$$('.aa-question-list textarea');
+    expect(fields.length).toBeGreaterThanOrEqual(5);
+    for (const [i, field] of fields.slice(0, 4).entries()) {
+      await ui.paste(field, `On the ward, Maria started every one-to-one by asking what had surprised her nurse that week (${i}).`);
+    }
+    await ui.allSaved();
+    await ui.shot('05-questions');
+
+    // Draft, accepted.
+    await ui.openNav('Draft');
+    await page.waitForSelector('select[name="style"]');
+    await page.locator('input[name="draftWords"]').fill('600');
+    await ui.click('Write a draft');
+    await page.waitForSelector('.aa-draft', { timeout: 20_000 });
+    await ui.click('Accept this draft');
+    await ui.seeText('Accepted: this is the text written to the document.');
+    await ui.shot('06-draft');
+
+    // Write: the API writes into the Google Doc (the emulator) with the extension's Google token.
+    await ui.openNav('Write');
+    await ui.seeText(`Writes into “${DOC_TITLE}”.`);
+    await ui.click(`Write ${chapterTitle}`);
+    await page.waitForSelector('.aa-write-result [data-write-status="written"]');
+    await ui.shot('07-write');
+    const paragraphs = emulator.paragraphs(documentId);
+    expect(paragraphs).toContainEqual(expect.objectContaining({ text: chapterTitle, namedStyleType: 'HEADING_1' }));
+    expect(paragraphs.some((p) => p.text.includes('Maria'))).toBe(true);
+    expect(paragraphs[0]!.text).toBe('Notes kept on the ward, for the book.');
+    const ranges = emulator.namedRanges(documentId);
+    expect(ranges).toHaveLength(1);
+    expect(ranges[0]!.text.startsWith(chapterTitle)).toBe(true);
+    expect(emulator.requests.filter((r) => r.method === 'batchUpdate').every((r) => r.token === GOOGLE_ACCESS_TOKEN)).toBe(true);
+    const doc = (await api('GET', `/v1/books/${bookId}/doc`)).json();
+    expect(doc).toMatchObject({ documentId });
+
+    // The panel follows its tab: renaming the document shows the new title.
+    await docsTab.evaluate(() => {
+      document.title = 'The Calm One-to-One, second edition - Google Docs';
+    });
+    await ui.openNav('Write');
+    await ui.seeText('Writes into “The Calm One-to-One, second edition”.');
+
+    // The API allowed the extension's origin (its CORS allow-list names the pinned id).
+    expect([...origins]).toEqual([`chrome-extension://${extensionId} → chrome-extension://${extensionId}`]);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 75_000);
+});
