@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,7 @@ import { extensionIdFromKey } from '../../extension/lib/extension-id.js';
 import { createGoogleIssuer } from './helpers/google-id-tokens.js';
 import { SUMMARY } from './helpers/journey.js';
 import { CHROMIUM, CHROMIUM_ARGS, panelPage } from './helpers/panel-page.js';
+import { newestSourceMtime } from './helpers/source-mtime.js';
 import { buildTestApp, type TestApp } from './helpers/test-app.js';
 import { startDocsEmulator, type DocsEmulator } from './support/docs-emulator/index.js';
 
@@ -32,29 +33,11 @@ const BUILD_ENV = { EXTENSION_API_URL: `http://127.0.0.1:${API_PORT}/`, EXTENSIO
 const GOOGLE_ACCESS_TOKEN = 'ya29.extension-e2e-access-token';
 const DOC_TITLE = 'The Calm One-to-One';
 
-/** Newest modification time of what the extension build reads. */
-function newestSource(): number {
-  let newest = Math.max(...['wxt.config.ts', 'package.json'].map((file) => statSync(path.join(ROOT, file)).mtimeMs));
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) {
-        if (entry.name !== 'node_modules') walk(full);
-      } else if (/\.(tsx?|css|html)$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name)) {
-        newest = Math.max(newest, statSync(full).mtimeMs);
-      }
-    }
-  };
-  walk(path.join(ROOT, 'extension'));
-  walk(path.join(ROOT, 'shared'));
-  return newest;
-}
-
 /** Builds the extension for this test's API when the build is missing, older than its sources, or made for other settings. */
 function ensureExtensionBuilt() {
   const settings = JSON.stringify(BUILD_ENV);
   const fresh = existsSync(path.join(EXTENSION_DIR, 'manifest.json')) && existsSync(STAMP)
-    && readFileSync(STAMP, 'utf8') === settings && statSync(STAMP).mtimeMs >= newestSource();
+    && readFileSync(STAMP, 'utf8') === settings && statSync(STAMP).mtimeMs >= newestSourceMtime(ROOT, { dirs: ['extension', 'shared'], files: ['wxt.config.ts', 'package.json'] });
   if (fresh) return;
   execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'wxt', 'bin', 'wxt.mjs'), 'build', '-b', 'chrome', '--mode', 'e2e'], {
     cwd: ROOT, stdio: 'pipe', env: { ...process.env, ...BUILD_ENV, NODE_ENV: 'production' },
