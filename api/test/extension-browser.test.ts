@@ -160,7 +160,7 @@ describe('the extension in Chromium', () => {
     GOOGLE_ACCESS_TOKEN, idToken);
 
     const page = await browser.newPage();
-    await page.setViewport({ width: 400, height: 800 });
+    await page.setViewport({ width: 360, height: 780 });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(String(error)));
     page.on('console', (message) => {
