@@ -34,7 +34,6 @@ export function startWalCheckpointer(file: string, options: { intervalMs: number
     eval: true,
     workerData: { file, intervalMs: options.intervalMs, driver: createRequire(import.meta.url).resolve('better-sqlite3') },
   });
-  worker.unref();
   let running = true;
   worker.on('message', (message: { error?: string }) => {
     if (message.error) options.log(`WAL checkpoint failed: ${message.error}`);
@@ -44,6 +43,8 @@ export function startWalCheckpointer(file: string, options: { intervalMs: number
   void exited.then(() => {
     running = false;
   });
+  // After the listeners: adding a 'message' listener refs the worker again. An open store never keeps a process alive.
+  worker.unref();
 
   return {
     /** Asks the worker to close its connection and waits for it (terminating it if it does not answer). */
