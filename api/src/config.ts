@@ -138,7 +138,10 @@ function isValidOriginRule(rule: string): boolean {
     }
   }
   try {
-    return new URL(rule).origin === rule;
+    const url = new URL(rule);
+    // Non-web schemes (chrome-extension://<id>) have an opaque origin in the URL API: compare scheme and host.
+    const origin = url.origin === 'null' ? `${url.protocol}//${url.host}` : url.origin;
+    return origin === rule && url.host !== '';
   } catch {
     return false;
   }
