@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastif
 import fp from 'fastify-plugin';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
+import { deferredChildLoggerFactory } from './lib/deferred-request-logger.js';
 import { responseSerializerCompiler } from './lib/response-serializer.js';
 import auth from './plugins/app/auth.js';
 import errors, { notFound } from './plugins/app/errors.js';
@@ -55,6 +56,8 @@ export function serverOptions(config: Config): FastifyServerOptions {
         censor: '[redacted]',
       },
     },
+    // Each request's child logger is created when it first writes (never, for most requests at LOG_LEVEL=warn).
+    childLoggerFactory: deferredChildLoggerFactory,
     requestIdHeader: false,
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];
