@@ -50,6 +50,8 @@ export interface StartOptions {
   env: Record<string, string>;
   /** Extra Node flags, e.g. `--cpu-prof`. */
   nodeArgs?: string[];
+  /** Arguments for the script itself. */
+  args?: string[];
 }
 
 /**
@@ -57,7 +59,7 @@ export interface StartOptions {
  * resolves once it prints "listening on http://…"; rejects with its output when it exits or stalls first.
  */
 export function startServer(name: string, script: string, options: StartOptions): Promise<ChildServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...(options.nodeArgs ?? []), script], {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...(options.nodeArgs ?? []), script, ...(options.args ?? [])], {
     cwd: REPO_ROOT,
     env: options.env,
     stdio: ['ignore', 'pipe', 'pipe'],
