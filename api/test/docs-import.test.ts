@@ -1,24 +1,22 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDocsEmulator, type DocsEmulator } from './support/docs-emulator/index.js';
-import { buildTestApp, errorOf, type TestApp } from './helpers/test-app.js';
+import type { DocsEmulator } from './support/docs-emulator/index.js';
+import { GOOGLE_HEADERS, startDocsTestbed } from './helpers/docs-fixtures.js';
+import { errorOf, type TestApp } from './helpers/test-app.js';
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/fixtures/google-docs');
 let emulator: DocsEmulator;
 let t: TestApp;
 let author: { token: string };
-const GOOGLE = { 'x-google-access-token': 'ya29.test-access-token' };
+let testbed: Awaited<ReturnType<typeof startDocsTestbed>>;
+const GOOGLE = GOOGLE_HEADERS;
 
 beforeAll(async () => {
-  emulator = await startDocsEmulator();
-  t = await buildTestApp({ GOOGLE_DOCS_ROOT_URL: emulator.url }, { docsBackoffMs: 5 });
-  author = await t.newUser();
+  testbed = await startDocsTestbed();
+  ({ emulator, t, author } = testbed);
 });
-afterAll(async () => {
-  await t.close();
-  await emulator.close();
-});
+afterAll(() => testbed.close());
 
 async function importFixture(name: string) {
   const documentId = emulator.seedFromFixture(path.join(FIXTURES, name), { documentId: `fixture-${name.replace('.json', '')}-${Date.now()}` });

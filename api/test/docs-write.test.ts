@@ -1,24 +1,21 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { chapterRangeName, planText } from '../../shared/doc-plan.js';
 import { DOC_BLOCK_VECTORS } from '../../shared/test-vectors/doc-blocks.js';
-import { startDocsEmulator, type DocsEmulator } from './support/docs-emulator/index.js';
-import { acceptDraft, bookWithDrafts, sampleBlocks } from './helpers/docs-fixtures.js';
-import { buildTestApp, errorOf, type TestApp } from './helpers/test-app.js';
+import type { DocsEmulator } from './support/docs-emulator/index.js';
+import { acceptDraft, bookWithDrafts, GOOGLE_HEADERS, sampleBlocks, startDocsTestbed } from './helpers/docs-fixtures.js';
+import { errorOf, type TestApp } from './helpers/test-app.js';
 
 let emulator: DocsEmulator;
 let t: TestApp;
 let author: { token: string };
-const GOOGLE = { 'x-google-access-token': 'ya29.test-access-token' };
+let testbed: Awaited<ReturnType<typeof startDocsTestbed>>;
+const GOOGLE = GOOGLE_HEADERS;
 
 beforeAll(async () => {
-  emulator = await startDocsEmulator();
-  t = await buildTestApp({ GOOGLE_DOCS_ROOT_URL: emulator.url }, { docsBackoffMs: 5 });
-  author = await t.newUser();
+  testbed = await startDocsTestbed();
+  ({ emulator, t, author } = testbed);
 });
-afterAll(async () => {
-  await t.close();
-  await emulator.close();
-});
+afterAll(() => testbed.close());
 beforeEach(() => emulator.resetCounts());
 
 const write = (bookId: string, payload: object, headers: Record<string, string> = GOOGLE) =>

@@ -1,6 +1,7 @@
 import type { Block } from '../../../shared/blocks.js';
 import { newId } from '../../../shared/ids.js';
-import type { TestApp } from './test-app.js';
+import { startDocsEmulator } from '../support/docs-emulator/index.js';
+import { buildTestApp, type TestApp } from './test-app.js';
 
 const OFFLINE = { provider: 'offline', model: 'offline-templates-v1', promptVersion: 'draft.v1', offline: true };
 
@@ -37,4 +38,21 @@ export function sampleBlocks(label: string): Block[] {
     { type: 'list', ordered: false, items: [`${label} point one`, `${label} point two`], sources: src, unsupported: false },
     { type: 'quote', text: `${label} quoted line.`, sources: src, unsupported: false },
   ];
+}
+
+/** The Google access token tests send (any non-empty token passes the emulator). */
+export const GOOGLE_HEADERS = { 'x-google-access-token': 'ya29.test-access-token' };
+
+/** A Docs API emulator and the real app pointed at it, with one author; `close` stops both. */
+export async function startDocsTestbed() {
+  const emulator = await startDocsEmulator();
+  const t = await buildTestApp({ GOOGLE_DOCS_ROOT_URL: emulator.url }, { docsBackoffMs: 5 });
+  const author = await t.newUser();
+  return {
+    emulator, t, author,
+    async close() {
+      await t.close();
+      await emulator.close();
+    },
+  };
 }
