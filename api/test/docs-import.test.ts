@@ -5,7 +5,7 @@ import type { DocsEmulator } from './support/docs-emulator/index.js';
 import { GOOGLE_HEADERS, startDocsTestbed } from './helpers/docs-fixtures.js';
 import { errorOf, type TestApp } from './helpers/test-app.js';
 
-const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/fixtures/google-docs');
+const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/google-docs');
 let emulator: DocsEmulator;
 let t: TestApp;
 let author: { token: string };

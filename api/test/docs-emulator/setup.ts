@@ -1,8 +1,9 @@
 // Shared by the emulator's own tests: a started emulator and the real googleapis Docs client pointed at it.
+import { fileURLToPath } from 'node:url';
 import { auth, docs, type docs_v1 } from '@googleapis/docs';
 import { startDocsEmulator, type DocsEmulator, type DocsEmulatorOptions } from '../support/docs-emulator/index.js';
 
-export const FIXTURES = '/work/shared/fixtures/google-docs';
+export const FIXTURES = fileURLToPath(new URL('../fixtures/google-docs', import.meta.url));
 
 export interface Harness {
   emulator: DocsEmulator;
