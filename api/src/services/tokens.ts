@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /** API tokens are `aa_` + 32 random bytes (base64url); only their SHA-256 is stored. */
 export function newRawToken(): string {
@@ -6,7 +6,7 @@ export function newRawToken(): string {
 }
 
 export function hashToken(raw: string): string {
-  return createHash('sha256').update(raw, 'utf8').digest('hex');
+  return hash('sha256', raw, 'hex');
 }
 
 /** Cheap shape check before touching the store. */
