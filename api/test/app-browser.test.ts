@@ -8,10 +8,13 @@ import { fileURLToPath } from 'node:url';
 import puppeteer, { type Browser, type BrowserContext, type HTTPRequest, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJob, SUMMARY } from './helpers/journey.js';
-import { buildTestApp, type TestApp } from './helpers/test-app.js';
+import { ADMIN_TOKEN, buildTestApp, type TestApp } from './helpers/test-app.js';
+import { openAiTestEnv, startOpenAiTestServer, step, type OpenAiTestServer } from './support/openai-test-server.js';
 
 // The /app web preview in real Chromium against the real API over HTTP (offline AI): the whole journey at 360 px,
-// autosave under typing bursts, outages and reloads, error states by code, and titles rendered inert.
+// autosave under typing bursts, outages and reloads, error states by code, and titles rendered inert. The AI error
+// states come from the real server too: further API instances run the `openai` provider against the OpenAI
+// wire-format test server, with a real quota, a real per-minute AI limit and scripted model-server failures.
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DIST = path.join(ROOT, 'dist', 'app', 'index.html');
@@ -269,14 +272,28 @@ describe('the /app journey at 360 px', () => {
   }, 60_000);
 });
 
-/** An author with a book whose brief is ready, opened in a fresh page at /app. */
-async function openBook(options: { title?: string; interview?: boolean } = {}) {
-  const author = await t.newUser();
-  const book = (await api(author.token, 'POST', '/v1/books', { title: options.title ?? 'Autosave book' })).json();
-  await api(author.token, 'PUT', `/v1/books/${book.id}/summary`, { summary: SUMMARY, version: 1 });
-  if (options.interview) await runJob(t, author.token, 'POST', `/v1/books/${book.id}/interview/generate`);
+/** An API instance listening on a local port, and the origin the browser reaches it at. */
+interface Served {
+  t: TestApp;
+  origin: string;
+}
+
+async function serve(env: Record<string, string>): Promise<Served> {
+  const served = await buildTestApp(env);
+  await served.app.listen({ port: 0, host: '127.0.0.1' });
+  return { t: served, origin: `http://127.0.0.1:${(served.app.server.address() as AddressInfo).port}` };
+}
+
+/** An author with a book whose brief is ready, opened in a fresh page at /app (of `on`, the offline API by default). */
+async function openBook(options: { title?: string; interview?: boolean; on?: Served } = {}) {
+  const on = options.on ?? { t, origin };
+  const author = await on.t.newUser();
+  const call = (method: 'POST' | 'PUT', url: string, payload: object) => on.t.as(author.token, { method, url, payload });
+  const book = (await call('POST', '/v1/books', { title: options.title ?? 'Autosave book' })).json();
+  await call('PUT', `/v1/books/${book.id}/summary`, { summary: SUMMARY, version: 1 });
+  if (options.interview) await runJob(on.t, author.token, 'POST', `/v1/books/${book.id}/interview/generate`);
   const opened = await newPage();
-  await opened.page.goto(`${origin}/app/#token=${author.token}`);
+  await opened.page.goto(`${on.origin}/app/#token=${author.token}`);
   await opened.page.locator('.aa-item-button').click();
   await opened.page.waitForSelector('textarea[name="summary"]:not([disabled])');
   return { author, book, ...opened };
@@ -382,54 +399,119 @@ describe('autosave', () => {
 });
 
 describe('errors by code', () => {
-  it('explains quota, rate limit and AI outages in the author’s words, with reset time, countdown and retry', async () => {
-    const { page, context } = await openBook();
-    let reply: { status: number; code: string; details?: object; headers?: Record<string, string> } | null = null;
-    await page.setRequestInterception(true);
-    page.on('request', (request: HTTPRequest) => {
-      if (reply && request.method() === 'POST' && request.url().endsWith('/interview/generate')) {
-        // The API's own wire format: the shared error shape, x-request-id, Retry-After where it sends one.
-        void request.respond({
-          status: reply.status, contentType: 'application/json', headers: { 'x-request-id': 'req_browser_1', ...reply.headers },
-          body: JSON.stringify({ error: { code: reply.code, message: `raw server text for ${reply.code}`, requestId: 'req_browser_1', details: reply.details } }),
-        });
-      } else void request.continue();
-    });
-    await openNav(page, 'Interview');
-    const resetAt = '2030-01-02T00:00:00.000Z';
+  // The openai provider against the wire-format test server: one instance with no model-server retries (quota and
+  // outage), one allowing a single AI job start per author per minute.
+  let models: OpenAiTestServer;
+  let ai: Served;
+  let limited: Served;
+  beforeAll(async () => {
+    models = await startOpenAiTestServer();
+    [ai, limited] = await Promise.all([
+      serve(openAiTestEnv(models, { AI_MAX_RETRIES: '0' })),
+      serve(openAiTestEnv(models, { RATE_LIMIT_AI_PER_MIN: '1' })),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([ai?.t.close(), limited?.t.close()]);
+    await models?.close();
+  });
 
-    reply = { status: 429, code: 'QUOTA_EXCEEDED', details: { window: 'daily', limit: 1000, used: 990, resetAt }, headers: { 'x-quota-reset': resetAt } };
+  /** The next answer to the interview-generation request, with its status, headers and error. */
+  const nextGenerate = (page: Page) =>
+    page.waitForResponse((response) => response.request().method() === 'POST' && response.url().endsWith('/interview/generate'));
+
+  it('explains a spent daily quota with the time it resets, from the API’s own 429', async () => {
+    const { page, context, author, errors } = await openBook({ on: ai });
+    const capped = await ai.t.as(ADMIN_TOKEN, { method: 'PATCH', url: `/v1/admin/users/${author.id}`, payload: { quotaDailyTokens: 1 } });
+    expect(capped.statusCode).toBe(200);
+    const callsBefore = models.calls();
+    await openNav(page, 'Interview');
+
+    const answered = nextGenerate(page);
     await click(page, 'Start the interview');
+    const response = await answered;
+    expect(response.status()).toBe(429);
+    const { error } = (await response.json()) as { error: { code: string; message: string; requestId: string; details: { window: string; limit: number; resetAt: string } } };
+    expect(error).toMatchObject({ code: 'QUOTA_EXCEEDED', details: { window: 'daily', limit: 1 } });
+    const headers = response.headers();
+    expect(headers['x-quota-limit']).toBe('1');
+    expect(headers['x-quota-reset']).toBe(error.details.resetAt);
+    expect(headers['x-request-id']).toBe(error.requestId);
+
     await page.waitForSelector('.aa-error[data-code="QUOTA_EXCEEDED"]');
     const quota = await page.$eval('.aa-error', (el) => (el as HTMLElement).innerText);
+    // The reset time as the page's locale writes it.
+    const when = await page.evaluate((iso) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }), error.details.resetAt);
     expect(quota).toContain('You have used your daily AI allowance');
-    expect(quota).toContain('2030');
-    expect(quota).toContain('Reference: req_browser_1');
-    expect(quota).not.toContain('raw server text');
+    expect(quota).toContain(`It resets ${when}.`);
+    expect(quota).toContain(`Quota resets ${when}.`);
+    expect(quota).toContain(`Reference: ${error.requestId}`);
+    expect(quota).not.toContain(error.message);
+    // Refused before any model call.
+    expect(models.calls()).toBe(callsBefore);
     await shot(page, '11-error-quota');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 
-    reply = { status: 429, code: 'RATE_LIMITED', headers: { 'retry-after': '3' } };
-    await click(page, 'Dismiss');
+  it('counts down a real Retry-After when the author starts a second AI job within the minute', async () => {
+    const { page, context, errors } = await openBook({ on: limited });
+    await openNav(page, 'Interview');
     await click(page, 'Start the interview');
+    await page.waitForSelector('.aa-answer textarea');
+
+    const answered = nextGenerate(page);
+    await click(page, 'Ask new questions');
+    const response = await answered;
+    expect(response.status()).toBe(429);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('RATE_LIMITED');
+    const retryAfter = Number(response.headers()['retry-after']);
+    expect(retryAfter).toBeGreaterThan(40);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+
     await page.waitForSelector('.aa-error[data-code="RATE_LIMITED"]');
-    await seeText(page, 'Try again in 3 s');
+    const shown = Number(/Try again in (\d+) s\./.exec(await page.$eval('.aa-error[data-code="RATE_LIMITED"]', (el) => (el as HTMLElement).innerText))?.[1]);
+    expect(shown).toBeLessThanOrEqual(retryAfter);
+    expect(shown).toBeGreaterThanOrEqual(retryAfter - 2);
     expect(await page.$eval('.aa-error[data-code="RATE_LIMITED"] button', (el) => (el as HTMLButtonElement).disabled)).toBe(true);
     await shot(page, '12-error-rate-limited');
-    await seeText(page, 'Try again in 1 s', 5_000);
-    await seeText(page, 'You can try again now.', 5_000);
-    expect(await page.$eval('.aa-error[data-code="RATE_LIMITED"] button', (el) => (el as HTMLButtonElement).disabled)).toBe(false);
+    // It counts down second by second; the button stays disabled while it does.
+    await seeText(page, `Try again in ${shown - 2} s.`, 5_000);
+    expect(await page.$eval('.aa-error[data-code="RATE_LIMITED"] button', (el) => (el as HTMLButtonElement).disabled)).toBe(true);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 
-    reply = { status: 503, code: 'AI_UNAVAILABLE' };
-    await click(page, 'Try again');
+  it('offers a retry when the model server fails, and the retry succeeds once it answers again', async () => {
+    const { page, context, errors, author } = await openBook({ on: ai });
+    models.reset();
+    models.script('kickoff_interview', [step.serverError(500)]);
+    await openNav(page, 'Interview');
+    const started = nextGenerate(page);
+    await click(page, 'Start the interview');
+    const response = await started;
+    expect(response.status()).toBe(202);
+    const jobId = ((await response.json()) as { job: { id: string } }).job.id;
     await page.waitForSelector('.aa-error[data-code="AI_UNAVAILABLE"]', { timeout: 15_000 });
-    expect(await page.$eval('.aa-error', (el) => (el as HTMLElement).innerText)).toContain('The AI service is not available right now');
+    // The job itself failed with that code, retryable.
+    expect((await ai.t.as(author.token, { method: 'GET', url: `/v1/jobs/${jobId}` })).json()).toMatchObject({
+      status: 'failed', error: { code: 'AI_UNAVAILABLE', retryable: true },
+    });
+    expect(await page.$eval('.aa-error[data-code="AI_UNAVAILABLE"]', (el) => (el as HTMLElement).innerText)).toContain('The AI service is not available right now');
+    expect(models.calls('kickoff_interview')).toBe(1);
+    expect(models.requests.at(-1)).toMatchObject({ outcome: 'status', status: 500 });
     await shot(page, '13-error-ai-unavailable');
-    reply = null;
+
+    // The model server answers again (no steps left: the default, schema-valid answer).
+    expect(models.pendingSteps()).toBe(0);
     await click(page, 'Try again');
     await page.waitForSelector('.aa-answer textarea');
     expect(await page.$('.aa-error')).toBeNull();
+    expect(models.calls('kickoff_interview')).toBe(2);
+    expect(models.requests.at(-1)).toMatchObject({ outcome: 'ok', status: 200 });
+    expect(errors).toEqual([]);
     await context.close();
-  }, 45_000);
+  });
 
   it('clears the stored token only on UNAUTHORIZED, never on GOOGLE_AUTH_REQUIRED', async () => {
     const { page, context, author } = await openBook();
