@@ -210,7 +210,7 @@ describe.skipIf(!hasRedisServer)('REDIS_URL: shared rate limits, AI cache and re
       expect(body.status).toBe('degraded');
       expect(body.checks.store.status).toBe('ok');
       expect(body.checks.redis.status).toBe('degraded');
-      expect(body.checks.redis.details.error).toEqual(expect.any(String));
+      expect(body.checks.redis.details).not.toHaveProperty('error');
     }
 
     // Rate limiting is skipped (skipOnError), never an error: more than 5 anonymous requests all pass.

@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import type { z } from 'zod';
 import { endpoints } from '../../../shared/contract/index.js';
+import { GenerateDraftBodySchema, GenerateQuestionsBodySchema } from '../../../shared/schemas/authoring.js';
 import type { JobKind } from '../../../shared/schemas/ai.js';
 import { AppError } from '../lib/app-error.js';
 import { defineRoute } from '../lib/route.js';
@@ -8,6 +10,17 @@ import type { UserRecord } from '../stores/types.js';
 import type { RouteRequest } from '../lib/route.js';
 
 const PING_MS = 15_000;
+
+/** Quote params follow the generate endpoint's own body schema; anything else is a VALIDATION error. */
+function parseParams<S extends z.ZodType>(schema: S, params: Record<string, unknown>): z.output<S> {
+  const parsed = schema.safeParse(params);
+  if (!parsed.success) {
+    throw new AppError('VALIDATION', 'The quote params are not valid for this operation.', {
+      issues: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+    });
+  }
+  return parsed.data;
+}
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 
 export default async function jobRoutes(app: FastifyInstance) {
@@ -88,14 +101,16 @@ export default async function jobRoutes(app: FastifyInstance) {
         return interview.generate(user, bookId, false, 'quote');
       case 'toc.generate':
         return tocProposals.generate(user, bookId, false, 'quote');
-      case 'questions.generate':
-        return questions.generate(user, bookId, need(chapterId, 'chapterId'), { count: typeof params.count === 'number' ? params.count : undefined, fresh: false }, 'quote');
+      case 'questions.generate': {
+        const { count } = parseParams(GenerateQuestionsBodySchema, params);
+        return questions.generate(user, bookId, need(chapterId, 'chapterId'), { count, fresh: false }, 'quote');
+      }
       case 'question.regenerate':
         return questions.regenerate(user, bookId, need(chapterId, 'chapterId'), need(questionId, 'questionId'), false, 'quote');
       case 'draft.generate': {
-        const style = typeof params.style === 'string' ? params.style : 'professional';
-        const targetWords = typeof params.targetWords === 'number' ? params.targetWords : 1_500;
-        return drafts.generate(user, bookId, need(chapterId, 'chapterId'), { style: style as 'professional', targetWords, fresh: false }, 'quote');
+        // The same rules as starting the draft: a quote never plans what the generate call would refuse.
+        const { style, targetWords } = parseParams(GenerateDraftBodySchema, { style: 'professional', targetWords: 1_500, ...params });
+        return drafts.generate(user, bookId, need(chapterId, 'chapterId'), { style, targetWords, fresh: false }, 'quote');
       }
     }
   }

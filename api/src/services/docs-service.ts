@@ -71,7 +71,10 @@ export function createDocsService(deps: {
           const span = chapterSpan(tab, write.rangeName);
           const last = previous.get(write.chapterId);
           const current = span ? rangeText(tab, span.startIndex, span.endIndex) : null;
-          if (span && last && current !== null && textHash(current) !== last.textHash && !body.overwrite) {
+          // With no record of our last write (a crash after writing, a host that could not record), the range is
+          // only replaced when it already holds exactly this text.
+          const expected = last ? last.textHash : textHash(planText(write.plan));
+          if (span && current !== null && textHash(current) !== expected && !body.overwrite) {
             results.set(write.chapterId, { chapterId: write.chapterId, status: 'skipped', code: 'DOC_CHAPTER_EDITED', message: 'You edited this chapter in the doc; rewrite it with overwrite to replace your edits.', currentText: current });
             continue;
           }
@@ -112,6 +115,7 @@ export function createDocsService(deps: {
         const doc = readDocument(await client.get(await credentials.resolve(userId, accessToken), body.documentId));
         return (body.tabId ? [pickTab(doc.tabs, body.tabId)] : doc.tabs).flatMap((tab) => tab.paragraphs);
       };
+      if (book.documentId && book.documentId !== body.documentId) await ensureLinked(userId, book, body.documentId, body.tabId ?? null);
       const raw = body.outline ? body.outline.paragraphs : await read();
       await ensureLinked(userId, book, body.documentId, body.tabId ?? null);
       // A vertical tab is a line break inside a paragraph; U+E907 stands for a non-text element.

@@ -68,6 +68,15 @@ export function createInterviewService(deps: { store: EngineStore; books: BooksS
       const questions = new Set((await store.questions.list(bookId, null)).map((q) => q.id));
       const unknown = answers.filter((a) => !questions.has(a.questionId)).map((a) => a.questionId);
       if (unknown.length > 0) throw new AppError('NOT_FOUND', 'Some questions are not part of this interview.', { questionIds: unknown });
+      // Every version is checked before anything is written, so a stale item never leaves the others half-saved.
+      const current = new Map((await store.answers.listByQuestions(answers.map((a) => a.questionId))).map((a) => [a.questionId, a]));
+      const stale = answers.filter((a) => a.version !== undefined && (current.get(a.questionId)?.version ?? 0) !== a.version);
+      if (stale.length > 0) {
+        throw new AppError('CONFLICT', 'Some answers were changed elsewhere; compare both versions.', {
+          current: stale.map((a) => (current.get(a.questionId) ? presentAnswer(current.get(a.questionId)!) : null)),
+          questionIds: stale.map((a) => a.questionId),
+        });
+      }
       for (const item of answers) {
         const result = await store.answers.upsert(
           { questionId: item.questionId, bookId, chapterId: null, text: item.text, status: item.text.trim() ? 'final' : 'draft', words: countWords(item.text) },

@@ -31,8 +31,9 @@ export async function checkRedis(redis: Redis): Promise<RedisCheck> {
       }),
     ]);
     return { ok: true, details: { latencyMs: Math.round((performance.now() - started) * 10) / 10 } };
-  } catch (error) {
-    return { ok: false, details: { connection: redis.status, error: (error as Error).message } };
+  } catch {
+    // Readiness is public: the connection state only, never the error text (it names hosts and ports).
+    return { ok: false, details: { connection: redis.status } };
   } finally {
     clearTimeout(timer);
   }
