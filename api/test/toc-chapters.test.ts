@@ -1,35 +1,10 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../shared/limits.js';
+import type { Chapter, Toc } from '../../shared/schemas/chapters.js';
 import type { Clock } from '../src/services/clock.js';
 import { buildTestApp, errorOf, type TestApp } from './helpers/test-app.js';
 
-interface Chapter {
-  id: string;
-  bookId: string;
-  parentId: string | null;
-  position: number;
-  title: string;
-  description: string | null;
-  status: string;
-  archived: boolean;
-  archivedAt: string | null;
-  version: number;
-  updatedAt: string;
-}
-interface TocNode {
-  id: string;
-  title: string;
-  description: string | null;
-  status: string;
-  version: number;
-}
-interface Toc {
-  bookId: string;
-  version: number;
-  chapters: Array<TocNode & { children: TocNode[] }>;
-  archived: Chapter[];
-}
 interface TocItem {
   id?: string;
   title: string;

@@ -1,29 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TocProposal as Proposal } from '../../shared/schemas/authoring.js';
+import type { Toc } from '../../shared/schemas/chapters.js';
 import { authorClient, openStoreFile, type QuestionView } from './helpers/engine-fixtures.js';
 import { runJob } from './helpers/journey.js';
 import { buildTestApp, errorOf, type TestApp } from './helpers/test-app.js';
 
-interface TocNode {
-  id: string;
-  title: string;
-  description: string | null;
-  status: string;
-  version: number;
-}
-interface Toc {
-  bookId: string;
-  version: number;
-  chapters: Array<TocNode & { children: TocNode[] }>;
-  archived: Array<{ id: string; title: string; archived: boolean }>;
-}
-interface Proposal {
-  id: string;
-  bookId: string;
-  status: 'pending' | 'applied';
-  basedOnTocVersion: number;
-  chapters: Array<{ id: string | null; title: string; description: string | null; children: Array<{ id: string | null; title: string }> }>;
-  generatedBy: { provider: string; offline: boolean };
-}
 
 let t: TestApp;
 let alice: { id: string; token: string };

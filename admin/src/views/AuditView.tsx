@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { AuditEvent } from '../../../shared/schemas/identity.js';
+import { SuggestField } from '../components/Fields.js';
 import { LoadError, StatusLine } from '../components/StatusLine.js';
 import { formatTime } from '../format.js';
 import { useAction, useLoader } from '../session-context.js';
@@ -52,15 +53,7 @@ export function AuditView() {
   return (
     <>
       <form className="card form-grid filters" onSubmit={apply} aria-label="Audit filters">
-        <div className="field">
-          <label htmlFor="audit-type">Event type</label>
-          <input id="audit-type" type="text" list="audit-types" autoComplete="off" value={type} onChange={(e) => setType(e.target.value)} />
-          <datalist id="audit-types">
-            {KNOWN_TYPES.map((t) => (
-              <option key={t} value={t} />
-            ))}
-          </datalist>
-        </div>
+        <SuggestField id="audit-type" label="Event type" value={type} suggestions={KNOWN_TYPES} onChange={setType} />
         <div className="field">
           <label htmlFor="audit-user">User id</label>
           <input id="audit-user" type="text" autoComplete="off" value={userId} onChange={(e) => setUserId(e.target.value)} />

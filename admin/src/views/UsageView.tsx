@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { USAGE_GROUP_BY, type AdminLedgerEntry, type UsageFilterQuery, type UsageGroupBy } from '../../../shared/schemas/admin.js';
 import { JOB_KINDS, type JobKind } from '../../../shared/schemas/ai.js';
+import { SuggestField } from '../components/Fields.js';
 import { LoadError, StatusLine } from '../components/StatusLine.js';
 import { downloadUsageCsv } from '../csv-download.js';
 import { formatInt, formatMs, formatTime, formatUsd } from '../format.js';
@@ -98,15 +99,7 @@ export function UsageView() {
           <label htmlFor="usage-model">Model</label>
           <input id="usage-model" type="text" autoComplete="off" value={form.model} onChange={set('model')} />
         </div>
-        <div className="field">
-          <label htmlFor="usage-outcome">Outcome</label>
-          <input id="usage-outcome" type="text" list="usage-outcomes" autoComplete="off" value={form.outcome} onChange={set('outcome')} />
-          <datalist id="usage-outcomes">
-            {KNOWN_OUTCOMES.map((o) => (
-              <option key={o} value={o} />
-            ))}
-          </datalist>
-        </div>
+        <SuggestField id="usage-outcome" label="Outcome" value={form.outcome} suggestions={KNOWN_OUTCOMES} onChange={(outcome) => setForm({ ...form, outcome })} />
         <div className="field">
           <label htmlFor="usage-group">Group by</label>
           <select id="usage-group" value={form.groupBy} onChange={set('groupBy')}>

@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { isApiError } from '../../../shared/client/api-client.js';
-import { ROLES, type Role, type TokenInfo, type User } from '../../../shared/schemas/identity.js';
+import { type Role, type TokenInfo, type User } from '../../../shared/schemas/identity.js';
+import { RoleField } from '../components/Fields.js';
 import { LoadError, StatusLine } from '../components/StatusLine.js';
 import { formatTime } from '../format.js';
 import { useAction, useLoader } from '../session-context.js';
@@ -80,16 +81,7 @@ export function UserDetail({ user: initial, onChanged, onClose }: { user: User; 
         {user.name ?? 'No name'} · created {formatTime(user.createdAt)} · {user.googleLinked ? 'Google linked' : 'no Google sign-in'}
       </p>
       <form className="form-grid" onSubmit={(e) => void submit(e)} aria-label={`Settings of ${user.email}`}>
-        <div className="field">
-          <label htmlFor="user-role">Role</label>
-          <select id="user-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {r}
-              </option>
-            ))}
-          </select>
-        </div>
+        <RoleField id="user-role" value={role} onChange={setRole} />
         <div className="field checkbox">
           <input id="user-disabled" type="checkbox" checked={disabled} onChange={(e) => setDisabled(e.target.checked)} />
           <label htmlFor="user-disabled">Account disabled (every request refused)</label>

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { ROLES, type Role, type User } from '../../../shared/schemas/identity.js';
+import { type Role, type User } from '../../../shared/schemas/identity.js';
+import { RoleField } from '../components/Fields.js';
 import { LoadError, StatusLine } from '../components/StatusLine.js';
 import { formatInt } from '../format.js';
 import { useAction, useLoader } from '../session-context.js';
@@ -138,16 +139,7 @@ function CreateUser({ onCreated }: { onCreated: (user: User) => void }) {
         <label htmlFor="new-name">Name (optional)</label>
         <input id="new-name" type="text" autoComplete="off" value={name} onChange={(e) => setName(e.target.value)} />
       </div>
-      <div className="field">
-        <label htmlFor="new-role">Role</label>
-        <select id="new-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
-          {ROLES.map((r) => (
-            <option key={r} value={r}>
-              {r}
-            </option>
-          ))}
-        </select>
-      </div>
+      <RoleField id="new-role" value={role} onChange={setRole} />
       <div className="actions">
         <button type="submit" disabled={action.busy}>
           Create user
