@@ -1,31 +1,33 @@
 import type { OwnedChapterRead } from '../owned-reads.js';
 import type { CasResult, ChapterRecord, ChaptersStore, TocChangeSet } from '../types.js';
 import { insert, setClause, statementCache, type Db } from './helpers.js';
+import type { OwnedChapterCache } from './owned-chapter-cache.js';
 
 /**
- * A hot-path read whose rows come back as arrays and become objects here: better-sqlite3 builds each row object
- * column by column through the V8 API (a map transition and a key lookup per column), which costs more than the query.
+ * The owned-chapter read: the book's owner and liveness, then the chapter's columns (all NULL when the book has no
+ * such chapter); undefined when there is no such book. Rows come back as arrays and become objects here:
+ * better-sqlite3 builds each row object column by column through the V8 API, which costs more than the query.
  */
-function rowsAsArrays(db: Db, sql: string) {
-  const statement = db.prepare(sql).raw(true);
-  const names = statement.columns().map((column) => column.name);
-  return (...params: unknown[]): Record<string, unknown> | undefined => {
-    const values = statement.get(...params) as unknown[] | undefined;
+function ownedChapterRead(db: Db) {
+  const statement = db
+    .prepare('SELECT b.userId, b.deletedAt IS NULL, c.* FROM books b LEFT JOIN chapters c ON c.id = ? AND c.bookId = b.id WHERE b.id = ?')
+    .raw(true);
+  const names = statement.columns().slice(2).map((column) => column.name);
+  return (bookId: string, chapterId: string) => {
+    const values = statement.get(chapterId, bookId) as unknown[] | undefined;
     if (values === undefined) return undefined;
-    const row: Record<string, unknown> = {};
-    for (let i = 0; i < names.length; i++) row[names[i]!] = values[i];
-    return row;
+    let chapter: Record<string, unknown> | null = null;
+    if (values[2] !== null) {
+      chapter = {};
+      for (let i = 0; i < names.length; i++) chapter[names[i]!] = values[i + 2];
+    }
+    return { book: { userId: values[0] as string, live: values[1] === 1 }, chapter: chapter as ChapterRecord | null };
   };
 }
 
-export function createSqliteChaptersStore(db: Db): ChaptersStore & OwnedChapterRead {
+export function createSqliteChaptersStore(db: Db, cache: OwnedChapterCache): ChaptersStore & OwnedChapterRead {
   const prepare = statementCache(db);
-  // One row when the book is the user's live book; its chapter columns are NULL when there is no such chapter.
-  const getOwned = rowsAsArrays(
-    db,
-    `SELECT c.* FROM books b LEFT JOIN chapters c ON c.id = ? AND c.bookId = b.id
-      WHERE b.id = ? AND b.userId = ? AND b.deletedAt IS NULL`,
-  );
+  const readOwned = ownedChapterRead(db);
   const get = (bookId: string, chapterId: string) =>
     (prepare('SELECT * FROM chapters WHERE id = ? AND bookId = ?').get(chapterId, bookId) as ChapterRecord | undefined) ?? null;
   const bumpToc = (bookId: string, at: string) =>
@@ -82,17 +84,25 @@ export function createSqliteChaptersStore(db: Db): ChaptersStore & OwnedChapterR
       return get(bookId, chapterId);
     },
     async getOwned(userId, bookId, chapterId) {
-      const row = getOwned(chapterId, bookId, userId);
-      if (!row) return 'no-book';
-      return row.id === null ? null : (row as unknown as ChapterRecord);
+      let found = cache.lookup(bookId, chapterId);
+      if (found?.chapter === undefined) {
+        const read = readOwned(bookId, chapterId);
+        if (!read) return 'no-book';
+        cache.remember(bookId, read.book, chapterId, read.chapter);
+        found = { ...read.book, chapter: read.chapter };
+      }
+      if (found.userId !== userId || !found.live) return 'no-book';
+      return found.chapter ?? null;
     },
     async listByBook(bookId) {
       return prepare('SELECT * FROM chapters WHERE bookId = ? ORDER BY position, id').all(bookId) as ChapterRecord[];
     },
     async applyStructure(bookId, changes, options) {
+      cache.forgetBook(bookId);
       return applyTx(bookId, changes, options);
     },
     async update(bookId, chapterId, patch, options) {
+      cache.forgetBook(bookId);
       return updateTx(bookId, chapterId, patch, options);
     },
   };

@@ -11,6 +11,7 @@ import { createSqliteAdminLedgerStore, createSqliteRequestMetricsStore } from '.
 import { createSqliteAuditStore } from './audit-store.js';
 import { createSqliteBooksStore } from './books-store.js';
 import { createSqliteChaptersStore } from './chapters-store.js';
+import { createOwnedChapterCache } from './owned-chapter-cache.js';
 import { appliedSchemaVersion, migrate } from './migrations.js';
 import { createSqliteTokensStore } from './tokens-store.js';
 import { createSqliteUsersStore } from './users-store.js';
@@ -53,12 +54,13 @@ export function openSqliteStore(dataDir: string, log: (message: string) => void 
   db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
   const checkpointer = startWalCheckpointer(file, { intervalMs: WAL_CHECKPOINT_INTERVAL_MS, log });
   if (applied.length > 0) log(`Applied store migrations ${applied.join(', ')}`);
+  const ownedChapters = createOwnedChapterCache(db);
   return {
     kind: 'sqlite',
     users: createSqliteUsersStore(db),
     tokens: createSqliteTokensStore(db),
-    books: createSqliteBooksStore(db),
-    chapters: createSqliteChaptersStore(db),
+    books: createSqliteBooksStore(db, ownedChapters),
+    chapters: createSqliteChaptersStore(db, ownedChapters),
     audit: createSqliteAuditStore(db),
     adminLedger: createSqliteAdminLedgerStore(db),
     requestMetrics: createSqliteRequestMetricsStore(db),
