@@ -29,7 +29,8 @@ export function defineRoute<E extends EndpointDef>(
       ...(endpoint.auth !== 'none' && { security: [{ bearer: [] }] }),
       response,
     },
-    config: { auth: endpoint.auth, rateGroup: endpoint.rateGroup ?? 'default' },
+    config: { rateGroup: endpoint.rateGroup ?? 'default' },
+    ...(endpoint.auth !== 'none' && { onRequest: app.authHook(endpoint.auth) }),
     handler: async (request, reply) => {
       if (endpoint.auth !== 'none' && !request.principal) throw new AppError('UNAUTHORIZED', 'Sign in first.');
       const result = await handler(request as unknown as RouteRequest<E>, reply);

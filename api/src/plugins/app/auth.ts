@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyRequest, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { EndpointAuth } from '../../../../shared/contract/endpoint.js';
 import type { Config } from '../../config.js';
@@ -7,11 +7,14 @@ import { createFailureWindow } from '../../lib/failure-window.js';
 import type { Principal } from '../../services/identity-service.js';
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** The onRequest hook that admits a route's callers: a user, or an administrator. */
+    authHook(auth: Exclude<EndpointAuth, 'none'>): onRequestHookHandler;
+  }
   interface FastifyRequest {
     principal: Principal | null;
   }
   interface FastifyContextConfig {
-    auth?: EndpointAuth;
     rateGroup?: string;
   }
 }
@@ -24,8 +27,9 @@ function admitted(principal: Principal, auth: EndpointAuth): Principal {
 }
 
 /**
- * Authentication in onRequest, before rate limiting (which is keyed by user). Bad tokens from one address are
- * counted and, past RATE_LIMIT_AUTH_PER_MIN a minute, refused with RATE_LIMITED before any lookup.
+ * Authentication in onRequest, before rate limiting (which is keyed by user; its hook is added to each route after
+ * this one). Bad tokens from one address are counted and, past RATE_LIMIT_AUTH_PER_MIN a minute, refused with
+ * RATE_LIMITED before any lookup.
  */
 export default fp<{ config: Config }>(
   async (app, { config }) => {
@@ -50,10 +54,12 @@ export default fp<{ config: Config }>(
       return admitted(result, auth);
     }
 
-    // Callback style, so a token that authenticated a moment ago (cached) costs no promise at all.
-    app.addHook('onRequest', (request, _reply, done) => {
-      const auth = request.routeOptions.config?.auth ?? 'none';
-      if (auth === 'none') return done();
+    /**
+     * The onRequest hook for routes that need `auth`, attached to each route (`defineRoute`), so that routes without
+     * auth run no hook and no request reads its route's options. Callback style: a token that authenticated a moment
+     * ago (cached) costs no promise at all.
+     */
+    app.decorate('authHook', (auth: Exclude<EndpointAuth, 'none'>): onRequestHookHandler => (request, _reply, done) => {
       const lockedFor = failures.lockedForS(request.ip);
       if (lockedFor > 0) {
         return done(new AppError('RATE_LIMITED', `Too many failed sign-in attempts; retry in ${lockedFor} s.`, { retryAfterS: lockedFor }, {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import fp from 'fastify-plugin';
+import { setDocumentHeaders } from '../external/security.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 
@@ -23,17 +24,18 @@ export default fp(
   async (app) => {
     for (const page of PAGES) {
       if (!existsSync(path.join(page.dir, 'index.html'))) {
-        app.get(page.prefix, { config: { auth: 'none' } }, async (_request, reply) =>
+        app.get(page.prefix, async (_request, reply) =>
           reply.code(503).type('text/plain; charset=utf-8').send(`${page.prefix} is not built yet: run "npm run build" (npm start does it).`),
         );
         continue;
       }
       await app.register(async (scope) => {
+        scope.addHook('onRequest', setDocumentHeaders);
         scope.addHook('onSend', async (_request, reply) => {
           reply.header('content-security-policy', CSP);
         });
         await scope.register(fastifyStatic, { root: page.dir, prefix: `${page.prefix}/`, decorateReply: false, index: ['index.html'] });
-        scope.get(page.prefix, { config: { auth: 'none' } }, async (_request, reply) => reply.redirect(`${page.prefix}/`));
+        scope.get(page.prefix, async (_request, reply) => reply.redirect(`${page.prefix}/`));
       });
     }
   },

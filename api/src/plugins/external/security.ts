@@ -1,29 +1,39 @@
-import cors from '@fastify/cors';
-import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../../config.js';
+import { AppError } from '../../lib/app-error.js';
 
 export const CORS_ALLOWED_HEADERS = ['authorization', 'content-type', 'x-google-access-token', 'x-request-id', 'last-event-id'];
 export const CORS_EXPOSED_HEADERS = [
   'x-request-id', 'retry-after', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset',
   'x-quota-limit', 'x-quota-remaining', 'x-quota-reset',
 ];
+const CORS_METHODS = 'GET, POST, PUT, PATCH, DELETE';
+const CORS_MAX_AGE_S = 600;
 
 /**
- * The headers helmet 8 sends with its defaults, minus the CSP (the API answers JSON; the pages that need a CSP set
- * their own) and with a cross-origin resource policy (the extension and add-on read the API from other origins).
- * They never vary, so they are set from this object in one hook instead of by helmet's eleven middlewares.
+ * On every response: the headers that matter for an API answering JSON (OWASP's REST cheat sheet: no sniffing, no
+ * framing, HTTPS only, no referrer; a cross-origin resource policy because the extension and the add-on read the API
+ * from other origins), and `Vary: Origin` since CORS answers depend on it.
  */
-export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
-  'cross-origin-opener-policy': 'same-origin',
+export const API_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'cross-origin-resource-policy': 'cross-origin',
-  'origin-agent-cluster': '?1',
   'referrer-policy': 'no-referrer',
   'strict-transport-security': 'max-age=31536000; includeSubDomains',
   'x-content-type-options': 'nosniff',
+  'x-frame-options': 'SAMEORIGIN',
+  vary: 'Origin',
+});
+
+/**
+ * Added on HTML pages (/app, /admin, /docs): the rest of helmet 8's defaults, which only a browser document uses
+ * (each page sets its own content security policy).
+ */
+export const DOCUMENT_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'cross-origin-opener-policy': 'same-origin',
+  'origin-agent-cluster': '?1',
   'x-dns-prefetch-control': 'off',
   'x-download-options': 'noopen',
-  'x-frame-options': 'SAMEORIGIN',
   'x-permitted-cross-domain-policies': 'none',
   'x-xss-protection': '0',
 });
@@ -34,23 +44,45 @@ export function isAllowedOrigin(origin: string | undefined, rules: Array<string 
   return rules.some((rule) => (typeof rule === 'string' ? rule === origin : rule.test(origin)));
 }
 
-function setSecurityHeaders(_request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) {
-  reply.headers(SECURITY_HEADERS);
+/** An onRequest hook for a scope serving HTML pages. */
+export function setDocumentHeaders(_request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) {
+  reply.headers(DOCUMENT_SECURITY_HEADERS);
   done();
 }
 
-/** Security headers and the CORS allow-list (no cookies, no `Origin: null`). */
+const EXPOSED = CORS_EXPOSED_HEADERS.join(', ');
+const PREFLIGHT_HEADERS = Object.freeze({
+  'access-control-allow-methods': CORS_METHODS,
+  'access-control-allow-headers': CORS_ALLOWED_HEADERS.join(', '),
+  'access-control-max-age': String(CORS_MAX_AGE_S),
+  'content-length': '0',
+});
+
+/**
+ * Security headers and CORS in one callback hook, first on every request (preflights are answered here, before
+ * authentication, since browsers send them without credentials). An allowed origin (exact or /regex/ from
+ * CORS_ORIGINS) is echoed with the exposed headers; any other origin, and `Origin: null`, gets no CORS headers.
+ * No cookies, so never `Access-Control-Allow-Credentials`.
+ */
+function securityHook(config: Config) {
+  return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+    reply.headers(API_SECURITY_HEADERS);
+    const { origin } = request.headers;
+    if (origin === undefined || !isAllowedOrigin(origin, config.corsOrigins)) return done();
+    reply.header('access-control-allow-origin', origin);
+    reply.header('access-control-expose-headers', EXPOSED);
+    if (request.method !== 'OPTIONS') return done();
+    if (!request.headers['access-control-request-method']) {
+      return done(new AppError('VALIDATION', 'A CORS preflight needs an Access-Control-Request-Method header.'));
+    }
+    reply.code(204).headers(PREFLIGHT_HEADERS).send();
+  };
+}
+
+/** Security headers and the CORS allow-list; the HTML pages add `DOCUMENT_SECURITY_HEADERS` in their own scopes. */
 export default fp<{ config: Config }>(
-  async (app, { config }) => {
-    app.addHook('onRequest', setSecurityHeaders);
-    await app.register(cors, {
-      origin: (origin, callback) => callback(null, isAllowedOrigin(origin, config.corsOrigins)),
-      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-      allowedHeaders: CORS_ALLOWED_HEADERS,
-      exposedHeaders: CORS_EXPOSED_HEADERS,
-      credentials: false,
-      maxAge: 600,
-    });
+  async (app: FastifyInstance, { config }) => {
+    app.addHook('onRequest', securityHook(config));
   },
   { name: 'security' },
 );
