@@ -49,11 +49,14 @@ export default fp(
   { name: 'errors' },
 );
 
+/** Unknown routes answered a minute per user (or address): probing for routes gets throttled. */
+const NOT_FOUND_PER_MIN = 60;
+
 /** A rate-limited 404 for unknown routes, in the shared shape (registered after the rate limiter). */
 export const notFound = fp(
   async (app) => {
     app.setNotFoundHandler(
-      { preHandler: app.rateLimit({ max: 60, timeWindow: 60_000 }) },
+      { preHandler: app.rateLimitHook('not-found', NOT_FOUND_PER_MIN) },
       (request, reply) => send(reply, request, 'NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`),
     );
   },
