@@ -28,12 +28,12 @@ export function createIdentityService(deps: { store: Store; audit: AuditService;
   const principals = createPrincipalCache<Principal>({ ttlMs: PRINCIPAL_CACHE_TTL_MS, maxEntries: PRINCIPAL_CACHE_MAX });
 
   /** A cached principal still usable now: its token has not expired and marking it used is not due. */
-  function cachedPrincipal(hash: string): Principal | undefined {
-    const entry = principals.get(hash);
+  function cachedPrincipal(raw: string): Principal | undefined {
+    const entry = principals.get(raw);
     if (entry === undefined) return undefined;
     const nowMs = clock.now().getTime();
     if (entry.expiresAtMs !== null && entry.expiresAtMs <= nowMs) {
-      principals.delete(hash);
+      principals.delete(raw);
       return undefined;
     }
     // The full lookup marks the token used (at most once a minute, as without the cache).
@@ -91,15 +91,15 @@ export function createIdentityService(deps: { store: Store; audit: AuditService;
      * when `authenticate` must decide (unknown, failed, expired, or due to be marked used).
      */
     authenticateCached(raw: string): Principal | undefined {
-      return looksLikeToken(raw) ? cachedPrincipal(hashToken(raw)) : undefined;
+      return cachedPrincipal(raw);
     },
 
     /** Resolves a bearer token to its principal, or explains why it cannot be used. Failures are never cached. */
     async authenticate(raw: string): Promise<Principal | AuthFailure> {
+      const cached = cachedPrincipal(raw);
+      if (cached) return cached;
       if (!looksLikeToken(raw)) return { error: 'UNAUTHORIZED' };
       const hash = hashToken(raw);
-      const cached = cachedPrincipal(hash);
-      if (cached) return cached;
       const generation = principals.generation;
       const token = await store.tokens.findByHash(hash);
       const now = clock.now();
@@ -115,7 +115,7 @@ export function createIdentityService(deps: { store: Store; audit: AuditService;
       // Frozen: one principal now serves many requests.
       const principal: Principal = Object.freeze({ user: Object.freeze(user), tokenId: token.id });
       const expiresAtMs = token.expiresAt ? Date.parse(token.expiresAt) : null;
-      principals.set(hash, { principal, userId: user.id, expiresAtMs, lastUsedMs }, generation);
+      principals.set(raw, { principal, userId: user.id, expiresAtMs, lastUsedMs }, generation);
       return principal;
     },
 

@@ -1,6 +1,9 @@
 /**
- * A small in-process cache of authenticated principals by token hash, so a client sending requests back to back
- * costs one token and one user lookup every few seconds instead of two on every request.
+ * A small in-process cache of authenticated principals by token, so a client sending requests back to back costs
+ * one token and one user lookup every few seconds instead of two on every request. The identity service keys it by
+ * the raw bearer token: a hit then costs no SHA-256 (hashing is for what is stored; this map lives only in this
+ * process's memory, as the request headers carrying the same tokens do, and forgets an entry `ttlMs` after it was
+ * stored).
  *
  * Only successes are cached. Entries live `ttlMs` (real time, whatever the service clock says), which bounds how
  * long a change made elsewhere (another process, the admin CLI) can go unseen; changes made through this process
@@ -26,31 +29,31 @@ export function createPrincipalCache<P>(options: { ttlMs: number; maxEntries: nu
       return generation;
     },
 
-    get(hash: string): PrincipalCacheEntry<P> | undefined {
-      const entry = entries.get(hash);
+    get(key: string): PrincipalCacheEntry<P> | undefined {
+      const entry = entries.get(key);
       if (entry === undefined) return undefined;
       if (now() - entry.storedAt < options.ttlMs) return entry;
-      entries.delete(hash);
+      entries.delete(key);
       return undefined;
     },
 
     /** Stores an entry unless entries were dropped since `seenGeneration` (the lookup may have read stale rows). */
-    set(hash: string, entry: PrincipalCacheEntry<P>, seenGeneration: number): void {
+    set(key: string, entry: PrincipalCacheEntry<P>, seenGeneration: number): void {
       if (seenGeneration !== generation) return;
-      entries.delete(hash);
-      entries.set(hash, { ...entry, storedAt: now() });
+      entries.delete(key);
+      entries.set(key, { ...entry, storedAt: now() });
       // Oldest first: Map keeps insertion order.
       if (entries.size > options.maxEntries) entries.delete(entries.keys().next().value!);
     },
 
-    delete(hash: string): void {
-      entries.delete(hash);
+    delete(key: string): void {
+      entries.delete(key);
     },
 
     /** Forgets every token of the user (revocation, role or status change, new token). */
     dropUser(userId: string): void {
       generation++;
-      for (const [hash, entry] of entries) if (entry.userId === userId) entries.delete(hash);
+      for (const [key, entry] of entries) if (entry.userId === userId) entries.delete(key);
     },
 
     clear(): void {
