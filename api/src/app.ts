@@ -89,12 +89,6 @@ export default fp<AppOptions>(
     const clock = options.clock ?? systemClock;
     app.setValidatorCompiler(validatorCompiler);
     app.setSerializerCompiler(responseSerializerCompiler);
-    // Callback style: an async hook costs a promise and a microtask turn on every request.
-    app.addHook('onRequest', (request, reply, done) => {
-      reply.header('x-request-id', request.id);
-      done();
-    });
-
     await app.register(errors);
     await app.register(store, { config, store: options.store });
     await app.register(requestMetrics);

@@ -59,13 +59,15 @@ const PREFLIGHT_HEADERS = Object.freeze({
 });
 
 /**
- * Security headers and CORS in one callback hook, first on every request (preflights are answered here, before
- * authentication, since browsers send them without credentials). An allowed origin (exact or /regex/ from
+ * The request id, security headers and CORS in one callback hook (an async hook would cost a promise and a microtask
+ * turn on every request), first on every request: preflights are answered here, before authentication, since
+ * browsers send them without credentials. An allowed origin (exact or /regex/ from
  * CORS_ORIGINS) is echoed with the exposed headers; any other origin, and `Origin: null`, gets no CORS headers.
  * No cookies, so never `Access-Control-Allow-Credentials`.
  */
 function securityHook(config: Config) {
   return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+    reply.header('x-request-id', request.id);
     reply.headers(API_SECURITY_HEADERS);
     const { origin } = request.headers;
     if (origin === undefined || !isAllowedOrigin(origin, config.corsOrigins)) return done();
@@ -79,7 +81,11 @@ function securityHook(config: Config) {
   };
 }
 
-/** Security headers and the CORS allow-list; the HTML pages add `DOCUMENT_SECURITY_HEADERS` in their own scopes. */
+/**
+ * `x-request-id` on every response, security headers and the CORS allow-list; the HTML pages add
+ * `DOCUMENT_SECURITY_HEADERS` in their own scopes. Registered before every route, so errors raised later still carry
+ * them.
+ */
 export default fp<{ config: Config }>(
   async (app: FastifyInstance, { config }) => {
     app.addHook('onRequest', securityHook(config));
