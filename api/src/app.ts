@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { validatorCompiler } from 'fastify-type-provider-zod';
@@ -46,8 +46,19 @@ export interface AppOptions {
 
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
 
+/**
+ * Request ids for requests that bring none: a random prefix per process and a counter, unique across instances and
+ * restarts without drawing randomness on every request (ids identify, they are not secrets).
+ */
+function requestIdSource(): () => string {
+  const prefix = `req_${randomBytes(9).toString('base64url')}.`;
+  let next = 0;
+  return () => `${prefix}${(next++).toString(36)}`;
+}
+
 /** Options for the Fastify factory: logging with redaction, request ids, body limit, proxy trust. */
 export function serverOptions(config: Config): FastifyServerOptions {
+  const newRequestId = requestIdSource();
   return {
     logger: {
       level: config.logLevel,
@@ -61,7 +72,7 @@ export function serverOptions(config: Config): FastifyServerOptions {
     requestIdHeader: false,
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];
-      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : `req_${randomUUID()}`;
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : newRequestId();
     },
     // Errors Fastify raises before routing (undecodable URL, over-long parameter) still leave in the shared shape.
     frameworkErrors: (error, request, reply) => {

@@ -18,6 +18,7 @@ export function createFailureWindow(options: { maxPerWindow: number; windowMs?: 
   return {
     /** Seconds until the key may try again, or 0 when it is not locked out. */
     lockedForS(key: string): number {
+      if (entries.size === 0) return 0;
       const entry = current(key);
       return entry && entry.count >= options.maxPerWindow ? Math.ceil((entry.resetAt - now()) / 1000) : 0;
     },

@@ -35,7 +35,7 @@ export function defineRoute<E extends EndpointDef>(
       if (endpoint.auth !== 'none' && !request.principal) throw new AppError('UNAUTHORIZED', 'Sign in first.');
       const result = await handler(request as unknown as RouteRequest<E>, reply);
       if (reply.sent) return reply;
-      if (reply.statusCode === 200) reply.code(endpoint.status);
+      if (endpoint.status !== 200 && reply.statusCode === 200) reply.code(endpoint.status);
       return endpoint.status === 204 ? reply.send() : reply.send(result);
     },
   });
