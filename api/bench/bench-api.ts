@@ -8,7 +8,8 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { summarizeCpuProfile } from './cpu-profile.js';
 import { REPO_ROOT, startServer, waitForOk, type ChildServer } from './processes.js';
-import { formatTable, formatTargets, type Measurement } from './report.js';
+import { placeCpus } from './cpu-placement.js';
+import { formatTable, formatTargets, medianBy, okPerSecond, percentOfBare, type Measurement, type RoundMeasurement } from './report.js';
 import { refreshVersions, seed, type BenchChapter, type Seed } from './seed.js';
 
 // The API's config caps every RATE_LIMIT_*_PER_MIN at 1 000 000 a minute (~16 700 req/s per user), far above
@@ -32,8 +33,9 @@ function readOptions() {
   const unknown = targets.filter((key) => !(TARGET_KEYS as readonly string[]).includes(key));
   if (unknown.length > 0) throw new Error(`BENCH_TARGETS: unknown ${unknown.join(', ')} (use ${TARGET_KEYS.join(',')})`);
   return {
-    durationS: envInt('BENCH_DURATION_S', 10, 1, 3_600),
-    warmupS: envInt('BENCH_WARMUP_S', 2, 0, 600),
+    durationS: envInt('BENCH_DURATION_S', 5, 1, 3_600),
+    warmupS: envInt('BENCH_WARMUP_S', 1, 0, 600),
+    rounds: envInt('BENCH_ROUNDS', 3, 1, 50),
     connections: envInt('BENCH_CONNECTIONS', 50, 1, 10_000),
     targets: new Set(targets as TargetKey[]),
     cpuProfile: ['1', 'true'].includes(process.env.BENCH_CPU_PROF ?? ''),
@@ -115,13 +117,10 @@ async function measure(target: Target, options: BenchOptions): Promise<Measureme
     };
   };
   if (options.warmupS > 0) await run(options.warmupS);
-  const measurement = await run(options.durationS);
-  const { result } = measurement;
-  process.stdout.write(`  ${target.name}: ${result['2xx']} 2xx, ${result.non2xx} non-2xx, ${result.errors} errors\n`);
-  return measurement;
+  return run(options.durationS);
 }
 
-async function startAll(dataDir: string, adminToken: string, profileDir: string | null, servers: ChildServer[]) {
+async function startAll(dataDir: string, adminToken: string, profileDir: string | null, cpus: string | null, servers: ChildServer[]) {
   const api = startServer('API server', 'api/src/server.ts', {
     env: {
       ...process.env,
@@ -130,8 +129,9 @@ async function startAll(dataDir: string, adminToken: string, profileDir: string 
       AI_PROVIDER: 'offline', OPENAI_API_KEY: '', MONGODB_URI: '', REDIS_URL: '', CORS_ORIGINS: '', TRUST_PROXY: 'false',
     },
     nodeArgs: profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
+    cpus,
   });
-  const bare = startServer('bare Fastify', 'api/bench/bare-fastify.ts', { env: { ...process.env, PORT: '0' } });
+  const bare = startServer('bare Fastify', 'api/bench/bare-fastify.ts', { env: { ...process.env, PORT: '0' }, cpus });
   const started = await Promise.allSettled([api, bare]);
   for (const outcome of started) if (outcome.status === 'fulfilled') servers.push(outcome.value);
   for (const outcome of started) if (outcome.status === 'rejected') throw outcome.reason;
@@ -167,36 +167,55 @@ async function main(): Promise<number> {
     const cpu = os.cpus();
     process.stdout.write(
       `Auto-Author API benchmark: ${cpu.length} CPU(s) (${cpu[0]?.model.trim() ?? 'unknown'}), Node ${process.version}, ` +
-        `${options.connections} connections, ${options.warmupS} s warm-up + ${options.durationS} s per target; code ${codeVersion()}\n`,
+        `${options.connections} connections, ${options.rounds} round(s) of ${options.warmupS} s warm-up + ${options.durationS} s per target; ` +
+        `code ${codeVersion()}\n`,
     );
+    const placement = placeCpus();
+    process.stdout.write(`CPUs: ${placement.describe()}\n`);
     const load = os.loadavg()[0] ?? 0;
     if (load > 1) {
       process.stdout.write(`Load average ${load.toFixed(2)} before starting: other work shares these cores, so expect noisy figures.\n`);
     }
     if (profileDir) process.stdout.write('CPU profiling the API server: its figures are slowed by the profiler.\n');
     const adminToken = `bench-admin-${randomBytes(16).toString('hex')}`;
-    const { api, bare } = await startAll(dataDir, adminToken, profileDir, servers);
+    const { api, bare } = await startAll(dataDir, adminToken, profileDir, placement.serverCpus, servers);
     const data = await seed(api.url, adminToken, options.connections);
     process.stdout.write(`API at ${api.url}, bare Fastify at ${bare.url}; seeded 1 book with ${data.chapters.length} chapters\n`);
 
-    const measurements = new Map<TargetKey, Measurement>();
-    for (const target of targetsFor(bare, api, data)) {
-      if (options.targets.has(target.key)) measurements.set(target.key, await measure(target, options));
+    // Rounds alternate the targets, so a spell of load from elsewhere hits the baseline and the API alike; each
+    // round's ratios are against that round's baseline.
+    const targets = targetsFor(bare, api, data).filter((target) => options.targets.has(target.key));
+    const rounds = new Map<TargetKey, RoundMeasurement[]>(targets.map((target) => [target.key, []]));
+    for (let round = 1; round <= options.rounds; round++) {
+      const inRound = new Map<TargetKey, Measurement>();
+      for (const target of targets) inRound.set(target.key, await measure(target, options));
+      const baseline = inRound.get('bare');
+      const summary = targets.map((target) => {
+        const m = inRound.get(target.key)!;
+        const vsBare = baseline && target.key !== 'bare' ? okPerSecond(m) / okPerSecond(baseline) : null;
+        rounds.get(target.key)!.push({ ...m, round, vsBare });
+        return `${target.name} ${okPerSecond(m).toFixed(0)} 2xx/s${vsBare === null ? '' : ` (${percentOfBare(vsBare)})`}`;
+      });
+      process.stdout.write(`  round ${round}/${options.rounds}: ${summary.join(' · ')}\n`);
     }
 
-    const baseline = measurements.get('bare');
-    process.stdout.write(`\n${formatTable([...measurements.values()], baseline)}\n\n`);
-    process.stdout.write(`${formatTargets(measurements.get('get'), measurements.get('patch'), baseline)}\n`);
+    // The median round of each target: by its share of bare Fastify, or by 2xx/s for the baseline itself.
+    const medianRounds = targets.map(({ key }) =>
+      medianBy(rounds.get(key)!, (m) => m.vsBare ?? okPerSecond(m)),
+    );
+    process.stdout.write(`\n${formatTable(medianRounds)}\n\n`);
+    process.stdout.write(`${formatTargets(rounds.get('get') ?? [], rounds.get('patch') ?? [])}\n`);
     process.stdout.write(
-      'Latency is over all answers; req/s and "vs bare" count 2xx only (a 409 or 429 is not served).\n' +
-        'server/loadgen CPU: share of one core used during the run; µs CPU/req: server CPU per answer, steadier than\n' +
-        'req/s when other work shares the machine. A loadgen near 100% means that target was limited by autocannon.\n',
+      'Each row is the median round of its target. Latency is over all answers; req/s and "vs bare" count 2xx only\n' +
+        '(a 409 or 429 is not served). server/loadgen CPU: share of one core used during the run; µs CPU/req: server CPU\n' +
+        'per answer, steadier than req/s when other work shares the machine. A loadgen near 100% means that target was\n' +
+        'limited by autocannon.\n',
     );
 
     for (const server of [api, bare]) {
       if (!server.alive()) throw new Error(`${server.name} died during the run. Its output:\n${server.output().trim()}`);
     }
-    const empty = [...measurements.values()].filter((m) => m.result['2xx'] === 0);
+    const empty = [...rounds.values()].flat().filter((m) => m.result['2xx'] === 0);
     if (empty.length > 0) throw new Error(`No 2xx answers from ${empty.map((m) => m.name).join(', ')}: the run measured only failures.`);
     return 0;
   } finally {

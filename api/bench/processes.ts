@@ -52,6 +52,8 @@ export interface StartOptions {
   nodeArgs?: string[];
   /** Arguments for the script itself. */
   args?: string[];
+  /** Run on these CPUs only (`taskset -c`, which execs node: the pid stays the server's). */
+  cpus?: string | null;
 }
 
 /**
@@ -59,7 +61,9 @@ export interface StartOptions {
  * resolves once it prints "listening on http://…"; rejects with its output when it exits or stalls first.
  */
 export function startServer(name: string, script: string, options: StartOptions): Promise<ChildServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...(options.nodeArgs ?? []), script, ...(options.args ?? [])], {
+  const node = [process.execPath, '--import', 'tsx', ...(options.nodeArgs ?? []), script, ...(options.args ?? [])];
+  const [command, ...args] = options.cpus ? ['taskset', '-c', options.cpus, ...node] : node;
+  const child = spawn(command!, args, {
     cwd: REPO_ROOT,
     env: options.env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -9,9 +9,8 @@ export default async function chapterRoutes(app: FastifyInstance) {
   defineRoute(app, endpoints.putToc, async (request) => chapters.putToc(userIdOf(request), request.params.bookId, request.body));
   defineRoute(app, endpoints.listChapters, async (request) => chapters.list(userIdOf(request), request.params.bookId, request.query));
   defineRoute(app, endpoints.createChapter, async (request) => chapters.create(userIdOf(request), request.params.bookId, request.body));
-  defineRoute(app, endpoints.getChapter, async ({ principal, params }) =>
-    chapters.get(principal.user.id, params.bookId, params.chapterId),
-  );
+  // Not async: a promise returned from an async function takes extra microtask turns to adopt (hot read).
+  defineRoute(app, endpoints.getChapter, ({ principal, params }) => chapters.get(principal.user.id, params.bookId, params.chapterId));
   defineRoute(app, endpoints.updateChapter, async ({ principal, params, body }) =>
     chapters.update(principal.user.id, params.bookId, params.chapterId, body),
   );

@@ -1,6 +1,6 @@
 import { LIMITS } from '../../../shared/limits.js';
 import { newId } from '../../../shared/ids.js';
-import type { CreateChapterBody, PutTocBody, UpdateChapterBody } from '../../../shared/schemas/chapters.js';
+import type { Chapter, CreateChapterBody, PutTocBody, UpdateChapterBody } from '../../../shared/schemas/chapters.js';
 import { AppError, conflict, notFound } from '../lib/app-error.js';
 import { decodeCursor, encodeCursor } from '../lib/paging.js';
 import { presentChapter } from '../lib/presenters.js';
@@ -109,8 +109,8 @@ export function createChaptersService(deps: { store: Store; books: BooksService;
       return presentChapter(chapter);
     },
 
-    async get(userId: string, bookId: string, chapterId: string) {
-      return presentChapter(await requireChapter(userId, bookId, chapterId));
+    get(userId: string, bookId: string, chapterId: string): Promise<Chapter> {
+      return requireChapter(userId, bookId, chapterId).then(presentChapter);
     },
 
     async update(userId: string, bookId: string, chapterId: string, body: UpdateChapterBody) {
