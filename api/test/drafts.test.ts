@@ -268,4 +268,29 @@ describe('drafts', () => {
     expect(body.chapters.find((c) => c.chapterId === section.id)).toMatchObject({ questions: 0, coverage: 0, drafts: 0, acceptedDraftId: null });
     expect((await a.call('GET', '/v1/books/bk_01J0000000000000000000000Z/progress')).statusCode).toBe(404);
   });
+  it('accept never overwrites a status the author set while it was marking the chapter drafted', async () => {
+    const chapter = await a.chapter(bookId, 'Raced status');
+    const [q] = await a.questions(bookId, chapter.id, 5);
+    await a.answer(bookId, chapter.id, q!.id, 'An answer to draft from.');
+    const draft = await generate(chapter.id, 'technical', 300);
+    const chapters = t.app.store.chapters;
+    const update = chapters.update.bind(chapters);
+    let raced = false;
+    // The author's PATCH lands between the accept's read of the chapter and its write.
+    chapters.update = async (...args) => {
+      if (!raced && args[2].status === 'drafted') {
+        raced = true;
+        expect((await update(bookId, chapter.id, { status: 'done' }, { expectedVersion: null, bumpToc: false, at: new Date().toISOString() })).ok).toBe(true);
+      }
+      return update(...args);
+    };
+    try {
+      expect((await a.call('POST', url(chapter.id, `/drafts/${draft.id}/accept`))).statusCode).toBe(200);
+    } finally {
+      chapters.update = update;
+    }
+    expect(raced).toBe(true);
+    const read = await a.call('GET', url(chapter.id));
+    expect(read.json<{ status: string }>().status, read.body).toBe('done');
+  });
 });

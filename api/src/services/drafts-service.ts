@@ -49,6 +49,9 @@ function chunk<T>(items: T[], parts: number): T[][] {
 }
 
 /** Chapter drafts: generated section by section from the answers, with provenance and a length contract. */
+/** Tries at marking a chapter drafted when concurrent edits keep changing its version. */
+const STATUS_ATTEMPTS = 3;
+
 export function createDraftsService(deps: {
   store: Store & EngineStore; books: BooksService; chapters: ChaptersService; jobs: JobsService; ai: AiGateway; clock: Clock;
 }) {
@@ -132,11 +135,14 @@ export function createDraftsService(deps: {
 
     /** Makes the draft the chapter's accepted text and marks the chapter drafted. */
     async accept(userId: string, bookId: string, chapterId: string, draftId: string) {
-      const chapter = await chapters.requireChapter(userId, bookId, chapterId);
+      let chapter = await chapters.requireChapter(userId, bookId, chapterId);
       const draft = await store.drafts.accept(chapterId, draftId, isoNow(clock));
       if (!draft) throw notFound('draft');
-      if (chapter.status === 'planned' || chapter.status === 'writing') {
-        await store.chapters.update(bookId, chapterId, { status: 'drafted' }, { expectedVersion: null, bumpToc: false, at: isoNow(clock) });
+      // Compare-and-swap on the version read: a status the author set meanwhile wins, and is never overwritten.
+      for (let attempt = 0; attempt < STATUS_ATTEMPTS && (chapter.status === 'planned' || chapter.status === 'writing'); attempt++) {
+        const result = await store.chapters.update(bookId, chapterId, { status: 'drafted' }, { expectedVersion: chapter.version, bumpToc: false, at: isoNow(clock) });
+        if (result.ok || result.reason === 'missing') break;
+        chapter = result.current;
       }
       return presentDraft(draft);
     },
