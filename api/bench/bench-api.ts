@@ -15,6 +15,8 @@ import { refreshVersions, seed, type BenchChapter, type Seed } from './seed.js';
 // The API's config caps every RATE_LIMIT_*_PER_MIN at 1 000 000 a minute (~16 700 req/s per user), far above
 // what 2 cores serve, so the limiter is counted but never refuses.
 const RATE_LIMIT = '1000000';
+/** Authors seeded at most; connections beyond share them (each still on its own chapter). */
+const MAX_AUTHORS = 50;
 const TARGET_KEYS = ['bare', 'live', 'get', 'patch'] as const;
 type TargetKey = (typeof TARGET_KEYS)[number];
 /** `live` (the API's plugins without auth or store) is opt-in: it splits a request's cost while profiling. */
@@ -35,7 +37,7 @@ function readOptions() {
   return {
     durationS: envInt('BENCH_DURATION_S', 5, 1, 3_600),
     warmupS: envInt('BENCH_WARMUP_S', 1, 0, 600),
-    rounds: envInt('BENCH_ROUNDS', 3, 1, 50),
+    rounds: envInt('BENCH_ROUNDS', 5, 1, 50),
     connections: envInt('BENCH_CONNECTIONS', 50, 1, 10_000),
     targets: new Set(targets as TargetKey[]),
     cpuProfile: ['1', 'true'].includes(process.env.BENCH_CPU_PROF ?? ''),
@@ -50,12 +52,12 @@ function perChapterClients(chapters: BenchChapter[], request: (chapter: BenchCha
 }
 
 /** PATCH with the chapter's current version; the answer (200, or the 409's `current`) carries the next one. */
-function patchRequest(token: string, chapter: BenchChapter): autocannon.Request {
+function patchRequest(chapter: BenchChapter): autocannon.Request {
   let revision = 0;
   return {
     method: 'PATCH',
     path: chapter.path,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${chapter.token}`, 'content-type': 'application/json' },
     setupRequest: (request) => ({ ...request, body: JSON.stringify({ version: chapter.version, title: `Chapter rev ${++revision}` }) }),
     onResponse: (status, body) => {
       if (status !== 200 && status !== 409) return;
@@ -78,7 +80,6 @@ interface Target {
 }
 
 function targetsFor(bare: ChildServer, api: ChildServer, data: Seed): Target[] {
-  const auth = { authorization: `Bearer ${data.token}` };
   return [
     { key: 'bare', name: 'bare Fastify GET /', server: bare, options: () => ({}) },
     { key: 'live', name: 'GET /health/live', server: api, options: () => ({ requests: [{ method: 'GET', path: '/health/live' }] }) },
@@ -86,7 +87,7 @@ function targetsFor(bare: ChildServer, api: ChildServer, data: Seed): Target[] {
       key: 'get',
       name: 'GET chapter',
       server: api,
-      options: () => ({ setupClient: perChapterClients(data.chapters, (chapter) => ({ method: 'GET', path: chapter.path, headers: auth })) }),
+      options: () => ({ setupClient: perChapterClients(data.chapters, (chapter) => ({ method: 'GET', path: chapter.path, headers: { authorization: `Bearer ${chapter.token}` } })) }),
     },
     {
       key: 'patch',
@@ -94,7 +95,7 @@ function targetsFor(bare: ChildServer, api: ChildServer, data: Seed): Target[] {
       server: api,
       // A run cut off mid-request may have applied a PATCH whose answer it dropped.
       prepare: () => refreshVersions(api.url, data),
-      options: () => ({ setupClient: perChapterClients(data.chapters, (chapter) => patchRequest(data.token, chapter)) }),
+      options: () => ({ setupClient: perChapterClients(data.chapters, patchRequest) }),
     },
   ];
 }
@@ -179,8 +180,8 @@ async function main(): Promise<number> {
     if (profileDir) process.stdout.write('CPU profiling the API server: its figures are slowed by the profiler.\n');
     const adminToken = `bench-admin-${randomBytes(16).toString('hex')}`;
     const { api, bare } = await startAll(dataDir, adminToken, profileDir, placement.serverCpus, servers);
-    const data = await seed(api.url, adminToken, options.connections);
-    process.stdout.write(`API at ${api.url}, bare Fastify at ${bare.url}; seeded 1 book with ${data.chapters.length} chapters\n`);
+    const data = await seed(api.url, adminToken, options.connections, Math.min(options.connections, MAX_AUTHORS));
+    process.stdout.write(`API at ${api.url}, bare Fastify at ${bare.url}; seeded ${data.chapters.length} chapters in the books of ${Math.min(options.connections, MAX_AUTHORS)} authors\n`);
 
     // Rounds alternate the targets, so a spell of load from elsewhere hits the baseline and the API alike; each
     // round's ratios are against that round's baseline.
