@@ -9,7 +9,9 @@ import autocannon from 'autocannon';
 import { summarizeCpuProfile } from './cpu-profile.js';
 import { REPO_ROOT, startServer, waitForOk, type ChildServer } from './processes.js';
 import { placeCpus } from './cpu-placement.js';
-import { formatTable, formatTargets, medianBy, okPerSecond, percentOfBare, type Measurement, type RoundMeasurement } from './report.js';
+import {
+  formatTable, formatTargets, medianBy, okPerSecond, percentOfBare, serverMicrosPerRequest, type Measurement, type RoundMeasurement,
+} from './report.js';
 import { refreshVersions, seed, type BenchChapter, type Seed } from './seed.js';
 
 // The API's config caps every RATE_LIMIT_*_PER_MIN at 1 000 000 a minute (~16 700 req/s per user), far above
@@ -35,9 +37,9 @@ function readOptions() {
   const unknown = targets.filter((key) => !(TARGET_KEYS as readonly string[]).includes(key));
   if (unknown.length > 0) throw new Error(`BENCH_TARGETS: unknown ${unknown.join(', ')} (use ${TARGET_KEYS.join(',')})`);
   return {
-    durationS: envInt('BENCH_DURATION_S', 5, 1, 3_600),
+    durationS: envInt('BENCH_DURATION_S', 4, 1, 3_600),
     warmupS: envInt('BENCH_WARMUP_S', 1, 0, 600),
-    rounds: envInt('BENCH_ROUNDS', 5, 1, 50),
+    rounds: envInt('BENCH_ROUNDS', 7, 1, 50),
     connections: envInt('BENCH_CONNECTIONS', 50, 1, 10_000),
     targets: new Set(targets as TargetKey[]),
     cpuProfile: ['1', 'true'].includes(process.env.BENCH_CPU_PROF ?? ''),
@@ -194,7 +196,9 @@ async function main(): Promise<number> {
       const summary = targets.map((target) => {
         const m = inRound.get(target.key)!;
         const vsBare = baseline && target.key !== 'bare' ? okPerSecond(m) / okPerSecond(baseline) : null;
-        rounds.get(target.key)!.push({ ...m, round, vsBare });
+        const [bareMicros, micros] = [baseline && serverMicrosPerRequest(baseline), serverMicrosPerRequest(m)];
+        const vsBareCpu = vsBare !== null && bareMicros && micros ? bareMicros / micros : null;
+        rounds.get(target.key)!.push({ ...m, round, vsBare, vsBareCpu });
         return `${target.name} ${okPerSecond(m).toFixed(0)} 2xx/s${vsBare === null ? '' : ` (${percentOfBare(vsBare)})`}`;
       });
       process.stdout.write(`  round ${round}/${options.rounds}: ${summary.join(' · ')}\n`);

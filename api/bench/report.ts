@@ -48,6 +48,8 @@ function table(rows: string[][]): string {
 export interface RoundMeasurement extends Measurement {
   round: number;
   vsBare: number | null;
+  /** The same share per CPU second of each server: bare's CPU per answer over this target's (steadier when noisy). */
+  vsBareCpu: number | null;
 }
 
 /** The round whose figure is the median (the lower middle for an even count). */
@@ -97,6 +99,11 @@ export function formatTargets(get: RoundMeasurement[], patch: RoundMeasurement[]
     const ratio = medianBy(ratios, (m) => m.vsBare!).vsBare!;
     const all = ratios.map((m) => percentOfBare(m.vsBare)).join(', ');
     lines.push(`${verdict(ratio >= TARGETS.getVsBareMin)}  GET chapter ≥ ${TARGETS.getVsBareMin * 100}% of bare Fastify: ${percentOfBare(ratio)} (median of ${all})`);
+    const perCpu = ratios.filter((m) => m.vsBareCpu !== null);
+    if (perCpu.length > 0) {
+      const cpuRatio = medianBy(perCpu, (m) => m.vsBareCpu!).vsBareCpu!;
+      lines.push(`      per CPU second (bare's CPU per answer ÷ GET's, same rounds): ${percentOfBare(cpuRatio)} (median of ${perCpu.map((m) => percentOfBare(m.vsBareCpu)).join(', ')})`);
+    }
   }
   for (const rounds of [get, patch]) {
     if (rounds.length === 0) continue;
