@@ -65,6 +65,20 @@ describe('books', () => {
     expect(relinked.json()).toMatchObject({ documentId: 'other-doc', tabId: null });
   });
 
+  it('linking a document with the version read is a compare-and-swap: a link made meanwhile is never replaced', async () => {
+    const book = (await createBook(alice.token, { title: 'Two windows' })).json();
+    const link = (documentId: string, version: number) =>
+      t.as(alice.token, { method: 'PUT', url: `/v1/books/${book.id}/doc`, payload: { documentId, version } });
+    const first = await link('doc-in-window-one', book.version);
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.json()).toMatchObject({ documentId: 'doc-in-window-one', version: book.version + 1 });
+    const stale = await link('doc-in-window-two', book.version);
+    expect(stale.statusCode).toBe(409);
+    expect(errorOf(stale)).toMatchObject({ code: 'CONFLICT', details: { current: { documentId: 'doc-in-window-one' } } });
+    const read = (await t.as(alice.token, { method: 'GET', url: `/v1/books/${book.id}` })).json();
+    expect(read).toMatchObject({ documentId: 'doc-in-window-one', version: book.version + 1 });
+  });
+
   it('PATCH is a compare-and-swap when version is sent; null clears a field', async () => {
     const book = (await createBook(alice.token, { title: 'CAS', genre: 'memoir' })).json();
     const first = await t.as(alice.token, { method: 'PATCH', url: `/v1/books/${book.id}`, payload: { version: 1, genre: null } });

@@ -57,6 +57,8 @@ export const ListBooksQuerySchema = PageQuerySchema.extend({
 export const LinkDocBodySchema = z.object({
   documentId: documentIdSchema,
   tabId: z.string().max(LIMITS.documentIdMax).nullable().optional(),
+  /** The book's version the client saw: when given, a book changed since (say, linked elsewhere) answers 409. */
+  version: z.number().int().positive().optional(),
 });
 
 export const BookParamsSchema = z.object({ bookId: IdParamSchema });

@@ -63,8 +63,9 @@ export function createBooksService(deps: { store: Store; clock: Clock }) {
       return presentBook(unwrap(result, 'book', presentBook));
     },
 
-    async linkDoc(userId: string, bookId: string, body: { documentId: string; tabId?: string | null }) {
-      const result = await store.books.update(userId, bookId, { documentId: body.documentId, tabId: body.tabId ?? null }, null, isoNow(clock));
+    async linkDoc(userId: string, bookId: string, body: { documentId: string; tabId?: string | null; version?: number }) {
+      const patch = { documentId: body.documentId, tabId: body.tabId ?? null };
+      const result = await store.books.update(userId, bookId, patch, body.version ?? null, isoNow(clock));
       return presentBook(unwrap(result, 'book', presentBook));
     },
 

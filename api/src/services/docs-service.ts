@@ -29,7 +29,8 @@ export function createDocsService(deps: {
     if (book.documentId && book.documentId !== documentId) {
       throw new AppError('DOC_NOT_LINKED', 'This book is linked to another document; link this one first.', { linkedDocumentId: book.documentId });
     }
-    if (!book.documentId) await books.linkDoc(userId, book.id, { documentId, tabId });
+    // On the version read: a concurrent link to another document is a 409, never silently replaced.
+    if (!book.documentId) await books.linkDoc(userId, book.id, { documentId, tabId, version: book.version });
   }
 
   function pickTab(tabs: DocTab[], tabId: string | null): DocTab {

@@ -30,7 +30,7 @@ export function BookPicker() {
     try {
       // Opening a book beside a document links it (without importing), so later writes go there.
       const linked = doc && book.documentId !== doc.documentId
-        ? await client.linkDoc({ params: { bookId: book.id }, body: { documentId: doc.documentId, tabId: doc.tabId ?? null } })
+        ? await client.linkDoc({ params: { bookId: book.id }, body: { documentId: doc.documentId, tabId: doc.tabId ?? null, version: book.version } })
         : book;
       setBook(linked);
     } catch (caught) {
