@@ -48,10 +48,10 @@ function chunk<T>(items: T[], parts: number): T[][] {
   return Array.from({ length: parts }, (_, i) => items.slice(Math.floor((i * items.length) / parts), Math.floor(((i + 1) * items.length) / parts)));
 }
 
-/** Chapter drafts: generated section by section from the answers, with provenance and a length contract. */
 /** Tries at marking a chapter drafted when concurrent edits keep changing its version. */
 const STATUS_ATTEMPTS = 3;
 
+/** Chapter drafts: generated section by section from the answers, with provenance and a length contract. */
 export function createDraftsService(deps: {
   store: Store & EngineStore; books: BooksService; chapters: ChaptersService; jobs: JobsService; ai: AiGateway; clock: Clock;
 }) {

@@ -52,7 +52,7 @@ export default fp<{ config: Config }>(
     app.addHook('onRoute', (route) => {
       const group = route.config?.rateGroup ?? 'default';
       const hook = rateLimitHook(group, perGroup[group] ?? config.rateLimit.defaultPerMin);
-      route.onRequest = [...(route.onRequest === undefined ? [] : [route.onRequest].flat()), hook];
+      route.onRequest = [...[route.onRequest ?? []].flat(), hook];
     });
   },
   { name: 'rate-limit', dependencies: ['auth', 'redis'] },

@@ -61,9 +61,9 @@ const PREFLIGHT_HEADERS = Object.freeze({
 /**
  * The request id, security headers and CORS in one callback hook (an async hook would cost a promise and a microtask
  * turn on every request), first on every request: preflights are answered here, before authentication, since
- * browsers send them without credentials. An allowed origin (exact or /regex/ from
- * CORS_ORIGINS) is echoed with the exposed headers; any other origin, and `Origin: null`, gets no CORS headers.
- * No cookies, so never `Access-Control-Allow-Credentials`.
+ * browsers send them without credentials. An allowed origin (exact or /regex/ from CORS_ORIGINS) is echoed with the
+ * exposed headers; any other origin, and `Origin: null`, gets no CORS headers. No cookies, so never
+ * `Access-Control-Allow-Credentials`.
  */
 function securityHook(config: Config) {
   return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
