@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
-import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import { deferredChildLoggerFactory } from './lib/deferred-request-logger.js';
 import { responseSerializerCompiler } from './lib/response-serializer.js';
+import { validatorCompiler } from './lib/validator.js';
 import auth from './plugins/app/auth.js';
 import errors, { notFound } from './plugins/app/errors.js';
 import maintenance from './plugins/app/maintenance.js';

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { LIMITS } from '../limits.js';
-import { countCharacters } from '../text-count.js';
 
 /** ISO 8601 UTC timestamp with milliseconds. */
 export const TimestampSchema = z.string().describe('ISO 8601 UTC timestamp with milliseconds');
@@ -8,12 +7,15 @@ export const TimestampSchema = z.string().describe('ISO 8601 UTC timestamp with 
 /** Id path parameter: any string; a malformed id simply finds nothing (404). */
 export const IdParamSchema = z.string();
 
+/** A character that shows: not a space, a control, or an invisible format character (zero-width space, joiners…). */
+const VISIBLE = /[^\p{White_Space}\p{Default_Ignorable_Code_Point}\p{Cc}\p{Cf}\p{Cs}]/u;
+
 /** A string of at most `max` UTF-16 units that holds at least one visible character; stored verbatim. */
 export function requiredText(max: number) {
   return z
     .string()
     .max(max)
-    .refine((value) => countCharacters(value) > 0, { message: 'Must not be empty' });
+    .refine((value) => VISIBLE.test(value), { message: 'Must hold at least one visible character' });
 }
 
 /** `limit` and `cursor` of every cursor-paged collection. */
