@@ -135,6 +135,34 @@ describe('POST /v1/auth/google', () => {
     }
   });
 
+  it('admits by domain only on the hosted-domain claim: a consumer account with an address at the domain is refused', async () => {
+    for (const claims of [{}, { hd: 'other.org' }, { hd: 'sub.example.org' }]) {
+      const email = `${unique('consumer')}@example.org`;
+      const response = await signIn(await google.sign({ sub: unique('sub-'), email, email_verified: true, ...claims }));
+      expectError(response, 403, 'SIGNUP_CLOSED', JSON.stringify(claims));
+      expect(await usersMatching(email)).toEqual([]);
+    }
+  });
+
+  it('exchanges one ID token once: the same token again is 401 and mints nothing', async () => {
+    const email = `${unique('replay')}@gmail.com`;
+    const user = await createUser(email);
+    const idToken = await google.sign({ sub: unique('sub-'), email, email_verified: true });
+    expect((await signIn(idToken)).statusCode).toBe(200);
+    const replays = await Promise.all([signIn(idToken), signIn(idToken), signIn(idToken)]);
+    for (const replay of replays) expectError(replay, 401, 'UNAUTHORIZED', 'replay');
+    expect(errorOf(replays[0]!).message).toContain('already used');
+    expect((await tokensOf(user.id)).filter((token) => token.source === 'google')).toHaveLength(1);
+  });
+
+  it('checks the authorized party when present: another client is 401, one of ours is admitted', async () => {
+    const email = `${unique('azp')}@gmail.com`;
+    await createUser(email);
+    const sub = unique('sub-');
+    expectError(await signIn(await google.sign({ sub, email, email_verified: true, azp: 'someone-elses-client' })), 401, 'UNAUTHORIZED', 'azp');
+    expect((await signIn(await google.sign({ sub, email, email_verified: true, azp: 'client-b' }))).statusCode).toBe(200);
+  });
+
   it('refuses an unverified email with 401, even of an allowed domain or an existing user', async () => {
     const existing = `${unique('unverified')}@gmail.com`;
     await createUser(existing);
@@ -143,6 +171,9 @@ describe('POST /v1/auth/google', () => {
       { email: `${unique('unverified')}@example.org`, email_verified: false },
       { email: `${unique('unverified')}@example.org` },
       { email: `${unique('unverified')}@example.org`, email_verified: 'false' },
+      // Google sends a boolean; a string is not trusted, whatever it says.
+      { email: existing, email_verified: 'true' },
+      { email: `${unique('unverified')}@example.org`, email_verified: 'true', hd: 'example.org' },
     ];
     for (const claims of cases) {
       const response = await signIn(await google.sign({ sub: unique('sub-'), ...claims }));

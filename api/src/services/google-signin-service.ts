@@ -6,10 +6,13 @@ import type { AuditService } from './audit-service.js';
 import type { Clock } from './clock.js';
 import { verifyGoogleIdToken, type GoogleIdentity, type GoogleKeySource } from './google-verifier.js';
 import type { IdentityService } from './identity-service.js';
+import { hashToken } from './tokens.js';
 
 /**
  * Google sign-in admits users an admin created (matched by verified email, then bound to the Google `sub`)
- * and, when allowed domains are configured, verified accounts of those domains. Anyone else: SIGNUP_CLOSED.
+ * and, when allowed domains are configured, verified accounts of those Google Workspace domains (the ID token's `hd`
+ * claim: a consumer account with a verified address at that domain is not one of them). Anyone else: SIGNUP_CLOSED.
+ * Each ID token is exchanged at most once.
  */
 export function createGoogleSignInService(deps: {
   store: Store;
@@ -31,8 +34,7 @@ export function createGoogleSignInService(deps: {
       const bound = await store.users.update(byEmail.id, { googleSub: google.sub }, byEmail.version, clock.now().toISOString());
       return bound.ok ? bound.record : null;
     }
-    const domain = google.email.split('@')[1] ?? '';
-    if (!deps.allowedDomains.includes(domain)) return null;
+    if (!google.hostedDomain || !deps.allowedDomains.includes(google.hostedDomain)) return null;
     const created = await identity.createUser({ email: google.email, name: google.name }, null);
     const bound = await store.users.update(created.id, { googleSub: google.sub }, created.version, clock.now().toISOString());
     return bound.ok ? bound.record : created;
@@ -54,9 +56,13 @@ export function createGoogleSignInService(deps: {
         await audit.record('auth.google.rejected', { ip, details: { reason: 'email_unverified' } });
         throw new AppError('UNAUTHORIZED', 'The Google account email is not verified.');
       }
+      if (!(await store.tokens.claimIdToken(hashToken(idToken), google.expiresAt, clock.now().toISOString()))) {
+        await audit.record('auth.google.rejected', { ip, details: { reason: 'id_token_reused' } });
+        throw new AppError('UNAUTHORIZED', 'This Google sign-in was already used; sign in with Google again.');
+      }
       const user = await findOrAdmit(google);
       if (!user) {
-        await audit.record('auth.google.rejected', { ip, details: { reason: 'signup_closed', domain: google.email.split('@')[1] } });
+        await audit.record('auth.google.rejected', { ip, details: { reason: 'signup_closed', domain: google.hostedDomain ?? google.email.split('@')[1] } });
         throw new AppError('SIGNUP_CLOSED', 'This Google account has no access to this server; ask an administrator.');
       }
       if (user.disabled) throw new AppError('ACCOUNT_DISABLED', 'This account is disabled.');

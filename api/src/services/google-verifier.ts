@@ -11,6 +11,8 @@ export interface GoogleIdentity {
   hostedDomain: string | null;
   name: string | null;
   audience: string;
+  /** When the ID token stops being valid (ISO 8601). */
+  expiresAt: string;
 }
 
 export type GoogleKeySource = JWTVerifyGetKey;
@@ -20,7 +22,10 @@ export function googleKeySource(): GoogleKeySource {
   return createRemoteJWKSet(new URL(GOOGLE_CERTS_URL));
 }
 
-/** Verifies signature, issuer, audience (one of `clientIds`) and expiry; throws on any failure. */
+/**
+ * Verifies signature, issuer, audience (one of `clientIds`), expiry and, when present, the authorized party (`azp`,
+ * the client the token was issued to: it must be one of ours too); throws on any failure.
+ */
 export async function verifyGoogleIdToken(
   idToken: string,
   options: { clientIds: string[]; keySource: GoogleKeySource },
@@ -32,13 +37,18 @@ export async function verifyGoogleIdToken(
     requiredClaims: ['sub', 'exp'],
   });
   if (typeof payload.email !== 'string' || typeof payload.sub !== 'string') throw new Error('ID token has no email');
+  if (payload.azp !== undefined && !(typeof payload.azp === 'string' && options.clientIds.includes(payload.azp))) {
+    throw new Error('ID token was issued to another client');
+  }
   const audience = Array.isArray(payload.aud) ? payload.aud.find((aud) => options.clientIds.includes(aud)) : payload.aud;
   return {
     sub: payload.sub,
     email: payload.email.toLowerCase(),
-    emailVerified: payload.email_verified === true || payload.email_verified === 'true',
+    // Only the boolean: a string "true" is not what Google sends, so it is not trusted either.
+    emailVerified: payload.email_verified === true,
     hostedDomain: typeof payload.hd === 'string' ? payload.hd.toLowerCase() : null,
     name: typeof payload.name === 'string' ? payload.name : null,
     audience: audience ?? '',
+    expiresAt: new Date((payload.exp ?? 0) * 1000).toISOString(),
   };
 }

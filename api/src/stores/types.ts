@@ -116,6 +116,11 @@ export interface TokensStore {
   revoke(userId: string, tokenId: string, at: string): Promise<boolean>;
   revokeAll(userId: string, at: string): Promise<number>;
   touch(tokenId: string, at: string): Promise<void>;
+  /**
+   * Records that a Google ID token (by its hash) was exchanged, until it expires: true the first time, false when it
+   * was exchanged before (so one ID token cannot mint two API tokens, on any instance). Drops expired records.
+   */
+  claimIdToken(hash: string, expiresAt: string, now: string): Promise<boolean>;
 }
 
 export interface BooksStore {

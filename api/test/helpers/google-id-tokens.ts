@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
 import type { GoogleKeySource } from '../../src/services/google-verifier.js';
 
@@ -38,6 +39,8 @@ export async function createGoogleIssuer(kid = 'test-key-1') {
       .setAudience(options.audience ?? 'client-a')
       .setIssuedAt(expiresInS > 0 ? now : now + expiresInS - 3_600)
       .setExpirationTime(now + expiresInS)
+      // Google's ID tokens carry a unique `jti`, so two sign-ins in the same second are still two tokens.
+      .setJti(randomBytes(20).toString('hex'))
       .sign(privateKey);
   }
 

@@ -32,6 +32,13 @@ export type DocWriteDoc = DocWriteRecord & { _id: string };
 /** A user's Google credentials: one per user, `_id` = the user id (so the `_id` index is the unique per-user index). */
 export type GoogleCredentialsDoc = GoogleCredentialsRecord & { _id: string };
 
+/** A Google ID token already exchanged for an API token: `_id` = its hash; `expireAt` (a Date) feeds the TTL index. */
+export interface IdTokenClaimDoc {
+  _id: string;
+  expiresAt: string;
+  expireAt: Date;
+}
+
 /** Collections of schema version 1 (identity, books, chapters, audit). */
 export const CORE_COLLECTION_NAMES = {
   users: 'users',
@@ -61,7 +68,14 @@ export const CREDENTIAL_COLLECTION_NAMES = {
   googleCredentials: 'google_credentials',
 } as const;
 
-export const COLLECTION_NAMES = { ...CORE_COLLECTION_NAMES, ...ENGINE_COLLECTION_NAMES, ...CREDENTIAL_COLLECTION_NAMES } as const;
+/** Collections of schema version 4 (Google ID tokens already exchanged). */
+export const SIGN_IN_COLLECTION_NAMES = {
+  idTokenClaims: 'id_token_claims',
+} as const;
+
+export const COLLECTION_NAMES = {
+  ...CORE_COLLECTION_NAMES, ...ENGINE_COLLECTION_NAMES, ...CREDENTIAL_COLLECTION_NAMES, ...SIGN_IN_COLLECTION_NAMES,
+} as const;
 
 export interface Collections {
   users: Collection<Doc<UserRecord>>;
@@ -81,6 +95,7 @@ export interface Collections {
   aiCache: Collection<CacheDoc>;
   docWrites: Collection<DocWriteDoc>;
   googleCredentials: Collection<GoogleCredentialsDoc>;
+  idTokenClaims: Collection<IdTokenClaimDoc>;
 }
 
 export function collectionsOf(db: Db): Collections {
@@ -102,6 +117,7 @@ export function collectionsOf(db: Db): Collections {
     aiCache: db.collection(COLLECTION_NAMES.aiCache),
     docWrites: db.collection(COLLECTION_NAMES.docWrites),
     googleCredentials: db.collection(COLLECTION_NAMES.googleCredentials),
+    idTokenClaims: db.collection(COLLECTION_NAMES.idTokenClaims),
   };
 }
 

@@ -63,6 +63,7 @@ const INDEXES: { [K in keyof Collections]?: IndexDescription[] } = {
     { key: { expireAt: 1 }, name: 'ai_cache_expiry', expireAfterSeconds: 0 },
   ],
   docWrites: [{ key: { bookId: 1, writtenAt: 1 }, name: 'doc_writes_book' }],
+  idTokenClaims: [{ key: { expireAt: 1 }, name: 'id_token_claims_expiry', expireAfterSeconds: 0 }],
 };
 
 /** Creates every index (a no-op for those that already exist with the same definition). */

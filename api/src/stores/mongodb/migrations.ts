@@ -1,5 +1,7 @@
 import { MongoServerError, type Db } from 'mongodb';
-import { CORE_COLLECTION_NAMES, CREDENTIAL_COLLECTION_NAMES, ENGINE_COLLECTION_NAMES, type Collections } from './collections.js';
+import {
+  CORE_COLLECTION_NAMES, CREDENTIAL_COLLECTION_NAMES, ENGINE_COLLECTION_NAMES, SIGN_IN_COLLECTION_NAMES, type Collections,
+} from './collections.js';
 import { isDuplicateKey } from './helpers.js';
 
 const NAMESPACE_EXISTS = 48;
@@ -34,6 +36,11 @@ export const MONGO_MIGRATIONS: ReadonlyArray<{ version: number; name: string; up
     version: 3,
     name: 'Google credentials (encrypted refresh tokens)',
     up: (db) => createCollections(db, Object.values(CREDENTIAL_COLLECTION_NAMES)),
+  },
+  {
+    version: 4,
+    name: 'Google ID tokens already exchanged (one sign-in per ID token)',
+    up: (db) => createCollections(db, Object.values(SIGN_IN_COLLECTION_NAMES)),
   },
 ];
 

@@ -1,7 +1,8 @@
 import type { TokenRecord, TokensStore } from '../types.js';
 import { fromDoc, fromDocOrNull, toDoc, type Collections } from './collections.js';
+import { isDuplicateKey } from './helpers.js';
 
-export function createMongoTokensStore({ tokens }: Collections): TokensStore {
+export function createMongoTokensStore({ tokens, idTokenClaims }: Collections): TokensStore {
   return {
     async create(token) {
       await tokens.insertOne(toDoc(token));
@@ -25,6 +26,17 @@ export function createMongoTokensStore({ tokens }: Collections): TokensStore {
     },
     async touch(tokenId, at) {
       await tokens.updateOne({ _id: tokenId }, { $set: { lastUsedAt: at } });
+    },
+    async claimIdToken(hash, expiresAt, now) {
+      // The TTL index drops expired claims within a minute or so; an expired one still present is replaced here.
+      await idTokenClaims.deleteOne({ _id: hash, expiresAt: { $lte: now } });
+      try {
+        await idTokenClaims.insertOne({ _id: hash, expiresAt, expireAt: new Date(expiresAt) });
+        return true;
+      } catch (error) {
+        if (isDuplicateKey(error, '_id_')) return false;
+        throw error;
+      }
     },
   };
 }

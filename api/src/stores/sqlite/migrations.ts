@@ -140,6 +140,14 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
     name: "a user's active jobs found without scanning their history",
     sql: `CREATE INDEX jobs_user_active ON jobs(userId, kind, targetId) WHERE status IN ('queued', 'running');`,
   },
+  {
+    version: 8,
+    name: 'Google ID tokens already exchanged (one sign-in per ID token)',
+    sql: `
+      CREATE TABLE id_token_claims (hash TEXT PRIMARY KEY, expiresAt TEXT NOT NULL);
+      CREATE INDEX id_token_claims_expiry ON id_token_claims(expiresAt);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -24,5 +24,9 @@ export function createSqliteTokensStore(db: Db): TokensStore {
     async touch(tokenId, at) {
       prepare('UPDATE tokens SET lastUsedAt = ? WHERE id = ?').run(at, tokenId);
     },
+    async claimIdToken(hash, expiresAt, now) {
+      prepare('DELETE FROM id_token_claims WHERE expiresAt <= ?').run(now);
+      return prepare('INSERT OR IGNORE INTO id_token_claims (hash, expiresAt) VALUES (?, ?)').run(hash, expiresAt).changes === 1;
+    },
   };
 }

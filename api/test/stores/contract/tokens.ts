@@ -60,5 +60,15 @@ export function tokensContract(open: StoreFactory): void {
       await store().tokens.touch(token.id, time(42));
       expect(await store().tokens.findByHash(token.hash)).toEqual({ ...token, lastUsedAt: time(42) });
     });
+
+    it('claims an ID token once until it expires, once among concurrent claims', async () => {
+      const hash = `idt-${unique()}`;
+      const claims = await Promise.all([1, 2, 3, 4].map(() => store().tokens.claimIdToken(hash, time(100), time(1))));
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      expect(await store().tokens.claimIdToken(hash, time(100), time(99))).toBe(false);
+      expect(await store().tokens.claimIdToken(`idt-${unique()}`, time(100), time(2))).toBe(true);
+      // Past its expiry the record is gone (the verifier refuses an expired ID token before it gets here anyway).
+      expect(await store().tokens.claimIdToken(hash, time(300), time(100))).toBe(true);
+    });
   });
 }
