@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { originRuleProblem, serviceUrl } from './lib/config-rules.js';
 import { readGoogleOAuthClientFile } from './lib/google-oauth-client-file.js';
 import { createTokenCipher, parseEncryptionKey } from './lib/token-crypto.js';
 
@@ -41,7 +42,7 @@ const EnvSchema = z
     REDIS_URL: z.string().optional(),
     AI_PROVIDER: z.enum(['openai', 'offline']).optional(),
     OPENAI_API_KEY: z.string().optional(),
-    OPENAI_BASE_URL: z.url().optional(),
+    OPENAI_BASE_URL: serviceUrl.optional(),
     AI_MODELS: list.default(['gpt-4o-mini']),
     AI_TIMEOUT_MS: int(100, 600_000).default(60_000),
     AI_MAX_RETRIES: int(0, 10).default(2),
@@ -71,10 +72,7 @@ const EnvSchema = z
     ADMIN_TOKEN: z.string().min(20, 'ADMIN_TOKEN must be at least 20 characters').optional(),
     GOOGLE_CLIENT_IDS: list.default([]),
     GOOGLE_ALLOWED_DOMAINS: list.default([]),
-    GOOGLE_DOCS_ROOT_URL: z
-      .url()
-      .transform((value) => `${new URL(value).origin}/`)
-      .optional(),
+    GOOGLE_DOCS_ROOT_URL: serviceUrl.transform((value) => `${new URL(value).origin}/`).optional(),
     GOOGLE_OAUTH_CLIENT_FILE: z
       .string()
       .transform((file, ctx) => {
@@ -114,7 +112,8 @@ function crossFieldProblems(env: Record<string, string>): string[] {
     problems.push('TOKEN_ENCRYPTION_KEYS_OLD: old keys only decrypt; set TOKEN_ENCRYPTION_KEY to the current key');
   }
   for (const origin of (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean)) {
-    if (!isValidOriginRule(origin)) problems.push(`CORS_ORIGINS: "${origin}" is neither an origin nor a /regex/`);
+    const problem = originRuleProblem(origin);
+    if (problem) problems.push(`CORS_ORIGINS: ${problem}`);
   }
   return problems;
 }
@@ -127,25 +126,6 @@ const DEFAULT_PRICES: z.infer<typeof PricesSchema> = {
 
 /** The server's configuration, parsed once from the environment. */
 export type Config = ReturnType<typeof toConfig>;
-
-function isValidOriginRule(rule: string): boolean {
-  if (rule.startsWith('/') && rule.endsWith('/') && rule.length > 2) {
-    try {
-      new RegExp(rule.slice(1, -1));
-      return true;
-    } catch {
-      return false;
-    }
-  }
-  try {
-    const url = new URL(rule);
-    // Non-web schemes (chrome-extension://<id>) have an opaque origin in the URL API: compare scheme and host.
-    const origin = url.origin === 'null' ? `${url.protocol}//${url.host}` : url.origin;
-    return origin === rule && url.host !== '';
-  } catch {
-    return false;
-  }
-}
 
 function toConfig(env: z.infer<typeof EnvSchema>) {
   return {

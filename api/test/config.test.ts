@@ -27,3 +27,43 @@ describe('configuration', () => {
     }
   });
 });
+
+describe('configuration refuses the unsafe', () => {
+  const problemsOf = (env: Record<string, string>) => {
+    try {
+      loadConfig(env);
+      return '';
+    } catch (error) {
+      return (error as ConfigError).problems.join('\n');
+    }
+  };
+
+  it('sends secrets only over https, or plain http to this machine', () => {
+    for (const url of ['https://api.openai.com/v1', 'http://localhost:11434/v1', 'http://127.0.0.1:8080/v1', 'http://[::1]:9000']) {
+      expect(problemsOf({ OPENAI_BASE_URL: url, GOOGLE_DOCS_ROOT_URL: url }), url).toBe('');
+    }
+    expect(loadConfig({ OPENAI_BASE_URL: 'http://localhost:11434/v1' }).ai.baseUrl).toBe('http://localhost:11434/v1');
+    const refused = {
+      'http://models.example.com/v1': 'plain http is only allowed to a loopback address',
+      'http://127.0.0.1.example.com/v1': 'plain http is only allowed to a loopback address',
+      'ftp://models.example.com/': 'the ftp: scheme is not allowed',
+      'file:///etc/passwd': 'the file: scheme is not allowed',
+      'https://user:secret@models.example.com/v1': 'must not carry credentials',
+      'https://user@docs.example.com/': 'must not carry credentials',
+    };
+    for (const [url, reason] of Object.entries(refused)) {
+      for (const name of ['OPENAI_BASE_URL', 'GOOGLE_DOCS_ROOT_URL']) {
+        const problems = problemsOf({ [name]: url });
+        expect(problems, `${name}=${url}`).toContain(`${name}: ${reason}`);
+        expect(problems).not.toContain('secret');
+      }
+    }
+  });
+
+  it('refuses CORS regexes that are not anchored or admit any site', () => {
+    for (const rule of ['/.*/', '/^.*$/', '/googleusercontent\\.com$/', '/^https:\\/\\/docs\\.google\\.com/', '/^https?:\\/\\/.+$/']) {
+      expect(problemsOf({ CORS_ORIGINS: rule }), rule).toMatch(/CORS_ORIGINS: .*(anchored|admits any site)/);
+    }
+    expect(problemsOf({ CORS_ORIGINS: '/^chrome-extension:\\/\\/[a-p]{32}$/,/^https:\\/\\/n-[a-z0-9-]+-script\\.googleusercontent\\.com$/' })).toBe('');
+  });
+});
