@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { auth, docs, type docs_v1 } from '@googleapis/docs';
+import type { FastifyBaseLogger } from 'fastify';
 import { AppError } from '../lib/app-error.js';
+import { checkDocument } from './document-shape.js';
 
 const MAX_ATTEMPTS = 4;
 
@@ -56,7 +58,7 @@ function mapGoogleError(error: unknown): Error {
  * The Docs API through googleapis' own Docs package, root URL configurable (a local emulator in tests).
  * 429 and 5xx are retried with truncated exponential backoff; a 400 on a revision-guarded write is a conflict.
  */
-export function createDocsClient(options: { rootUrl: string | null; backoffMs?: number }) {
+export function createDocsClient(options: { rootUrl: string | null; backoffMs?: number; log?: FastifyBaseLogger }) {
   const backoffMs = options.backoffMs ?? 1_000;
   const service = (client: GoogleAuthClient): docs_v1.Docs =>
     docs({ version: 'v1', auth: client, ...(options.rootUrl ? { rootUrl: options.rootUrl } : {}) });
@@ -80,7 +82,11 @@ export function createDocsClient(options: { rootUrl: string | null; backoffMs?: 
   return {
     async get(client: GoogleAuthClient, documentId: string): Promise<docs_v1.Schema$Document> {
       const response = await withRetries(() => service(client).documents.get({ documentId, includeTabsContent: true }));
-      return response.data;
+      // googleapis hands back whatever came (an HTML page or cut JSON arrives as text): check it is a document.
+      const checked = checkDocument(response.data);
+      if (checked.doc) return checked.doc;
+      options.log?.warn({ documentId, problem: checked.problem }, 'Docs API answered documents.get with something that is not a document');
+      throw new AppError('GOOGLE_UNAVAILABLE', 'Google Docs sent an answer that is not a document; nothing was read or written. Try again shortly.');
     },
 
     /** Applies requests atomically if the document is still at `requiredRevisionId`; returns the new revision. */

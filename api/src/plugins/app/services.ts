@@ -45,7 +45,7 @@ function createServices(app: { store: Store & EngineStore; log: FastifyBaseLogge
     drafts: createDraftsService(engine),
     docs: createDocsService({
       store, books, clock,
-      client: createDocsClient({ rootUrl: config.googleDocsRootUrl, backoffMs: options.docsBackoffMs }),
+      client: createDocsClient({ rootUrl: config.googleDocsRootUrl, backoffMs: options.docsBackoffMs, log: app.log }),
       credentials: createGoogleCredentialsService({ store, clock, log: app.log, cipher: config.tokenCipher, oauthClient: config.googleOAuthClient }),
     }),
   };

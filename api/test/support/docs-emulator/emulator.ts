@@ -26,6 +26,11 @@ export interface Fault {
   retryAfterSeconds?: number;
   /** Waits this long before answering (or before handling the call normally when status is 0). */
   delayMs?: number;
+  /**
+   * Answers 200 with exactly this body instead of the call's result: a malformed reply, as a proxy's HTML page, a cut
+   * JSON or a wrong shape would be. `status` is ignored.
+   */
+  rawBody?: { text: string; contentType?: string };
 }
 
 export interface HookContext { method: Method; documentId?: string; emulator: DocsEmulator }
@@ -202,12 +207,15 @@ export class DocsEmulator {
   }
 
   /** @internal Takes the first fault matching this call; the delay is awaited here. */
-  async takeFault(method: Method, documentId?: string): Promise<{ error: DocsApiError; retryAfterSeconds?: number } | undefined> {
+  async takeFault(
+    method: Method, documentId?: string,
+  ): Promise<{ error: DocsApiError; retryAfterSeconds?: number } | { rawBody: NonNullable<Fault['rawBody']> } | undefined> {
     const fault = this.faults.find((f) => (f.method === '*' || f.method === method) && (!f.documentId || f.documentId === documentId));
     if (!fault) return undefined;
     fault.times--;
     if (fault.times <= 0) this.faults = this.faults.filter((f) => f !== fault);
     if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    if (fault.rawBody) return { rawBody: fault.rawBody };
     const status = fault.status ?? 429;
     if (!status) return undefined;
     const error = new DocsApiError(status, fault.message ?? DEFAULT_MESSAGES[status] ?? `Injected fault ${status}.`);

@@ -98,6 +98,12 @@ async function handle(emulator: DocsEmulator, req: IncomingMessage, res: ServerR
     if (token === undefined) throw new DocsApiError(401, MISSING_CREDENTIALS);
     if (!emulator.acceptsToken(token)) throw new DocsApiError(401, INVALID_CREDENTIALS);
     const injected = await emulator.takeFault(method, documentId);
+    if (injected && 'rawBody' in injected) {
+      record.status = 200;
+      res.writeHead(200, { 'content-type': injected.rawBody.contentType ?? 'application/json; charset=UTF-8' });
+      res.end(injected.rawBody.text);
+      return;
+    }
     if (injected) {
       const headers: Record<string, string> = injected.retryAfterSeconds !== undefined ? { 'retry-after': String(injected.retryAfterSeconds) } : {};
       reply(injected.error.code, injected.error.toJSON(), headers);
