@@ -207,8 +207,10 @@ describe('the add-on sidebar in Chromium', () => {
     await allSaved();
 
     await openNav('Draft');
-    await page.waitForSelector('select[name="style"]');
-    await page.locator('input[name="draftWords"]').fill('600');
+    // Template mode (no AI model): style and length apply only with a model, and the panel says so.
+    await page.waitForSelector('select[name="style"][disabled]');
+    expect(await page.$eval('input[name="draftWords"]', (el) => (el as HTMLInputElement).disabled)).toBe(true);
+    expect(await page.$eval('#aa-draft-words-hint', (el) => el.textContent)).toContain('Style and length apply only with an AI model');
     await click('Write a draft');
     await page.waitForSelector('.aa-draft', { timeout: 30_000 });
     await click('Accept this draft');

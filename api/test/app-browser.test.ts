@@ -233,9 +233,10 @@ describe('the /app journey at 360 px', () => {
 
     // Draft with live progress (event stream), provenance on tap, accept.
     await openNav(page, 'Draft');
-    await page.waitForSelector('select[name="style"]');
-    await page.select('select[name="style"]', 'conversational');
-    await page.locator('input[name="draftWords"]').fill('600');
+    // Template mode (no AI model): style and length apply only with a model, and the panel says so.
+    await page.waitForSelector('select[name="style"][disabled]');
+    expect(await page.$eval('input[name="draftWords"]', (el) => (el as HTMLInputElement).disabled)).toBe(true);
+    expect(await page.$eval('#aa-draft-words-hint', (el) => el.textContent)).toContain('Style and length apply only with an AI model');
     await click(page, 'Write a draft');
     await page.waitForSelector('.aa-draft', { timeout: 20_000 });
     expect(eventStreams.length).toBeGreaterThan(0);

@@ -1,6 +1,7 @@
 import type { LlmProvider } from './llm.js';
 
-export const OFFLINE_MODEL = 'offline-templates-v1';
+// Part of every cache key: bumped when template mode's output changes, so no stale template output is served.
+export const OFFLINE_MODEL = 'offline-templates-v2';
 
 /**
  * The deterministic provider: no network, no model. It composes questions from templates and lenses, a TOC from

@@ -85,7 +85,8 @@ export function createDraftsService(deps: {
       const questions = await store.questions.list(bookId, chapterId);
       const { refs, byRef } = answerRefs(withAnswers(questions, await store.answers.listByQuestions(questions.map((q) => q.id))));
       if (refs.length === 0) throw new AppError('VALIDATION', 'This chapter has no answers yet; answer some of its questions first.');
-      const sectionCount = Math.max(1, Math.min(refs.length, Math.ceil(params.targetWords / LIMITS.draftSectionWords)));
+      // Template mode (no AI model) applies no length, so it composes one section: every repeat merges within it.
+      const sectionCount = ai.provider.offline ? 1 : Math.max(1, Math.min(refs.length, Math.ceil(params.targetWords / LIMITS.draftSectionWords)));
       const groups = chunk(refs.map((r) => r.ref), sectionCount);
       const inputs: DraftInput[] = groups.map((focus, index) => ({
         brief: briefOf(book), chapter: { title: chapter.title, description: chapter.description }, style: params.style,

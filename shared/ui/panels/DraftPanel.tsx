@@ -10,6 +10,7 @@ import { JobProgress } from '../components/JobProgress.js';
 import { OfflineBadge } from '../components/OfflineBadge.js';
 
 type Style = (typeof DRAFT_STYLES)[number];
+const DEFAULT_WORDS = 1_500;
 
 /** Draft: style and target length, live job progress with cancel, provenance per paragraph, accept. */
 export function DraftPanel() {
@@ -24,10 +25,12 @@ function Drafter({ bookId, chapterId }: { bookId: string; chapterId: string }) {
   const { client, host } = useSession();
   const params = { bookId, chapterId };
   const [style, setStyle] = useState<Style>('professional');
-  const [targetWords, setTargetWords] = useState('1500');
+  const [targetWords, setTargetWords] = useState(String(DEFAULT_WORDS));
   const [selected, setSelected] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const drafts = useLoad(() => client.listDrafts({ params, query: { limit: 20 } }), [client, bookId, chapterId]);
+  // Template mode (no AI model) arranges the author's own answers: style and length take effect only with a model.
+  const templateMode = useLoad(() => client.meta(), [client]).data?.ai.offline === true;
   const questions = useLoad(() => client.listQuestions({ params, query: { limit: LIMITS.pageLimitMax } }), [client, bookId, chapterId]);
   const job = useJob('draft.generate', bookId, chapterId, (done) => {
     if (typeof done.result?.draftId === 'string') setSelected(done.result.draftId);
@@ -48,7 +51,7 @@ function Drafter({ bookId, chapterId }: { bookId: string; chapterId: string }) {
   const validLength = Number.isInteger(words) && words >= LIMITS.draftWordsMin && words <= LIMITS.draftWordsMax;
   const generate = () => {
     void host.settings.set('draftOptions', { style, targetWords });
-    void job.start(() => client.generateDraft({ params, body: { style, targetWords: words } }));
+    void job.start(() => client.generateDraft({ params, body: { style, targetWords: validLength ? words : DEFAULT_WORDS } }));
   };
 
   async function accept(draft: Draft) {
@@ -67,20 +70,22 @@ function Drafter({ bookId, chapterId }: { bookId: string; chapterId: string }) {
 
   return (
     <div>
-      <form className="aa-form" aria-label="Draft settings" onSubmit={(e) => { e.preventDefault(); if (validLength) generate(); }}>
+      <form className="aa-form" aria-label="Draft settings" onSubmit={(e) => { e.preventDefault(); if (validLength || templateMode) generate(); }}>
         <label>
           Style
-          <select name="style" value={style} onChange={(e) => setStyle(e.target.value as Style)}>
+          <select name="style" value={style} onChange={(e) => setStyle(e.target.value as Style)} disabled={templateMode}>
             {DRAFT_STYLES.map((s) => <option key={s} value={s}>{s[0]!.toUpperCase() + s.slice(1)}</option>)}
           </select>
         </label>
         <label>
           Target length (words)
           <input name="draftWords" inputMode="numeric" value={targetWords} onChange={(e) => setTargetWords(e.target.value)}
-            aria-invalid={!validLength} aria-describedby="aa-draft-words-hint" />
+            aria-invalid={!validLength && !templateMode} aria-describedby="aa-draft-words-hint" disabled={templateMode} />
         </label>
-        <p id="aa-draft-words-hint" className="aa-hint">{LIMITS.draftWordsMin}–{LIMITS.draftWordsMax.toLocaleString()} words.</p>
-        <button type="submit" disabled={job.running || !validLength}>Write a draft</button>
+        {templateMode
+          ? <p id="aa-draft-words-hint" className="aa-hint aa-template-mode">Template mode (no AI model): the draft is your own answers arranged as prose, with repeats merged. Style and length apply only with an AI model.</p>
+          : <p id="aa-draft-words-hint" className="aa-hint">{LIMITS.draftWordsMin}–{LIMITS.draftWordsMax.toLocaleString()} words.</p>}
+        <button type="submit" disabled={job.running || (!validLength && !templateMode)}>Write a draft</button>
       </form>
       <JobProgress job={job.running || job.job?.status !== 'succeeded' ? job.job : null} label="Draft" onCancel={() => void job.cancel()} onRetry={generate} />
       {job.error ? <ErrorNotice error={job.error} onRetry={generate} onDismiss={job.clearError} /> : null}
@@ -97,7 +102,7 @@ function Drafter({ bookId, chapterId }: { bookId: string; chapterId: string }) {
       {draft && (
         <article className="aa-draft" aria-label={`Draft ${draft.number}`} data-draft-id={draft.id}>
           <div className="aa-row aa-space">
-            <span>Draft {draft.number} · {draft.style} · {draft.words} of {draft.targetWords} words</span>
+            <span>Draft {draft.number} · {draft.generatedBy.offline ? `${draft.words} words from your answers` : `${draft.style} · ${draft.words} of ${draft.targetWords} words`}</span>
             <OfflineBadge generatedBy={draft.generatedBy} />
           </div>
           {draft.unsupportedBlocks > 0 && <p className="aa-warning">{draft.unsupportedBlocks} passages are not backed by your answers; they are marked.</p>}

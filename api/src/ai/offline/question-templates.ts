@@ -1,5 +1,4 @@
 import { LENSES } from '../../../../shared/schemas/authoring.js';
-import { phrase } from '../tasks/common.js';
 
 type Lens = (typeof LENSES)[number];
 interface Template {
@@ -40,7 +39,8 @@ export function offlineChapterQuestions(input: {
   lens: Lens | null;
   variant: number;
 }) {
-  const title = phrase(input.chapter.title, 80);
+  // The whole title (at most 300 characters) fits every template within a question's 600; it is never cut.
+  const title = input.chapter.title.trim();
   const keep = new Set(input.keep);
   const lenses = input.lens ? [input.lens] : [...LENSES];
   const candidates = [0, 1, 2].flatMap((round) => lenses.map((lens) => ({ lens, template: TEMPLATES[lens][(round + input.variant) % 3]! })));

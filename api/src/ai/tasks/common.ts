@@ -26,21 +26,3 @@ export function systemPrompt(role: string, rules: string[], language: string | n
 export function dataBlock(label: string, value: unknown): string {
   return `<data name="${label}">\n${JSON.stringify(value, null, 1)}\n</data>`;
 }
-
-/** Short, readable phrase from a longer text: the first clause, at most `max` characters, cut at a word. */
-export function phrase(text: string, max = 60): string {
-  const first = text.replace(/\s+/g, ' ').trim().split(/(?<=[.!?;:])\s/u)[0] ?? '';
-  const clean = first.replace(/[.!?;:]+$/u, '');
-  if (clean.length <= max) return clean;
-  const cut = clean.slice(0, max);
-  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), 20)).trim()}…`;
-}
-
-/** Sentences of a text (simple, language-neutral punctuation split). */
-export function sentences(text: string): string[] {
-  return text
-    .replace(/\s+/g, ' ')
-    .split(/(?<=[.!?。！？])\s*/u)
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
-}

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AiTask } from '../llm.js';
-import { BriefSchema, dataBlock, phrase, sentences, systemPrompt } from './common.js';
+import { offlineTocOutline } from '../offline/toc-outline.js';
+import { BriefSchema, dataBlock, systemPrompt } from './common.js';
 
 const SectionOut = z.object({ ref: z.string().nullable(), title: z.string().min(1).max(300), description: z.string().max(1_000).nullable() });
 export const TocOutputSchema = z.object({
@@ -18,27 +19,15 @@ export const TocInputSchema = z.object({
 });
 export type TocInput = z.infer<typeof TocInputSchema>;
 
-function titleCase(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
+/** Template mode keeps the existing chapters as they are, or outlines a new book from its material. */
 function offlineToc(input: TocInput): TocOutput {
-  if (input.existing.length > 0) {
-    const entry = (c: TocInput['existing'][number]) => ({ ref: c.ref, title: c.title, description: c.description });
-    return {
-      chapters: input.existing
-        .filter((c) => c.parentRef === null)
-        .map((c) => ({ ...entry(c), sections: input.existing.filter((s) => s.parentRef === c.ref).map(entry) })),
-    };
-  }
-  const material = [...sentences(input.brief.summary), ...input.interview.flatMap((qa) => sentences(qa.answer))];
-  const picked = material.filter((s) => s.split(' ').length >= 5).slice(0, 8);
-  const chapters: TocOutput['chapters'] = [
-    { ref: null, title: `Why ${phrase(input.brief.title, 50)} matters`, description: 'Sets out the problem, the reader and the promise of the book.', sections: [] },
-    ...picked.map((sentence) => ({ ref: null, title: titleCase(phrase(sentence, 60)), description: sentence, sections: [] })),
-    { ref: null, title: 'Putting it together', description: 'Draws the threads together and leaves the reader with next steps.', sections: [] },
-  ];
-  return { chapters };
+  if (input.existing.length === 0) return offlineTocOutline(input);
+  const entry = (c: TocInput['existing'][number]) => ({ ref: c.ref, title: c.title, description: c.description });
+  return {
+    chapters: input.existing
+      .filter((c) => c.parentRef === null)
+      .map((c) => ({ ...entry(c), sections: input.existing.filter((s) => s.parentRef === c.ref).map(entry) })),
+  };
 }
 
 /** TOC proposal: chapters (and optional sections), each with a one-line purpose; existing ones by ref. */

@@ -1,0 +1,134 @@
+import nlp from 'compromise';
+
+/**
+ * Language analysis for template mode (no AI model), on compromise (English part-of-speech tagging): sentences,
+ * noun phrases and a keyword ranking. Titles made from it are whole noun phrases, never cut sentences.
+ */
+
+/** The longest title template mode proposes, in words. */
+export const MAX_TITLE_WORDS = 8;
+const MAX_TITLE_CHARS = 70;
+
+// Noun phrases: up to two modifiers and up to three nouns, optionally "… of …" (the grief of losing patients).
+const NOUN_PHRASE = '(#Adjective|#Hyphenated|#Possessive){0,2} #Noun{1,3}';
+const OF_PHRASE = `${NOUN_PHRASE} of (#Determiner|#Possessive)? (#Adjective|#Gerund){0,2} (#Noun|#Gerund){1,2}`;
+// Words that name the book's own machinery or say nothing on their own; they never make a title.
+const GENERIC = new Set([
+  'answer', 'answers', 'author', 'authors', 'book', 'books', 'chapter', 'chapters', 'question', 'questions', 'reader',
+  'readers', 'thing', 'things', 'way', 'ways', 'part', 'parts', 'lot', 'kind', 'sort', 'bit', 'one', 'nobody', 'somebody',
+  'someone', 'everyone', 'everybody', 'anyone', 'something', 'anything', 'everything', 'nothing', 'other', 'others',
+  'people', 'person', 'time', 'times', 'today', 'page', 'pages', 'story', 'stories', 'example', 'examples', 'end', 'start',
+]);
+
+const EDGE_PUNCTUATION = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu;
+const normalise = (text: string) => text.normalize('NFC').toLocaleLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+const wordCount = (text: string) => text.split(/\s+/u).filter(Boolean).length;
+
+/** Whether a normalised sentence names `head` (singular) as a whole word, singular or plural. */
+function mentionsHead(sentenceKey: string, head: string): boolean {
+  const padded = ` ${sentenceKey} `;
+  return [head, `${head}s`, `${head}es`].some((form) => padded.includes(` ${form} `));
+}
+
+/** The sentences of a text (English sentence rules, which also split on !, ? and CJK stops). */
+export function splitSentences(text: string): string[] {
+  return nlp(text.replace(/\s+/gu, ' ').trim())
+    .sentences()
+    .out('array')
+    .flatMap((sentence: string) => sentence.split(/(?<=[。！？])/u))
+    .map((sentence: string) => sentence.trim())
+    .filter(Boolean);
+}
+
+/** A key phrase: its surface text, how it is matched (its head noun), and where it first appears. */
+export interface KeyPhrase {
+  title: string;
+  head: string;
+  score: number;
+  firstSeen: number;
+  sentence: string;
+}
+
+function candidatesOf(sentence: string): Array<{ text: string; head: string }> {
+  const clauses = nlp(sentence).splitAfter('@hasComma');
+  const found: Array<{ text: string; head: string }> = [];
+  for (const pattern of [OF_PHRASE, NOUN_PHRASE]) {
+    // Inside "… of …" a determiner belongs to the phrase; in a plain noun phrase it and pronouns are dropped.
+    const matches = pattern === OF_PHRASE ? clauses.match(pattern) : clauses.match(pattern).not('(#Pronoun|#Determiner|#Preposition)');
+    matches.forEach((match) => {
+      const text = match.text().replace(EDGE_PUNCTUATION, '').replace(/\s+/gu, ' ');
+      const nouns = match.match('#Noun');
+      const headTerm = pattern === OF_PHRASE ? nouns.first() : nouns.last();
+      if (!text || headTerm.has('(#Gerund|#Pronoun)')) return;
+      // Singular in context (a lone word is tagged less reliably); match() is typed as the base view, nlp()'s is the full one.
+      const singular = (headTerm.clone() as ReturnType<typeof nlp>).nouns().toSingular().text();
+      const head = normalise(singular || headTerm.text());
+      if (head && !GENERIC.has(head) && !GENERIC.has(normalise(text))) found.push({ text, head });
+    });
+  }
+  return found;
+}
+
+/**
+ * Noun phrases of `texts` ranked as keywords: a phrase scores by how many sentences mention its head noun (how
+ * central the idea is), with a bonus for material in the first text (the summary) and for specific, several-word
+ * phrases. One phrase per head; none longer than MAX_TITLE_WORDS, none that is a whole sentence.
+ */
+export function rankKeyPhrases(texts: string[]): KeyPhrase[] {
+  const sentencesByText = texts.map(splitSentences);
+  const all = sentencesByText.flat();
+  const allKeys = all.map(normalise);
+  const sentenceKeys = new Set(allKeys);
+  const byHead = new Map<string, KeyPhrase>();
+  let position = 0;
+  sentencesByText.forEach((sentences, textIndex) => {
+    for (const sentence of sentences) {
+      for (const { text, head } of candidatesOf(sentence)) {
+        const words = wordCount(text);
+        if (words > MAX_TITLE_WORDS || text.length > MAX_TITLE_CHARS || sentenceKeys.has(normalise(text))) continue;
+        const mentions = allKeys.filter((key) => mentionsHead(key, head)).length;
+        const score = mentions + (textIndex === 0 ? 1 : 0) + Math.min(words - 1, 2) * 0.5;
+        const known = byHead.get(head);
+        if (!known) byHead.set(head, { title: text, head, score, firstSeen: position, sentence });
+        else if (score > known.score) Object.assign(known, { title: text, score, sentence });
+      }
+      position += 1;
+    }
+  });
+  return [...byHead.values()].sort((a, b) => b.score - a.score || a.firstSeen - b.firstSeen);
+}
+
+/**
+ * For books in other languages (compromise tags English only): the words that recur most, as one-word key phrases.
+ * A word counts once per sentence; words shorter than five letters (mostly grammar words) are left out.
+ */
+export function rankRecurringWords(texts: string[]): KeyPhrase[] {
+  const sentences = texts.flatMap(splitSentences);
+  const sentenceKeys = new Set(sentences.map(normalise));
+  const byWord = new Map<string, KeyPhrase>();
+  sentences.forEach((sentence, position) => {
+    for (const word of new Set(sentence.match(/\p{L}{5,}/gu) ?? [])) {
+      const head = normalise(word);
+      if (word.length > MAX_TITLE_CHARS || sentenceKeys.has(head)) continue;
+      const known = byWord.get(head);
+      if (known) known.score += 1;
+      else byWord.set(head, { title: word, head, score: 1, firstSeen: position, sentence });
+    }
+  });
+  return [...byWord.values()].sort((a, b) => b.score - a.score || a.firstSeen - b.firstSeen);
+}
+
+/** The first letter upper-cased, the rest as the author wrote it (names keep their capitals). */
+export function asTitle(text: string): string {
+  return text.charAt(0).toLocaleUpperCase() + text.slice(1);
+}
+
+/** The key noun phrase of a passage as a heading, or null when it has none (never a cut sentence). */
+export function headingFor(text: string, taken: Iterable<string>): string | null {
+  const used = new Set([...taken].map(normalise));
+  const best = rankKeyPhrases([text]).find((phrase) => !used.has(normalise(phrase.title)));
+  return best ? asTitle(best.title) : null;
+}
+
+/** Text reduced for comparing (case, punctuation and spacing ignored). */
+export const comparable = normalise;
