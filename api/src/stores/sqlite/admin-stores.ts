@@ -1,6 +1,6 @@
 import type { AdminLedgerStore, LedgerFilter, LedgerSums, RequestMetricsStore, RequestMinute } from '../admin-types.js';
 import type { LedgerRecord } from '../engine-types.js';
-import { statementCache, type Db } from './helpers.js';
+import { statementCache, type Db, writeTransaction } from './helpers.js';
 
 type LedgerRow = Omit<LedgerRecord, 'cached'> & { cached: number };
 
@@ -74,7 +74,7 @@ export function createSqliteRequestMetricsStore(db: Db): RequestMetricsStore {
   const prepare = statementCache(db);
   const read = (row: MinuteRow): RequestMinute => ({ ...row, latencyBuckets: JSON.parse(row.latencyBuckets) as number[] });
   // Read-modify-write inside one transaction: SQLite's write lock makes concurrent flushes add up.
-  const addTx = db.transaction((minutes: RequestMinute[]) => {
+  const addTx = writeTransaction(db, (minutes: RequestMinute[]) => {
     for (const m of minutes) {
       const existing = prepare('SELECT * FROM request_metrics WHERE minute = ?').get(m.minute) as MinuteRow | undefined;
       const buckets = existing ? addBuckets(JSON.parse(existing.latencyBuckets) as number[], m.latencyBuckets) : m.latencyBuckets;
@@ -93,7 +93,7 @@ export function createSqliteRequestMetricsStore(db: Db): RequestMetricsStore {
   });
   return {
     async add(minutes) {
-      addTx.immediate(minutes);
+      addTx(minutes);
     },
     async list(from, to) {
       return (prepare('SELECT * FROM request_metrics WHERE minute >= ? AND minute < ? ORDER BY minute').all(from, to) as MinuteRow[]).map(read);

@@ -1,7 +1,7 @@
 import type {
   AnswerRecord, AnswersStore, DraftRecord, DraftsStore, ProposalRecord, ProposalsStore, QuestionRecord, QuestionsStore,
 } from '../engine-types.js';
-import { insert, jsonIn, jsonOut, statementCache, type Db } from './helpers.js';
+import { insert, jsonIn, jsonOut, statementCache, type Db, writeTransaction } from './helpers.js';
 
 const Q_JSON = ['generatedBy'] as const;
 const A_JSON = ['history'] as const;
@@ -12,7 +12,7 @@ export function createSqliteQuestionsStore(db: Db): QuestionsStore {
   const prepare = statementCache(db);
   const read = (bookId: string, id: string) =>
     jsonIn<QuestionRecord | undefined>(prepare('SELECT * FROM questions WHERE id = ? AND bookId = ?').get(id, bookId), Q_JSON) ?? null;
-  const swapTx = db.transaction((insertRows: QuestionRecord[], archiveIds: string[], bookId: string, at: string) => {
+  const swapTx = writeTransaction(db, (insertRows: QuestionRecord[], archiveIds: string[], bookId: string, at: string) => {
     for (const id of archiveIds) {
       prepare('UPDATE questions SET archivedAt = ?, updatedAt = ?, version = version + 1 WHERE id = ? AND bookId = ?').run(at, at, id, bookId);
     }
@@ -46,7 +46,7 @@ export function createSqliteAnswersStore(db: Db): AnswersStore {
   const prepare = statementCache(db);
   const byQuestion = (questionId: string) =>
     jsonIn<AnswerRecord | undefined>(prepare('SELECT * FROM answers WHERE questionId = ?').get(questionId), A_JSON) ?? null;
-  const upsertTx = db.transaction((input: Parameters<AnswersStore['upsert']>[0], options: Parameters<AnswersStore['upsert']>[1]) => {
+  const upsertTx = writeTransaction(db, (input: Parameters<AnswersStore['upsert']>[0], options: Parameters<AnswersStore['upsert']>[1]) => {
     const current = byQuestion(input.questionId);
     if (options.expectedVersion !== null && (current?.version ?? 0) !== options.expectedVersion) return { ok: false as const, current };
     if (!current) {
@@ -105,14 +105,14 @@ export function createSqliteDraftsStore(db: Db): DraftsStore {
   const prepare = statementCache(db);
   const read = (chapterId: string, draftId: string) =>
     jsonIn<DraftRecord | undefined>(prepare('SELECT * FROM drafts WHERE id = ? AND chapterId = ?').get(draftId, chapterId), D_JSON) ?? null;
-  const createTx = db.transaction((draft: DraftRecord, keep: number) => {
+  const createTx = writeTransaction(db, (draft: DraftRecord, keep: number) => {
     insert(prepare, 'drafts', jsonOut(draft, D_JSON));
     const extra = prepare(
       `SELECT id FROM drafts WHERE chapterId = ? AND acceptedAt IS NULL ORDER BY id DESC LIMIT -1 OFFSET ?`,
     ).all(draft.chapterId, keep) as { id: string }[];
     for (const { id } of extra) prepare('DELETE FROM drafts WHERE id = ?').run(id);
   });
-  const acceptTx = db.transaction((chapterId: string, draftId: string, at: string) => {
+  const acceptTx = writeTransaction(db, (chapterId: string, draftId: string, at: string) => {
     if (!read(chapterId, draftId)) return null;
     prepare('UPDATE drafts SET acceptedAt = NULL WHERE chapterId = ?').run(chapterId);
     prepare('UPDATE drafts SET acceptedAt = ? WHERE id = ?').run(at, draftId);

@@ -1,5 +1,5 @@
 import type { BookRecord, BooksStore, SummaryVersionRecord } from '../types.js';
-import { casUpdate, insert, statementCache, type Db } from './helpers.js';
+import { casUpdate, insert, statementCache, type Db, writeTransaction } from './helpers.js';
 import type { OwnedChapterCache } from './owned-chapter-cache.js';
 
 export function createSqliteBooksStore(db: Db, cache: OwnedChapterCache): BooksStore {
@@ -9,14 +9,14 @@ export function createSqliteBooksStore(db: Db, cache: OwnedChapterCache): BooksS
       `SELECT * FROM books WHERE id = ? AND userId = ? ${includeDeleted ? '' : 'AND deletedAt IS NULL'}`,
     ).get(bookId, userId) as BookRecord | undefined) ?? null;
 
-  const createTx = db.transaction((book: BookRecord, maxPerUser: number) => {
+  const createTx = writeTransaction(db, (book: BookRecord, maxPerUser: number) => {
     const { n } = prepare('SELECT COUNT(*) AS n FROM books WHERE userId = ?').get(book.userId) as { n: number };
     if (n >= maxPerUser) return false;
     insert(prepare, 'books', { ...book });
     return true;
   });
 
-  const putSummaryTx = db.transaction(
+  const putSummaryTx = writeTransaction(db, 
     (userId: string, bookId: string, entry: Parameters<BooksStore['putSummary']>[2]) => {
       const current = read(userId, bookId);
       if (!current) return { ok: false as const, reason: 'missing' as const };
@@ -34,7 +34,7 @@ export function createSqliteBooksStore(db: Db, cache: OwnedChapterCache): BooksS
     },
   );
 
-  const purgeTx = db.transaction((cutoff: string) => {
+  const purgeTx = writeTransaction(db, (cutoff: string) => {
     const ids = (prepare('SELECT id FROM books WHERE deletedAt IS NOT NULL AND deletedAt < ?').all(cutoff) as { id: string }[]).map(
       (row) => row.id,
     );

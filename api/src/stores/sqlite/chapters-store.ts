@@ -1,6 +1,6 @@
 import type { OwnedChapterRead } from '../owned-reads.js';
 import type { CasResult, ChapterRecord, ChaptersStore, TocChangeSet } from '../types.js';
-import { insert, setClause, statementCache, type Db } from './helpers.js';
+import { insert, setClause, statementCache, type Db, writeTransaction } from './helpers.js';
 import type { OwnedChapterCache } from './owned-chapter-cache.js';
 
 /**
@@ -33,7 +33,7 @@ export function createSqliteChaptersStore(db: Db, cache: OwnedChapterCache): Cha
   const bumpToc = (bookId: string, at: string) =>
     prepare('UPDATE books SET tocVersion = tocVersion + 1, updatedAt = ? WHERE id = ?').run(at, bookId);
 
-  const applyTx = db.transaction(
+  const applyTx = writeTransaction(db, 
     (bookId: string, changes: TocChangeSet, options: Parameters<ChaptersStore['applyStructure']>[2]) => {
       const book = prepare('SELECT tocVersion FROM books WHERE id = ?').get(bookId) as { tocVersion: number } | undefined;
       if (!book) return { ok: false as const, reason: 'missing' as const };
@@ -56,7 +56,7 @@ export function createSqliteChaptersStore(db: Db, cache: OwnedChapterCache): Cha
     },
   );
 
-  const updateTx = db.transaction(
+  const updateTx = writeTransaction(db, 
     (
       bookId: string,
       chapterId: string,

@@ -78,3 +78,13 @@ export function jsonIn<T>(row: unknown, fields: readonly string[]): T {
   for (const field of fields) record[field] = record[field] === null ? null : JSON.parse(record[field] as string);
   return record as T;
 }
+
+/**
+ * A transaction that takes SQLite's write lock as it begins (BEGIN IMMEDIATE). A deferred transaction that reads and
+ * then writes fails at once with SQLITE_BUSY(_SNAPSHOT) when another process (a second server, the CLI) wrote in
+ * between; an immediate one waits for the lock (busy_timeout) and reads what is current. Every store transaction
+ * writes, so every one is opened this way.
+ */
+export function writeTransaction<A extends unknown[], R>(db: Db, fn: (...args: A) => R): (...args: A) => R {
+  return db.transaction(fn).immediate;
+}

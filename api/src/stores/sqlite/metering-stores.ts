@@ -1,5 +1,5 @@
 import type { CacheRecord, CacheStore, JobRecord, JobsStore, LedgerRecord, LedgerStore } from '../engine-types.js';
-import { insert, jsonIn, jsonOut, setClause, statementCache, type Db } from './helpers.js';
+import { insert, jsonIn, jsonOut, setClause, statementCache, type Db, writeTransaction } from './helpers.js';
 
 const J_JSON = ['result', 'error'] as const;
 const ACTIVE = "status IN ('queued', 'running')";
@@ -20,7 +20,7 @@ export function createSqliteJobsStore(db: Db): JobsStore {
     return { dayUsed: tokens(dayStart), monthUsed: tokens(monthStart), reserved };
   };
 
-  const createTx = db.transaction((job: JobRecord, quota: Parameters<JobsStore['createWithReservation']>[1]) => {
+  const createTx = writeTransaction(db, (job: JobRecord, quota: Parameters<JobsStore['createWithReservation']>[1]) => {
     const active = jsonIn<JobRecord | undefined>(
       prepare(`SELECT * FROM jobs WHERE userId = ? AND kind = ? AND targetId = ? AND ${ACTIVE} LIMIT 1`).get(job.userId, job.kind, job.targetId),
       J_JSON,
@@ -76,7 +76,7 @@ export function createSqliteJobsStore(db: Db): JobsStore {
 
 export function createSqliteLedgerStore(db: Db): LedgerStore {
   const prepare = statementCache(db);
-  const recordTx = db.transaction((entry: LedgerRecord) => {
+  const recordTx = writeTransaction(db, (entry: LedgerRecord) => {
     insert(prepare, 'ledger', { ...entry });
     const used = entry.inputTokens + entry.outputTokens;
     if (entry.jobId && used > 0) {
