@@ -56,6 +56,14 @@ function requestIdSource(): () => string {
   return () => `${prefix}${(next++).toString(36)}`;
 }
 
+/**
+ * TRUST_PROXY as a hop count: the address `hops` proxies in front of the server saw is the client's (proxy-addr's
+ * hop-count rule). Fastify 5.12 no longer takes a number (it would trust no proxy), since a client that reaches the
+ * server directly can then write X-Forwarded-For itself: a count is for servers only the proxies can reach; otherwise
+ * list the proxies' addresses.
+ */
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
+
 /** Options for the Fastify factory: logging with redaction, request ids, body limit, proxy trust. */
 export function serverOptions(config: Config): FastifyServerOptions {
   const newRequestId = requestIdSource();
@@ -88,7 +96,7 @@ export function serverOptions(config: Config): FastifyServerOptions {
         });
     },
     bodyLimit: config.bodyLimitBytes,
-    trustProxy: config.trustProxy,
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     routerOptions: { maxParamLength: 200 },
   };
 }
@@ -108,8 +116,8 @@ export default fp<AppOptions>(
     await app.register(services, { config, clock, googleKeySource: options.googleKeySource, docsBackoffMs: options.docsBackoffMs });
     await app.register(security, { config });
     await app.register(openapi);
-    await app.register(auth, { config });
     await app.register(rateLimit, { config });
+    await app.register(auth, { config });
     await app.register(notFound);
     await app.register(maintenance, { config });
 

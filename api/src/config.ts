@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { originRuleProblem, serviceUrl } from './lib/config-rules.js';
@@ -10,6 +11,37 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
 const list = z
   .string()
   .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
+
+/** proxy-addr's names for address ranges, accepted by Fastify's `trustProxy`. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** An address, an address/prefix (CIDR) or a range name, as Fastify's `trustProxy` takes them. */
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
+
+/**
+ * Fastify's `trustProxy` forms: `true`/`false`, a hop count (trust that many proxies in front of the server), or
+ * the proxies' addresses/CIDRs. Only a hop count or addresses make the client address the one the trusted proxy
+ * saw; `true` takes the left-most X-Forwarded-For, which the client writes itself.
+ */
+const trustProxy = z.string().transform((text, ctx): boolean | number | string[] => {
+  if (text === 'true' || text === 'false') return text === 'true';
+  if (/^\d+$/.test(text)) return Number(text);
+  const entries = text.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const bad = entries.filter((entry) => !isProxyAddress(entry));
+  if (entries.length > 0 && bad.length === 0) return entries;
+  ctx.addIssue({
+    code: 'custom',
+    message: `must be true, false, a hop count or proxy addresses/CIDRs (${bad.length > 0 ? `"${bad.join('", "')}" is not one` : 'empty'})`,
+  });
+  return z.NEVER;
+});
 
 /** A 32-byte base64 key; the problem (never the value) is listed when it is not one. */
 const encryptionKey = z.string().transform((text, ctx) => {
@@ -26,7 +58,7 @@ const EnvSchema = z
     PORT: int(0, 65_535).default(8787),
     HOST: z.string().min(1).default('127.0.0.1'),
     PUBLIC_URL: z.url().optional(),
-    TRUST_PROXY: bool.default(false),
+    TRUST_PROXY: trustProxy.default(false),
     BODY_LIMIT_BYTES: int(1_024, 50 * 1024 * 1024).default(1024 * 1024),
     DATA_DIR: z.string().min(1).default('./data'),
     STORE: z.enum(['sqlite', 'mongodb']).default('sqlite'),

@@ -13,16 +13,32 @@ describe('configuration', () => {
     expect((config.corsOrigins[2] as RegExp).test('https://n-abc123-0lu-script.googleusercontent.com')).toBe(true);
   });
 
+  it("takes Fastify's trustProxy forms in TRUST_PROXY: true/false, a hop count, proxy addresses and CIDRs", () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.1, 10.1.0.0/16,::1,fd00::/8,loopback' }).trustProxy).toEqual([
+      '10.0.0.1', '10.1.0.0/16', '::1', 'fd00::/8', 'loopback',
+    ]);
+  });
+
   it('lists every problem at once', () => {
     let error: unknown;
     try {
-      loadConfig({ PORT: 'x', CORS_ORIGINS: 'https://a.example.com/path,null', STORE: 'mongodb', AI_PRICES: '{bad', ADMIN_TOKEN: 'short' });
+      loadConfig({
+        PORT: 'x', CORS_ORIGINS: 'https://a.example.com/path,null', STORE: 'mongodb', AI_PRICES: '{bad', ADMIN_TOKEN: 'short',
+        TRUST_PROXY: '10.0.0.0/33,proxy.example.com',
+      });
     } catch (caught) {
       error = caught;
     }
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems.join('\n');
-    for (const name of ['PORT', 'CORS_ORIGINS: "https://a.example.com/path"', 'CORS_ORIGINS: "null"', 'MONGODB_URI', 'AI_PRICES', 'ADMIN_TOKEN']) {
+    for (const name of [
+      'PORT', 'CORS_ORIGINS: "https://a.example.com/path"', 'CORS_ORIGINS: "null"', 'MONGODB_URI', 'AI_PRICES', 'ADMIN_TOKEN',
+      'TRUST_PROXY', '"10.0.0.0/33", "proxy.example.com"',
+    ]) {
       expect(problems).toContain(name);
     }
   });

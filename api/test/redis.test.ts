@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cacheKey, createAiCache } from '../src/ai/ai-cache.js';
+import { SUMMARY } from './helpers/journey.js';
 import { buildTestApp, errorOf, type TestApp } from './helpers/test-app.js';
 
 /** Whether Debian's redis-server is installed (CI installs it in .ci/run; `apt-get install -y redis-server`). */
@@ -211,13 +212,18 @@ describe.skipIf(!hasRedisServer)('REDIS_URL: shared rate limits, AI cache and re
       expect(body.checks.store.status).toBe('ok');
       expect(body.checks.redis.status).toBe('degraded');
       expect(body.checks.redis.details).not.toHaveProperty('error');
+      expect(body.checks.redis.details.rateLimits).toBe('memory');
+      expect(JSON.stringify(body)).not.toContain(String(port));
     }
 
-    // Rate limiting is skipped (skipOnError), never an error: more than 5 anonymous requests all pass.
-    for (let i = 0; i < 7; i++) {
+    // Rate limits are counted in this process meanwhile, never switched off: the 6th anonymous request is refused.
+    for (let i = 0; i < 5; i++) {
       const response = await b.app.inject({ method: 'GET', url: '/v1/meta', remoteAddress: '198.51.100.99' });
       expect(response.statusCode, `request ${i + 1}`).toBe(200);
     }
+    const refused = await b.app.inject({ method: 'GET', url: '/v1/meta', remoteAddress: '198.51.100.99' });
+    expect(refused.statusCode).toBe(429);
+    expect(errorOf(refused).code).toBe('RATE_LIMITED');
 
     const created = await a.as(author.token, { method: 'POST', url: '/v1/books', payload: { title: 'Written during the outage' } });
     expect(created.statusCode).toBe(201);
@@ -236,8 +242,51 @@ describe.skipIf(!hasRedisServer)('REDIS_URL: shared rate limits, AI cache and re
     // Redis comes back on the same port: the clients reconnect and readiness is ok again.
     server = await startRedis(port);
     await until(() => a.app.redis!.status === 'ready' && b.app.redis!.status === 'ready', 'both clients to reconnect');
+    // Counting goes back to Redis with the next counted request.
+    expect((await a.app.inject({ method: 'GET', url: '/v1/meta', remoteAddress: '198.51.100.98' })).statusCode).toBe(200);
     const ready = await a.app.inject({ method: 'GET', url: '/health/ready' });
     expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toMatchObject({ status: 'ok', checks: { redis: { status: 'ok' } } });
+    expect(ready.json()).toMatchObject({ status: 'ok', checks: { redis: { status: 'ok', details: { rateLimits: 'redis' } } } });
+  });
+});
+
+describe.skipIf(!hasRedisServer)('REDIS_URL with Redis stopped mid-minute: the AI start limit holds', () => {
+  let port = 0;
+  let server: ChildProcess | null = null;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    port = await freePort();
+    server = await startRedis(port);
+    t = await buildTestApp({ REDIS_URL: `redis://127.0.0.1:${port}`, RATE_LIMIT_AI_PER_MIN: '' });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await stopRedis(server);
+  });
+
+  it('20 starts pass (half before, half during the outage) and the 21st in the minute is refused', async () => {
+    expect(t.config.rateLimit.aiPerMin).toBe(20);
+    const author = await t.newUser();
+    const bookIds: string[] = [];
+    for (let i = 0; i < 21; i++) {
+      const book = (await t.as(author.token, { method: 'POST', url: '/v1/books', payload: { title: `Limits ${i}` } })).json();
+      await t.as(author.token, { method: 'PUT', url: `/v1/books/${book.id}/summary`, payload: { summary: SUMMARY } });
+      bookIds.push(book.id);
+    }
+    const start = (bookId: string) => t.as(author.token, { method: 'POST', url: `/v1/books/${bookId}/interview/generate` });
+
+    for (const [i, bookId] of bookIds.slice(0, 10).entries()) expect((await start(bookId)).statusCode, `start ${i + 1}`).toBe(202);
+    await stopRedis(server);
+    await until(() => t.app.redis!.status !== 'ready', 'the client to notice the outage');
+    for (const [i, bookId] of bookIds.slice(10, 20).entries()) expect((await start(bookId)).statusCode, `start ${i + 11}`).toBe(202);
+
+    const refused = await start(bookIds[20]!);
+    expect(refused.statusCode).toBe(429);
+    expect(errorOf(refused)).toMatchObject({ code: 'RATE_LIMITED', details: { limit: 20 } });
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+
+    const ready = (await t.app.inject({ method: 'GET', url: '/health/ready' })).json();
+    expect(ready).toMatchObject({ status: 'degraded', checks: { redis: { status: 'degraded', details: { rateLimits: 'memory' } } } });
   });
 });

@@ -16,12 +16,14 @@ export default async function systemRoutes(app: FastifyInstance, { config }: { c
       store: { status: store.ok ? 'ok' : 'down', details: store.details },
     };
     // Redis is shared state, not a dependency: without it the API still serves, so it can only degrade readiness.
-    if (redis) checks.redis = { status: redis.ok ? 'ok' : 'degraded', details: redis.details };
+    // Meanwhile rate limits are counted per instance (`rateLimits: memory`).
+    const redisOk = redis?.ok && app.rateLimitCounting() === 'redis';
+    if (redis) checks.redis = { status: redisOk ? 'ok' : 'degraded', details: { ...redis.details, rateLimits: app.rateLimitCounting() } };
     // AI: degraded when every model of the chain is cooling down after failures; editing keeps working.
     const provider = app.ai.gateway.provider;
     const aiDown = provider.models.every((model) => app.ai.breaker.isOpen(model));
     checks.ai = { status: aiDown ? 'degraded' : 'ok', details: { provider: provider.name, offline: provider.offline, models: provider.models } };
-    const degraded = (redis && !redis.ok) || aiDown;
+    const degraded = (redis && !redisOk) || aiDown;
     const body = {
       status: !store.ok ? ('down' as const) : degraded ? ('degraded' as const) : ('ok' as const),
       version: APP_VERSION,

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ERROR_STATUS, type ErrorCode } from '../../../../shared/errors.js';
 import { AppError } from '../../lib/app-error.js';
+import { rateLimitKey } from '../external/rate-limit.js';
 
 const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
@@ -56,7 +57,7 @@ const NOT_FOUND_PER_MIN = 60;
 export const notFound = fp(
   async (app) => {
     app.setNotFoundHandler(
-      { preHandler: app.rateLimitHook('not-found', NOT_FOUND_PER_MIN) },
+      { preHandler: app.rateLimit({ max: NOT_FOUND_PER_MIN, keyGenerator: rateLimitKey('not-found') }) },
       (request, reply) => send(reply, request, 'NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`),
     );
   },

@@ -3,7 +3,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import fp from 'fastify-plugin';
-import { setDocumentHeaders } from '../external/security.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 
@@ -30,7 +29,6 @@ export default fp(
         continue;
       }
       await app.register(async (scope) => {
-        scope.addHook('onRequest', setDocumentHeaders);
         scope.addHook('onSend', async (_request, reply) => {
           reply.header('content-security-policy', CSP);
         });

@@ -3,7 +3,6 @@ import swaggerUi from '@fastify/swagger-ui';
 import fp from 'fastify-plugin';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import { APP_VERSION } from '../../config.js';
-import { setDocumentHeaders } from './security.js';
 
 /** OpenAPI generated from the shared zod schemas: `/openapi.json`, and a UI at `/docs`. */
 export default fp(
@@ -15,10 +14,7 @@ export default fp(
       },
       transform: jsonSchemaTransform,
     });
-    await app.register(async (scope) => {
-      scope.addHook('onRequest', setDocumentHeaders);
-      await scope.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
-    });
+    await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
     app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   },
   { name: 'openapi' },

@@ -1,59 +1,75 @@
-import LocalStore from '@fastify/rate-limit/store/LocalStore.js';
-import RedisStore from '@fastify/rate-limit/store/RedisStore.js';
-import type { onRequestHookHandler } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import type { RateGroup } from '../../../../shared/contract/endpoint.js';
 import type { Config } from '../../config.js';
 import { AppError } from '../../lib/app-error.js';
+import { createFailoverStore } from './rate-limit-store.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** An onRequest/preHandler hook counting requests against `max` a minute in `group`, keyed by user (else address). */
-    rateLimitHook(group: string, max: number): onRequestHookHandler;
+    /** Where rate limits are counted right now: Redis (shared by every instance) or this process (Redis down). */
+    rateLimitCounting(): 'redis' | 'memory';
+  }
+  interface FastifyContextConfig {
+    /** The route's rate-limit group (from its endpoint declaration); `default` when absent. */
+    rateGroup?: RateGroup;
   }
 }
 
-const WINDOW_MS = 60_000;
-/** Keys counted at once in memory (least recently used dropped first), as @fastify/rate-limit's default. */
-const LOCAL_KEYS = 5_000;
+/** The caller a limit counts: the user when the request authenticated, else the address. */
+const caller = (request: FastifyRequest) => (request.principal ? `u:${request.principal.user.id}` : `ip:${request.ip}`);
 
 /**
- * Per-minute limits keyed by user (address only when anonymous), stricter for the AI and auth groups, counted by
- * @fastify/rate-limit's own stores: in memory, or in Redis when configured so every instance counts against the
- * same window (a Redis outage skips limiting instead of failing requests). The hook is ours, callback style and
- * added to each route after its auth hook, because the plugin's request handler costs a chain of promises on every
- * request (about a seventh of a chapter read); the keys, limits, headers and 429 are the same.
+ * The key of a group's counter. The group is part of the key rather than @fastify/rate-limit's route `groupId`, which
+ * the plugin also appends to `createRateLimit` keys and so would count failed sign-ins per route group.
+ */
+export const rateLimitKey = (group: string) => (request: FastifyRequest) => `${group}:${caller(request)}`;
+
+/**
+ * @fastify/rate-limit on every route, after the route's own onRequest hooks (authentication), so a signed-in
+ * request is counted against its user and an anonymous one against its address. Limits a minute: the route's group
+ * (default, ai, auth) decides the maximum. Counted in Redis when configured, so instances share one window; in this
+ * process while Redis is down (see rate-limit-store.ts). Refusals are 429 RATE_LIMITED in the shared error shape,
+ * with Retry-After and the x-ratelimit-* headers.
  */
 export default fp<{ config: Config }>(
   async (app, { config }) => {
-    const store = app.redis ? new RedisStore(false, false, app.redis, 'aa-rl:') : new LocalStore(false, false, LOCAL_KEYS);
-    const perGroup: Record<string, number> = {
+    const perGroup: Record<RateGroup, number> = {
       default: config.rateLimit.defaultPerMin,
       ai: config.rateLimit.aiPerMin,
       auth: config.rateLimit.authPerMin,
     };
+    const { Store, counting } = createFailoverStore({
+      redis: app.redis,
+      prefix: 'aa-rl:',
+      onSwitch: (to) =>
+        to === 'memory'
+          ? app.log.warn('rate limits are counted in this process until Redis answers again')
+          : app.log.info('rate limits are counted in Redis again'),
+    });
+    app.decorate('rateLimitCounting', counting);
 
-    const rateLimitHook = (group: string, max: number): onRequestHookHandler => (request, reply, done) => {
-      const key = `${group}:${request.principal ? `u:${request.principal.user.id}` : `ip:${request.ip}`}`;
-      store.incr(key, (error, count) => {
-        if (error || !count) return done();
-        const resetS = Math.ceil(count.ttl / 1000);
-        reply.header('x-ratelimit-limit', max);
-        reply.header('x-ratelimit-remaining', Math.max(0, max - count.current));
-        reply.header('x-ratelimit-reset', resetS);
-        if (count.current <= max) return done();
-        const retryAfterS = Math.max(1, resetS);
-        reply.header('retry-after', retryAfterS);
-        done(new AppError('RATE_LIMITED', `Too many requests; retry in ${retryAfterS} s.`, { retryAfterS, limit: max }));
-      }, WINDOW_MS, max);
-    };
-    app.decorate('rateLimitHook', rateLimitHook);
-
-    // Every route, after the route's own onRequest hooks (auth), so the key is the user's when there is one.
+    // Before the plugin's own onRoute hook (hooks run in the order added): a route's group becomes its limit.
     app.addHook('onRoute', (route) => {
-      const group = route.config?.rateGroup ?? 'default';
-      const hook = rateLimitHook(group, perGroup[group] ?? config.rateLimit.defaultPerMin);
-      route.onRequest = [...[route.onRequest ?? []].flat(), hook];
+      const group = route.config?.rateGroup;
+      if (group && group !== 'default') {
+        route.config = { ...route.config, rateLimit: { max: perGroup[group], keyGenerator: rateLimitKey(group) } };
+      }
+    });
+
+    await app.register(rateLimit, {
+      global: true,
+      hook: 'onRequest',
+      timeWindow: 60_000,
+      max: perGroup.default,
+      keyGenerator: rateLimitKey('default'),
+      store: Store,
+      errorResponseBuilder: (_request, context) => {
+        const retryAfterS = Math.max(1, Math.ceil(context.ttl / 1000));
+        return new AppError('RATE_LIMITED', `Too many requests; retry in ${retryAfterS} s.`, { retryAfterS, limit: context.max });
+      },
     });
   },
-  { name: 'rate-limit', dependencies: ['auth', 'redis'] },
+  { name: 'rate-limit', dependencies: ['redis'] },
 );

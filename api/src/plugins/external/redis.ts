@@ -67,7 +67,7 @@ export default fp<{ config: Config }>(
       app.log.info('redis connected');
     });
     redis.on('error', (error: Error) => {
-      if (healthy || !errorLogged) app.log.warn({ err: error }, 'redis unavailable: rate limits are skipped and the AI cache uses memory and the store until it returns');
+      if (healthy || !errorLogged) app.log.warn({ err: error }, 'redis unavailable: rate limits are counted per instance and the AI cache uses memory and the store until it returns');
       healthy = false;
       errorLogged = true;
     });
