@@ -166,6 +166,10 @@ export function createIdentityService(deps: { store: Store; audit: AuditService;
       const { version, ...changes } = patch;
       // Read first so the audit event can say what each changed field was (quota changes are read back from it).
       const before = await store.users.get(userId);
+      const losesAdmin = before?.role === 'admin' && !before.disabled && ((changes.role !== undefined && changes.role !== 'admin') || changes.disabled === true);
+      if (losesAdmin && (await store.users.countActiveAdmins()) <= 1) {
+        throw new AppError('CONFLICT', 'This is the last active administrator; make another user an administrator first, so someone can still run the server.');
+      }
       const result = await changingIdentity(userId, () => store.users.update(userId, changes, version ?? null, isoNow(clock)));
       if (!result.ok) throw result.reason === 'missing' ? notFound('user') : conflict('user', presentUser(result.current));
       const type = changes.disabled === true ? 'user.disabled' : 'user.updated';

@@ -105,6 +105,8 @@ export interface UsersStore {
   /** Newest first, ids below `beforeId`; `q` matches email or name (case-insensitive substring). */
   list(query: { limit: number; beforeId: string | null; q: string | null }): Promise<UserRecord[]>;
   count(): Promise<number>;
+  /** Administrators who are not disabled. */
+  countActiveAdmins(): Promise<number>;
 }
 
 export interface TokensStore {

@@ -40,5 +40,8 @@ export function createMongoUsersStore({ users }: Collections): UsersStore {
     async count() {
       return users.countDocuments({});
     },
+    async countActiveAdmins() {
+      return users.countDocuments({ role: 'admin', disabled: false });
+    },
   };
 }

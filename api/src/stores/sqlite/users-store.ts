@@ -40,5 +40,8 @@ export function createSqliteUsersStore(db: Db): UsersStore {
     async count() {
       return (prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n;
     },
+    async countActiveAdmins() {
+      return (prepare("SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND disabled = 0").get() as { n: number }).n;
+    },
   };
 }

@@ -91,5 +91,13 @@ export function usersContract(open: StoreFactory): void {
       await givenUser(store());
       expect(await store().users.count()).toBe(before + 2);
     });
+
+    it('counts administrators who are not disabled', async () => {
+      const before = await store().users.countActiveAdmins();
+      await givenUser(store(), { role: 'admin' });
+      await givenUser(store(), { role: 'admin', disabled: true });
+      await givenUser(store());
+      expect(await store().users.countActiveAdmins()).toBe(before + 1);
+    });
   });
 }
