@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { loadConfig, loadDotEnv } from '../config.js';
+import { vacuumInto } from '../stores/sqlite/private-files.js';
 import { SQLITE_FILE } from '../stores/sqlite/sqlite-store.js';
 
 /** `npm run backup`: a consistent copy of the SQLite store (VACUUM INTO), safe while the server runs. */
@@ -13,8 +14,7 @@ if (!existsSync(file)) {
   process.exit(1);
 }
 const target = path.join(config.dataDir, 'backups', `backup-${new Date().toISOString().replace(/[:.]/g, '-')}.sqlite`);
-mkdirSync(path.dirname(target), { recursive: true });
 const db = new Database(file, { readonly: true, fileMustExist: true });
-db.prepare('VACUUM INTO ?').run(target);
+vacuumInto(db, target);
 db.close();
 console.log(`Backed up the store to ${target}`);

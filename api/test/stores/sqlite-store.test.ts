@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -81,5 +81,43 @@ describe('sqlite migrations', () => {
     expect(appliedVersions(dir)).toEqual(MIGRATIONS.map((m) => m.version));
     // The backup is the store as it was before the migration.
     expect(appliedVersions(path.join(dir, 'backups', backups[0]!))).toEqual(previous.map((m) => m.version));
+  });
+});
+
+describe('the store is private to the server', () => {
+  const mode = (file: string) => statSync(file).mode & 0o777;
+
+  it('creates DATA_DIR owner-only and its files (database, write-ahead log, backups) owner-only, whatever the umask', async () => {
+    const previous = process.umask(0o022);
+    try {
+      const dir = path.join(freshDir(), 'nested');
+      const store = openSqliteStore(dir);
+      await store.users.create({
+        id: 'usr_private', email: 'private@example.com', name: null, role: 'author', disabled: false, googleSub: null,
+        quotaDailyTokens: null, quotaMonthlyTokens: null, version: 1, createdAt: new Date().toISOString(), updatedAt: new Date().toISOString(),
+      });
+      const file = path.join(dir, SQLITE_FILE);
+      expect(mode(dir)).toBe(0o700);
+      for (const each of [file, `${file}-wal`, `${file}-shm`]) expect(mode(each), each).toBe(0o600);
+      const backup = path.join(dir, 'backups', 'copy.sqlite');
+      await store.backup(backup);
+      expect(mode(path.dirname(backup))).toBe(0o700);
+      expect(mode(backup)).toBe(0o600);
+      expect(appliedVersions(backup)).toEqual(MIGRATIONS.map((m) => m.version));
+      await store.close();
+    } finally {
+      process.umask(previous);
+    }
+  });
+
+  it('makes an existing, readable store owner-only when it opens it', async () => {
+    const dir = freshDir();
+    await openSqliteStore(dir).close();
+    chmodSync(dir, 0o755);
+    chmodSync(path.join(dir, SQLITE_FILE), 0o644);
+    const store = openSqliteStore(dir);
+    expect(mode(dir)).toBe(0o700);
+    expect(mode(path.join(dir, SQLITE_FILE))).toBe(0o600);
+    await store.close();
   });
 });

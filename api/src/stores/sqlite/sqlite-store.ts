@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { EngineStore } from '../engine-types.js';
@@ -12,6 +11,7 @@ import { createSqliteAuditStore } from './audit-store.js';
 import { createSqliteBooksStore } from './books-store.js';
 import { createSqliteChaptersStore } from './chapters-store.js';
 import { createOwnedChapterCache } from './owned-chapter-cache.js';
+import { ensurePrivateDatabase, vacuumInto } from './private-files.js';
 import { appliedSchemaVersion, migrate } from './migrations.js';
 import { createSqliteTokensStore } from './tokens-store.js';
 import { createSqliteUsersStore } from './users-store.js';
@@ -28,17 +28,14 @@ const WAL_AUTOCHECKPOINT_PAGES = 10_000;
  * a killed process (a test proves it) but may lose the last transactions on a power loss.
  */
 export function openSqliteStore(dataDir: string, log: (message: string) => void = () => {}): Store & EngineStore & { backup(file: string): Promise<void> } {
-  mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, SQLITE_FILE);
+  ensurePrivateDatabase(file);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
-  const backupTo = (target: string) => {
-    mkdirSync(path.dirname(target), { recursive: true });
-    db.prepare('VACUUM INTO ?').run(target);
-  };
+  const backupTo = (target: string) => vacuumInto(db, target);
   let applied: number[];
   try {
     applied = migrate(db, (fromVersion) => {
