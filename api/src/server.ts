@@ -24,13 +24,21 @@ await server.listen({ port: config.port, host: config.host });
 
 const address = server.server.address();
 const port = typeof address === 'object' && address ? address.port : config.port;
-const url = config.publicUrl ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-process.stdout.write(`Auto-Author API listening on ${url} (store: ${config.store}, AI: ${config.ai.provider})\n`);
+// A wildcard bind address is not something a browser can open: print the loopback name for it instead.
+const shownHost = ['0.0.0.0', '::'].includes(config.host) ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+const url = (config.publicUrl ?? `http://${shownHost}:${port}`).replace(/\/+$/u, '');
+const aiMode = config.ai.provider === 'offline' ? 'template mode (no AI model)' : config.ai.provider;
+process.stdout.write(
+  `Auto-Author API listening on ${url} (store: ${config.store}, AI: ${aiMode})\n` +
+    `  Author app:      ${url}/app\n  Admin dashboard: ${url}/admin\n`,
+);
 if (server.bootstrapToken) {
   process.stderr.write(
     `\nCreated the first admin. Its API token is shown only this once:\n  ${server.bootstrapToken}\n` +
       `Open ${url}/app#token=${server.bootstrapToken}\n  or ${url}/admin#token=${server.bootstrapToken}\n\n`,
   );
+} else {
+  process.stdout.write('  (The dashboard asks for an admin token; a lost one is replaced with: npm run admin:token -- --email <admin email>)\n');
 }
 
 let closing = false;

@@ -21,7 +21,7 @@ const run = (script: string, args: string[], env: Record<string, string>) =>
   spawnSync(process.execPath, [...TSX, script, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', timeout: 60_000 });
 
 describe('starting the server', () => {
-  it('serves /health/ready on its defaults, prints the bootstrap token once, and stops cleanly on SIGTERM', async () => {
+  it('serves /health/ready on its defaults, prints the bootstrap token once and the page URLs every time, and stops cleanly on SIGTERM', async () => {
     const dataDir = tempDir();
     const server = await startServer(dataDir, {});
     const ready = await fetch(`${server.url}/health/ready`);
@@ -34,8 +34,14 @@ describe('starting the server', () => {
     server.child.kill('SIGTERM');
     expect((await server.exited).code).toBe(0);
 
+    // Every start names the pages to open; only the first shows the token. `/` leads to the author's app.
     const again = await startServer(dataDir, {});
     expect(again.output()).not.toMatch(/#token=/);
+    expect(again.output()).toContain(`Author app:      ${again.url}/app\n`);
+    expect(again.output()).toContain(`Admin dashboard: ${again.url}/admin\n`);
+    const root = await fetch(`${again.url}/`, { redirect: 'manual' });
+    expect(root.status).toBe(302);
+    expect(root.headers.get('location')).toBe('/app');
     again.child.kill('SIGTERM');
     await again.exited;
   });

@@ -18,9 +18,10 @@ const CSP = [
   "font-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'none'",
 ].join('; ');
 
-/** Serves the web preview at /app and the admin dashboard at /admin (built by `npm run build`). */
+/** Serves the web preview at /app and the admin dashboard at /admin (built by `npm run build`); `/` opens /app. */
 export default fp(
   async (app) => {
+    app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/app'));
     for (const page of PAGES) {
       if (!existsSync(path.join(page.dir, 'index.html'))) {
         app.get(page.prefix, async (_request, reply) =>
