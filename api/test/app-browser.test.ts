@@ -1,12 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer, { type Browser, type BrowserContext, type HTTPRequest, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureAppBuilt } from './helpers/app-build.js';
 import { runJob, SUMMARY } from './helpers/journey.js';
 import { ADMIN_TOKEN, buildTestApp, type TestApp } from './helpers/test-app.js';
 import { openAiTestEnv, startOpenAiTestServer, step, type OpenAiTestServer } from './support/openai-test-server.js';
@@ -17,35 +16,9 @@ import { openAiTestEnv, startOpenAiTestServer, step, type OpenAiTestServer } fro
 // wire-format test server, with a real quota, a real per-minute AI limit and scripted model-server failures.
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const DIST = path.join(ROOT, 'dist', 'app', 'index.html');
 const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'app');
 const CHROMIUM = process.env.PUPPETEER_EXECUTABLE_PATH ?? '/usr/bin/chromium';
 const WIDTH = 360;
-
-/** Newest modification time under the folders the /app build reads. */
-function newestSource(): number {
-  let newest = statSync(path.join(ROOT, 'vite.app.config.ts')).mtimeMs;
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) {
-        if (entry.name !== 'node_modules') walk(full);
-      } else if (/\.(tsx?|css|html)$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name)) {
-        newest = Math.max(newest, statSync(full).mtimeMs);
-      }
-    }
-  };
-  walk(path.join(ROOT, 'web'));
-  walk(path.join(ROOT, 'shared'));
-  return newest;
-}
-
-/** Builds dist/app when it is missing or older than its sources (`npm run build:app`). */
-function ensureAppBuilt() {
-  if (existsSync(DIST) && statSync(DIST).mtimeMs >= newestSource()) return;
-  const vite = path.join(path.dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
-  execFileSync(process.execPath, [vite, 'build', '--config', 'vite.app.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' } });
-}
 
 let t: TestApp;
 let origin: string;
@@ -53,7 +26,7 @@ let browser: Browser;
 let userDataDir: string;
 
 beforeAll(async () => {
-  ensureAppBuilt();
+  await ensureAppBuilt();
   mkdirSync(ARTIFACTS, { recursive: true });
   t = await buildTestApp({ AI_PROVIDER: 'offline' });
   await t.app.listen({ port: 0, host: '127.0.0.1' });
@@ -432,8 +405,9 @@ describe('errors by code', () => {
     await click(page, 'Start the interview');
     const response = await answered;
     expect(response.status()).toBe(429);
-    const { error } = (await response.json()) as { error: { code: string; message: string; requestId: string; details: { window: string; limit: number; resetAt: string } } };
-    expect(error).toMatchObject({ code: 'QUOTA_EXCEEDED', details: { window: 'daily', limit: 1 } });
+    const { error } = (await response.json()) as { error: { code: string; message: string; requestId: string; details: { window: string; limit: number; resetAt: string; needed: number; remaining: number } } };
+    expect(error).toMatchObject({ code: 'QUOTA_EXCEEDED', details: { window: 'daily', limit: 1, remaining: 1 } });
+    expect(error.details.needed).toBeGreaterThan(1);
     const headers = response.headers();
     expect(headers['x-quota-limit']).toBe('1');
     expect(headers['x-quota-reset']).toBe(error.details.resetAt);
@@ -441,13 +415,13 @@ describe('errors by code', () => {
 
     await page.waitForSelector('.aa-error[data-code="QUOTA_EXCEEDED"]');
     const quota = await page.$eval('.aa-error', (el) => (el as HTMLElement).innerText);
-    // The reset time as the page's locale writes it.
-    const when = await page.evaluate((iso) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }), error.details.resetAt);
-    expect(quota).toContain('You have used your daily AI allowance');
+    // What the job needed, what is left and the reset time, as the page's locale writes them.
+    const [needed, when] = await page.evaluate((n, iso) => [n.toLocaleString(), new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })], error.details.needed, error.details.resetAt);
+    expect(quota).toContain(`This needs about ${needed} tokens; 1 token is left today.`);
     expect(quota).toContain(`It resets ${when}.`);
-    expect(quota).toContain(`Quota resets ${when}.`);
     expect(quota).toContain(`Reference: ${error.requestId}`);
-    expect(quota).not.toContain(error.message);
+    // No retry can succeed before the reset, so none is offered.
+    expect(await page.$$eval('.aa-error[data-code="QUOTA_EXCEEDED"] button', (buttons) => buttons.map((b) => b.textContent))).not.toContain('Try again');
     // Refused before any model call.
     expect(models.calls()).toBe(callsBefore);
     await shot(page, '11-error-quota');

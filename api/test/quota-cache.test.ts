@@ -125,6 +125,9 @@ describe('quota reservation under concurrency', () => {
       expect(remaining).toBeGreaterThanOrEqual(0);
       expect(remaining).toBeLessThan(reservation);
       expect(Date.parse(String(response.headers['x-quota-reset']))).toBeGreaterThan(Date.now());
+      // What the job needed and what is left, so the panel can say both.
+      expect(error.details).toMatchObject({ window: 'daily', limit, needed: reservation, remaining, resetAt: response.headers['x-quota-reset'] });
+      expect(error.message).toContain(`needs about ${reservation.toLocaleString('en-US')} tokens`);
     }
 
     const jobs = await Promise.all(accepted.map((r) => waitForJob(t, author.token, r.json().job.id, 30_000)));

@@ -16,7 +16,7 @@ export class AppError extends Error {
   }
 }
 
-export const notFound = (what = 'resource') => new AppError('NOT_FOUND', `No such ${what}.`);
+export const notFound = (what = 'resource') => new AppError('NOT_FOUND', `This ${what} does not exist; it may have been deleted.`);
 
 /** A stale compare-and-swap: the client gets the current record to show both versions. */
 export const conflict = (what: string, current: unknown) =>

@@ -8,7 +8,7 @@ export function encodeCursor(lastId: string): string {
 export function decodeCursor(cursor: string | undefined): string | null {
   if (cursor === undefined) return null;
   const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^[a-z]+_[0-9A-Z]{26}$/.test(id)) throw new AppError('VALIDATION', 'The cursor is not valid.', { field: 'cursor' });
+  if (!/^[a-z]+_[0-9A-Z]{26}$/.test(id)) throw new AppError('VALIDATION', 'This page link is not valid; reload the list.', { field: 'cursor' });
   return id;
 }
 

@@ -5,7 +5,7 @@ import { defineRoute, userIdOf } from '../lib/route.js';
 
 /** Unwraps a service launch: the job it started (202). */
 function started<T>(launch: { job?: T; quote?: unknown }): { job: T } {
-  if (!launch.job) throw new AppError('INTERNAL', 'A generation was planned but not started.');
+  if (!launch.job) throw new AppError('INTERNAL', 'The generation could not be started; try again.');
   return { job: launch.job };
 }
 

@@ -81,7 +81,7 @@ export default async function jobRoutes(app: FastifyInstance) {
     const user = principal.user;
     const params = body.params ?? {};
     const planned = await plan(user, body.operation, body.bookId, body.chapterId, body.questionId, params);
-    if (!planned.quote) throw new AppError('INTERNAL', 'Quote produced no estimate.');
+    if (!planned.quote) throw new AppError('INTERNAL', 'The cost of this could not be estimated; try again.');
     const tokens = planned.quote.tokens;
     return {
       estimatedTokens: tokens,

@@ -72,7 +72,7 @@ export function createChaptersService(deps: { store: Store; books: BooksService;
       const ordered = readingOrder(await store.chapters.listByBook(bookId), query.includeArchived ?? false);
       const afterId = decodeCursor(query.cursor);
       const start = afterId === null ? 0 : ordered.findIndex((chapter) => chapter.id === afterId) + 1;
-      if (afterId !== null && start === 0) throw new AppError('VALIDATION', 'The cursor no longer matches this list.', { field: 'cursor' });
+      if (afterId !== null && start === 0) throw new AppError('VALIDATION', 'This list changed while you were paging through it; reload it.', { field: 'cursor' });
       const items = ordered.slice(start, start + query.limit);
       const last = items[items.length - 1];
       return {
@@ -88,7 +88,7 @@ export function createChaptersService(deps: { store: Store; books: BooksService;
       if (parentId !== null) {
         const parent = chapters.find((chapter) => chapter.id === parentId);
         if (!parent || parent.archivedAt !== null || parent.parentId !== null) {
-          throw new AppError('VALIDATION', 'parentId must be an active top-level chapter of this book.', { field: 'parentId' });
+          throw new AppError('VALIDATION', 'A section can only go under an active chapter of this book, not under a section or an archived chapter.', { field: 'parentId' });
         }
       }
       const siblings = chapters

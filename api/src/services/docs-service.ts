@@ -35,7 +35,7 @@ export function createDocsService(deps: {
 
   function pickTab(tabs: DocTab[], tabId: string | null): DocTab {
     const tab = tabId ? tabs.find((t) => t.tabId === tabId) : tabs[0];
-    if (!tab) throw new AppError('VALIDATION', 'The document has no such tab.', { tabId });
+    if (!tab) throw new AppError('VALIDATION', 'The document has no such tab; it may have been deleted. Open the panel beside another tab.', { tabId });
     return tab;
   }
 

@@ -8,7 +8,7 @@ import { AppError, notFound } from '../lib/app-error.js';
 import type { JobRecord, JobsStore } from '../stores/engine-types.js';
 import type { UserRecord } from '../stores/types.js';
 import type { Clock } from './clock.js';
-import type { QuotaService } from './quota-service.js';
+import { quotaExceeded, type QuotaService } from './quota-service.js';
 
 const LEASE_MS = 30_000;
 const HEARTBEAT_MS = 10_000;
@@ -139,16 +139,7 @@ export function createJobsService(deps: { jobs: JobsStore; quota: QuotaService; 
       if (outcome.outcome === 'job_active') {
         throw new AppError('JOB_ACTIVE', 'This is already being generated with other settings; wait for it or cancel it.', { jobId: outcome.job.id });
       }
-      if (outcome.outcome === 'quota') {
-        const windows = deps.quota.windows();
-        const reset = outcome.window === 'daily' ? windows.dayReset : windows.monthReset;
-        throw new AppError(
-          'QUOTA_EXCEEDED',
-          `This would pass your ${outcome.window} AI quota; it resets at ${reset}.`,
-          { window: outcome.window, limit: outcome.limit, used: outcome.used, resetAt: reset },
-          { 'x-quota-limit': String(outcome.limit), 'x-quota-remaining': String(Math.max(0, outcome.limit - outcome.used)), 'x-quota-reset': reset },
-        );
-      }
+      if (outcome.outcome === 'quota') throw quotaExceeded(outcome, spec.reserveTokens, deps.quota.windows());
       queue.push({ job: outcome.job, spec });
       pump();
       return outcome.job;

@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import { AppError } from '../lib/app-error.js';
 import type { JobsStore, LedgerStore } from '../stores/engine-types.js';
 import type { UserRecord } from '../stores/types.js';
 import type { Clock } from './clock.js';
@@ -13,6 +14,26 @@ export function quotaWindows(now: Date) {
     monthStart: monthStart.toISOString(),
     monthReset: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)).toISOString(),
   };
+}
+
+/**
+ * The refusal of a job that would pass a quota: what it needed, what is left and when the window resets, in the
+ * error's details and the `x-quota-*` headers, so a panel can say all three and offer no retry before the reset.
+ */
+export function quotaExceeded(
+  refused: { window: 'daily' | 'monthly'; limit: number; used: number },
+  needed: number,
+  windows: ReturnType<typeof quotaWindows>,
+): AppError {
+  const resetAt = refused.window === 'daily' ? windows.dayReset : windows.monthReset;
+  const remaining = Math.max(0, refused.limit - refused.used);
+  const period = refused.window === 'daily' ? 'today' : 'this month';
+  return new AppError(
+    'QUOTA_EXCEEDED',
+    `This needs about ${needed.toLocaleString('en-US')} tokens, and ${remaining.toLocaleString('en-US')} are left of your AI quota ${period}; it resets at ${resetAt}.`,
+    { window: refused.window, limit: refused.limit, used: refused.used, needed, remaining, resetAt },
+    { 'x-quota-limit': String(refused.limit), 'x-quota-remaining': String(remaining), 'x-quota-reset': resetAt },
+  );
 }
 
 /** Token quotas per user per day and month: config defaults, per-user overrides by admins. */

@@ -32,10 +32,10 @@ export function mergeToc(existing: ChapterRecord[], body: PutTocBody, bookId: st
   for (const placement of placements) {
     if (placement.id === undefined) continue;
     if (!byId.has(placement.id)) unknown.push(placement.id);
-    if (seen.has(placement.id)) throw new AppError('VALIDATION', `Chapter ${placement.id} appears twice in the TOC.`, { id: placement.id });
+    if (seen.has(placement.id)) throw new AppError('VALIDATION', 'A chapter appears twice in this table of contents; reload it and try again.', { id: placement.id });
     seen.add(placement.id);
   }
-  if (unknown.length > 0) throw new AppError('VALIDATION', 'The TOC names chapters this book does not have.', { unknownIds: unknown });
+  if (unknown.length > 0) throw new AppError('VALIDATION', 'This table of contents names chapters the book no longer has; reload it and try again.', { unknownIds: unknown });
 
   const ids = placements.map((placement) => placement.id ?? newId('chapter'));
   const changes: TocChangeSet = { creates: [], updates: [] };

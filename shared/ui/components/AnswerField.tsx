@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import type { Answer, Question } from '../../schemas/authoring.js';
+import { LIMITS } from '../../limits.js';
 import { countWords } from '../../text-count.js';
 import { useAutosave } from '../app/hooks.js';
 import type { Confirmed } from '../core/autosave.js';
@@ -47,14 +48,21 @@ export function AnswerField({ question, storageKey, save, withStatus = false, on
   );
   const value = answer.snapshot?.value ?? valueOf(question.answer);
   const words = countWords(value.text);
+  // Near the limit the count shows in characters, the way the limit counts them (UTF-16 units, as the API does).
+  const nearLimit = value.text.length > LIMITS.answerMaxChars * 0.9;
+  const refused = answer.snapshot?.status === 'failed' && answer.snapshot.error?.code === 'VALIDATION';
   return (
     <div className="aa-answer" data-question-id={question.id}>
-      <label htmlFor={`${id}-text`} className="aa-question">{question.text}</label>
-      {question.helpText && <p className="aa-hint" id={`${id}-help`}>{question.helpText}</p>}
-      <textarea id={`${id}-text`} rows={4} value={value.text} aria-describedby={question.helpText ? `${id}-help` : undefined}
+      <label htmlFor={`${id}-text`} className="aa-question" dir="auto">{question.text}</label>
+      {question.helpText && <p className="aa-hint" id={`${id}-help`} dir="auto">{question.helpText}</p>}
+      <textarea id={`${id}-text`} rows={4} dir="auto" value={value.text} aria-describedby={question.helpText ? `${id}-help` : undefined}
+        aria-invalid={refused || value.text.length > LIMITS.answerMaxChars ? true : undefined}
         onChange={(e) => answer.edit({ ...value, text: e.target.value })} onBlur={() => void answer.flush()} />
       <div className="aa-row aa-space">
-        <span className="aa-muted">{words}{question.suggestedWords ? ` / ~${question.suggestedWords}` : ''} words</span>
+        <span className="aa-muted">
+          {words}{question.suggestedWords ? ` / ~${question.suggestedWords}` : ''} words
+          {nearLimit && <span className={value.text.length > LIMITS.answerMaxChars ? 'aa-over' : ''}>{`, ${value.text.length.toLocaleString()} of ${LIMITS.answerMaxChars.toLocaleString()} characters`}</span>}
+        </span>
         {withStatus && (
           <label className="aa-inline">
             <input type="checkbox" checked={value.status === 'final'} disabled={!value.text.trim()}

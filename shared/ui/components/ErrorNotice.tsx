@@ -1,8 +1,8 @@
-import { describeError, formatTime } from '../core/error-view.js';
+import { describeError } from '../core/error-view.js';
 import { useCountdown } from '../app/hooks.js';
 import { useSession } from '../app/session.js';
 
-/** An error in the author's words, decided by code, with what they can do (retry, wait, re-connect). */
+/** An error in the author's words, decided by code, with what they can do (retry, wait, re-connect); no retry where none can work. */
 export function ErrorNotice({ error, onRetry, onDismiss }: { error: unknown; onRetry?: () => void; onDismiss?: () => void }) {
   const view = describeError(error);
   const { host, disconnect } = useSession();
@@ -14,7 +14,6 @@ export function ErrorNotice({ error, onRetry, onDismiss }: { error: unknown; onR
       {view.code === 'RATE_LIMITED' && (
         <p className="aa-countdown" aria-live="off">{left > 0 ? `Try again in ${left} s.` : 'You can try again now.'}</p>
       )}
-      {view.resetAt && <p className="aa-muted">Quota resets {formatTime(view.resetAt)}.</p>}
       <div className="aa-row">
         {onRetry && view.action !== 'reconnect' && view.action !== 'none' && (
           <button type="button" onClick={onRetry} disabled={view.code === 'RATE_LIMITED' && left > 0}>

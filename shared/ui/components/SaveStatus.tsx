@@ -1,5 +1,6 @@
 import type { AutosaveSnapshot } from '../core/autosave.js';
 import { useCountdown } from '../app/hooks.js';
+import { describeError } from '../core/error-view.js';
 
 const LABELS: Record<string, string> = {
   saved: 'Saved',
@@ -22,18 +23,22 @@ export function SaveStatus({ snapshot, onRetry, label }: { snapshot: AutosaveSna
         {label && text ? `${label}: ` : ''}
         {text}
         {status === 'retrying' && retryIn > 0 ? ` in ${retryIn} s` : ''}
-        {status !== 'saved' && snapshot?.error && !['conflict'].includes(status) ? ` (${offlineHint(snapshot.error.code)})` : ''}
+        {status !== 'saved' && snapshot?.error && status !== 'conflict' ? reason(snapshot.error) : ''}
       </span>
-      {(status === 'retrying' || status === 'failed') && onRetry && (
+      {/* A refused text cannot save as it is: no retry until it changes. */}
+      {(status === 'retrying' || (status === 'failed' && !refused(snapshot))) && onRetry && (
         <button type="button" className="aa-link" onClick={onRetry}>Retry now</button>
       )}
     </span>
   );
 }
 
-function offlineHint(code: string): string {
-  if (code === 'NETWORK' || code === 'TIMEOUT') return 'offline; your text is kept on this device';
-  if (code === 'RATE_LIMITED') return 'rate limited';
-  if (code === 'VALIDATION' || code === 'PAYLOAD_TOO_LARGE') return 'not accepted; check the text';
-  return 'kept on this device';
+const refused = (snapshot: AutosaveSnapshot<unknown> | null) => snapshot?.error?.code === 'VALIDATION' || snapshot?.error?.code === 'PAYLOAD_TOO_LARGE';
+
+/** Why it is not saved: the server's reason when it refused the text, else what happens to it meanwhile. */
+function reason(error: NonNullable<AutosaveSnapshot<unknown>['error']>): string {
+  if (error.code === 'NETWORK' || error.code === 'TIMEOUT') return ' (no connection; your text is kept on this device)';
+  if (error.code === 'RATE_LIMITED') return ' (too many saves at once; it retries by itself)';
+  if (error.code === 'VALIDATION' || error.code === 'PAYLOAD_TOO_LARGE') return `: ${describeError(error).message}`;
+  return ' (your text is kept on this device)';
 }

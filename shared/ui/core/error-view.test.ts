@@ -7,21 +7,44 @@ const error = (code: ApiError['code'], extra: Partial<ConstructorParameters<type
   new ApiError({ status: 400, code, message: `raw ${code} text`, requestId: 'req_1', ...extra });
 
 describe('describeError', () => {
-  it('words every code of the shared table itself, never the raw server message', () => {
+  it('gives every code of the shared table a title and a message, with the reference when there is one', () => {
     for (const code of ERROR_CODES) {
       const view = describeError(error(code));
       expect(view.code).toBe(code);
       expect(view.title.length).toBeGreaterThan(0);
-      expect(view.message).not.toContain('raw');
+      expect(view.message.length).toBeGreaterThan(0);
       expect(view.requestId).toBe('req_1');
     }
   });
 
-  it('gives the quota reset time from details.resetAt', () => {
-    const view = describeError(error('QUOTA_EXCEEDED', { details: { window: 'monthly', resetAt: '2030-02-01T00:00:00.000Z' } }));
-    expect(view).toMatchObject({ action: 'wait', resetAt: '2030-02-01T00:00:00.000Z' });
-    expect(view.message).toContain('monthly');
+  it("shows the server's reason for validation and limits, and marks the fields its issues name", () => {
+    const view = describeError(error('VALIDATION', {
+      message: 'The target length must be at least 1,000 words (not 500).', serverCode: 'VALIDATION',
+      details: { issues: [{ where: 'body', path: 'targetWords', message: 'The target length must be at least 1,000 words (not 500).' }, { where: 'querystring', path: 'limit', message: 'x' }] },
+    }));
+    expect(view.message).toBe('The target length must be at least 1,000 words (not 500).');
+    expect(view.fields).toEqual([{ path: 'targetWords', message: 'The target length must be at least 1,000 words (not 500).' }]);
+    expect(describeError(error('LIMIT_REACHED', { message: 'A book can hold at most 200 chapters and sections.', serverCode: 'LIMIT_REACHED' })).message)
+      .toBe('A book can hold at most 200 chapters and sections.');
+    // Codes whose next step the panel knows better keep the panel's words.
+    expect(describeError(error('AI_UNAVAILABLE', { serverCode: 'AI_UNAVAILABLE' })).message).not.toContain('raw');
+  });
+
+  it('mentions a reference only when there is one', () => {
+    expect(describeError(error('INTERNAL', { serverCode: 'INTERNAL', message: 'Interrupted: the server running it stopped; start it again.', requestId: null })))
+      .toMatchObject({ message: 'Interrupted: the server running it stopped; start it again.', requestId: null, action: 'retry' });
+    expect(describeError(error('INTERNAL', { serverCode: 'INTERNAL', message: 'Something went wrong on our side; it has been logged.' })).message)
+      .toContain('quote the reference below');
+    expect(describeError(new Error('boom')).message).not.toContain('reference');
+  });
+
+  it('says what a refused job needed, what is left and when it resets, and offers no retry before then', () => {
+    const view = describeError(error('QUOTA_EXCEEDED', { details: { window: 'monthly', resetAt: '2030-02-01T00:00:00.000Z', needed: 3200, remaining: 700 } }));
+    expect(view).toMatchObject({ action: 'none', resetAt: '2030-02-01T00:00:00.000Z' });
+    expect(view.message).toContain(`needs about ${(3200).toLocaleString()} tokens; 700 tokens are left this month`);
     expect(view.message).toContain('2030');
+    // An older server without the figures still says when it resets.
+    expect(describeError(error('QUOTA_EXCEEDED', { details: { window: 'daily', resetAt: '2030-02-01T00:00:00.000Z' } })).message).toContain('daily AI allowance');
   });
 
   it('counts down from Retry-After when rate limited', () => {

@@ -3,7 +3,16 @@ import { ApiError } from '../../client/api-error.js';
 /** What the author can do about an error. */
 export type ErrorAction = 'retry' | 'wait' | 'reconnect' | 'reconnect-google' | 'reload' | 'none';
 
-/** An error as the panels show it: decided by code, in the author's words, never the raw server text. */
+/** A field the server refused, by its path in the request body (`targetWords`, `answers.0.text`). */
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+/**
+ * An error as the panels show it: title and action decided by code; the message is the server's own reason where
+ * the server words one for authors (validation, limits, a job's stored failure), else the panel's words.
+ */
 export interface ErrorView {
   code: string;
   title: string;
@@ -13,6 +22,8 @@ export interface ErrorView {
   retryAfterS: number | null;
   /** QUOTA_EXCEEDED: when the quota resets (ISO time from `details.resetAt`). */
   resetAt: string | null;
+  /** Fields the server named (from `details.issues`), to mark where they are. */
+  fields: FieldProblem[];
   /** Quoted to support; null when nothing answered. */
   requestId: string | null;
 }
@@ -28,7 +39,7 @@ export function formatTime(iso: string): string {
 }
 
 const PLAIN: Record<string, [string, string, ErrorAction]> = {
-  VALIDATION: ['Check what you entered', 'Something in this form is not accepted. Check the highlighted values and try again.', 'none'],
+  VALIDATION: ['Not accepted', 'Something here is not accepted. Check the marked field and try again.', 'none'],
   UNAUTHORIZED: ['Connect again', 'Your API token is no longer valid. Paste a new one to carry on.', 'reconnect'],
   GOOGLE_AUTH_REQUIRED: ['Google access needed', 'Auto-Author needs your permission to write into the Google Doc. Re-connect Google to carry on.', 'reconnect-google'],
   GOOGLE_FORBIDDEN: ['No access to this document', 'Your Google account cannot edit this document. Ask its owner for edit access.', 'none'],
@@ -48,33 +59,70 @@ const PLAIN: Record<string, [string, string, ErrorAction]> = {
   AI_INVALID_OUTPUT: ['Unusable AI answer', 'The AI gave an answer that could not be used; nothing was saved. Try again.', 'retry'],
   AI_UNAVAILABLE: ['AI unavailable', 'The AI service is not available right now. Your work is safe; try again in a moment.', 'retry'],
   GOOGLE_UNAVAILABLE: ['Google Docs unavailable', 'Google Docs is not answering right now. Try again in a moment.', 'retry'],
-  NETWORK: ['Cannot reach the server', 'The Auto-Author server does not answer. Check your connection; your text is kept.', 'retry'],
+  NETWORK: ['Cannot reach the server', 'The Auto-Author server does not answer. Check your connection; your text is kept, and this clears itself when the server answers again.', 'retry'],
   TIMEOUT: ['The server is slow', 'The server took too long to answer. Try again.', 'retry'],
   INVALID_RESPONSE: ['Unexpected answer', 'The server answered in a way this panel does not understand. Reload, or update the panel.', 'reload'],
-  INTERNAL: ['Something went wrong', 'Something went wrong on the server. Try again; if it persists, quote the reference below.', 'retry'],
+  INTERNAL: ['Something went wrong', 'Something went wrong in this panel. Try again; if it persists, reload the panel.', 'retry'],
 };
+
+/**
+ * Codes whose server message is the author's reason (the API words these for authors): validation with the field,
+ * limits with their counts, a job's stored failure (say, interrupted by a restart). Other codes keep the panel's
+ * words, which say what to do (re-connect, wait, try again).
+ */
+const SERVER_WORDED = new Set([
+  'VALIDATION', 'LIMIT_REACHED', 'PAYLOAD_TOO_LARGE', 'JOB_ACTIVE', 'QUESTION_ANSWERED', 'DOC_NOT_LINKED', 'DOC_CHAPTER_EDITED',
+  'AI_TRUNCATED', 'FORBIDDEN', 'SIGNUP_CLOSED', 'INTERNAL', 'UNSUPPORTED_MEDIA_TYPE',
+]);
+
+/** The fields a VALIDATION error names: its body issues, or `details.field`. */
+function fieldProblems(details: unknown, fallback: string): FieldProblem[] {
+  const issues = detail(details, 'issues');
+  if (Array.isArray(issues)) {
+    return issues.flatMap((issue: unknown) => {
+      const path = detail(issue, 'path');
+      const where = detail(issue, 'where');
+      const message = detail(issue, 'message');
+      return typeof path === 'string' && path && (where === undefined || where === 'body')
+        ? [{ path, message: typeof message === 'string' ? message : fallback }]
+        : [];
+    });
+  }
+  const field = detail(details, 'field');
+  return typeof field === 'string' ? [{ path: field, message: fallback }] : [];
+}
+
+const tokens = (n: number) => `${n.toLocaleString()} ${n === 1 ? 'token' : 'tokens'}`;
+
+/** QUOTA_EXCEEDED: what the job needed, what is left and when it resets; no retry can succeed before then. */
+function quotaView(apiError: ApiError, base: Omit<ErrorView, 'title' | 'message' | 'action'>): ErrorView {
+  const resetAt = detail(apiError.details, 'resetAt');
+  const needed = detail(apiError.details, 'needed');
+  const remaining = detail(apiError.details, 'remaining');
+  const monthly = detail(apiError.details, 'window') === 'monthly';
+  const when = typeof resetAt === 'string' ? ` It resets ${formatTime(resetAt)}.` : '';
+  const message = typeof needed === 'number' && typeof remaining === 'number'
+    ? `This needs about ${tokens(needed)}; ${tokens(remaining)} ${remaining === 1 ? 'is' : 'are'} left ${monthly ? 'this month' : 'today'}.${when} Your writing is unaffected.`
+    : `You have used your ${monthly ? 'monthly' : 'daily'} AI allowance.${when} Your writing is unaffected.`;
+  return { ...base, title: 'AI quota reached', action: 'none', resetAt: typeof resetAt === 'string' ? resetAt : null, message };
+}
 
 /** Turns anything thrown into the view the panels render. */
 export function describeError(error: unknown): ErrorView {
   const apiError = error instanceof ApiError
     ? error
     : new ApiError({ status: 0, code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) });
-  const base = { code: apiError.code, retryAfterS: null, resetAt: null, requestId: apiError.requestId };
-  if (apiError.code === 'QUOTA_EXCEEDED') {
-    const resetAt = detail(apiError.details, 'resetAt');
-    const window = detail(apiError.details, 'window') === 'monthly' ? 'monthly' : 'daily';
-    const when = typeof resetAt === 'string' ? formatTime(resetAt) : null;
-    return {
-      ...base, title: 'AI quota reached', action: 'wait', resetAt: typeof resetAt === 'string' ? resetAt : null,
-      message: `You have used your ${window} AI allowance.${when ? ` It resets ${when}.` : ''} Your writing is unaffected.`,
-    };
-  }
+  const [title, plain, action] = PLAIN[apiError.code] ?? PLAIN.INTERNAL!;
+  const fromServer = apiError.serverCode !== null && apiError.message.trim() !== '';
+  const base = {
+    code: apiError.code, retryAfterS: null, resetAt: null, requestId: apiError.requestId,
+    fields: apiError.code === 'VALIDATION' ? fieldProblems(apiError.details, fromServer ? apiError.message : plain) : [],
+  };
+  if (apiError.code === 'QUOTA_EXCEEDED') return quotaView(apiError, base);
   if (apiError.code === 'RATE_LIMITED') {
-    return {
-      ...base, title: 'Too many requests', action: 'wait', retryAfterS: apiError.retryAfterS ?? 30,
-      message: 'You are going a little fast for the server.',
-    };
+    return { ...base, title: 'Too many requests', action: 'wait', retryAfterS: apiError.retryAfterS ?? 30, message: 'You are going a little fast for the server.' };
   }
-  const [title, message, action] = PLAIN[apiError.code] ?? PLAIN.INTERNAL!;
+  let message = fromServer && SERVER_WORDED.has(apiError.code) ? apiError.message : plain;
+  if (apiError.code === 'INTERNAL' && apiError.requestId) message += ' If it keeps happening, quote the reference below.';
   return { ...base, title, message, action };
 }

@@ -1,10 +1,12 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
+import { isApiError } from '../../client/api-error.js';
 import { LIMITS } from '../../limits.js';
 import { evaluateReadiness, READINESS } from '../../readiness.js';
-import type { Book, Summary } from '../../schemas/books.js';
+import type { Book, Summary, UpdateBookBody } from '../../schemas/books.js';
 import { useAutosave, useLoad } from '../app/hooks.js';
 import { useSession } from '../app/session.js';
 import { ConflictChooser } from '../components/ConflictChooser.js';
+import { describeError } from '../core/error-view.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { SaveStatus } from '../components/SaveStatus.js';
 import { BookPicker } from './BookPicker.js';
@@ -27,6 +29,22 @@ const fieldsOf = (book: Book): BriefFields => ({
 
 const orNull = (text: string) => (text.trim() === '' ? null : text);
 
+type BriefBody = UpdateBookBody;
+
+/** The PATCH body of the brief; a target length that is not a whole number is refused here, by name. */
+function briefBody(fields: BriefFields, version: number | null): { body: BriefBody; refused: Partial<Record<keyof BriefFields, string>> } {
+  const target = fields.targetWords.trim().replace(/[\s,._'’]/g, '');
+  const body: BriefBody = {
+    ...(version === null ? {} : { version }), title: fields.title, subtitle: orNull(fields.subtitle), audience: orNull(fields.audience),
+    genre: orNull(fields.genre), language: orNull(fields.language),
+  };
+  if (target === '') return { body: { ...body, targetWords: null }, refused: {} };
+  if (/^\d+$/.test(target)) return { body: { ...body, targetWords: Number(target) }, refused: {} };
+  return { body, refused: { targetWords: 'The target length must be a whole number of words.' } };
+}
+
+const BRIEF_KEYS = new Set<string>(['title', 'subtitle', 'audience', 'genre', 'language', 'targetWords']);
+
 /** Book brief: title, subtitle, audience, genre, language, target length and the summary, with readiness live. */
 export function BookBriefPanel() {
   const { book } = useSession();
@@ -42,17 +60,25 @@ function BriefEditor({ book }: { book: Book }) {
   const { client, setBook, doc } = useSession();
   const summary = useLoad<Summary>(() => client.getSummary({ params: { bookId: book.id } }), [client, book.id]);
 
+  // Fields the server (or the panel) refused at the last save, marked where they are; the others save regardless.
+  const [refused, setRefused] = useState<Partial<Record<keyof BriefFields, string>>>({});
   const brief = useAutosave<BriefFields>({ value: fieldsOf(book), version: book.version }, {
     key: `brief:${book.id}`,
     async save(fields, version) {
-      const target = fields.targetWords.trim() === '' ? null : Number(fields.targetWords);
-      const saved = await client.updateBook({
-        params: { bookId: book.id },
-        body: {
-          ...(version === null ? {} : { version }), title: fields.title, subtitle: orNull(fields.subtitle), audience: orNull(fields.audience),
-          genre: orNull(fields.genre), language: orNull(fields.language), targetWords: target,
-        },
-      });
+      const { body, refused: mine } = briefBody(fields, version);
+      let saved: Book;
+      let theirs: Partial<Record<keyof BriefFields, string>> = {};
+      try {
+        saved = await client.updateBook({ params: { bookId: book.id }, body });
+      } catch (caught) {
+        const named = describeError(caught).fields.filter((f) => BRIEF_KEYS.has(f.path));
+        if (!isApiError(caught) || caught.code !== 'VALIDATION' || named.length === 0) throw caught;
+        // One bad field never blocks the others: save the rest, and say which field was not saved and why.
+        theirs = Object.fromEntries(named.map((f) => [f.path, f.message]));
+        const rest = Object.fromEntries(Object.entries(body).filter(([key]) => !(key in theirs))) as BriefBody;
+        saved = await client.updateBook({ params: { bookId: book.id }, body: rest });
+      }
+      setRefused({ ...mine, ...theirs });
       setBook(saved);
       return { value: fieldsOf(saved), version: saved.version };
     },
@@ -88,22 +114,18 @@ function BriefEditor({ book }: { book: Book }) {
       {brief.snapshot?.conflict && (
         <ConflictChooser what="brief" mine={describeFields(brief.snapshot.conflict.mine)} theirs={describeFields(brief.snapshot.conflict.theirs)} onChoose={brief.resolve} />
       )}
-      <label>Title<input name="title" required maxLength={LIMITS.bookTitleMax} value={fields.title} onChange={set('title')} /></label>
-      <label>Subtitle<input name="subtitle" maxLength={LIMITS.bookSubtitleMax} value={fields.subtitle} onChange={set('subtitle')} /></label>
-      <label>Audience<input name="audience" maxLength={LIMITS.bookAudienceMax} value={fields.audience} onChange={set('audience')} placeholder="Who is this book for?" /></label>
-      <label>Genre<input name="genre" maxLength={LIMITS.bookGenreMax} value={fields.genre} onChange={set('genre')} placeholder="Non-fiction, memoir, …" /></label>
-      <label>Language<input name="language" maxLength={LIMITS.bookLanguageMax} value={fields.language} onChange={set('language')} placeholder="en" /></label>
-      <label>
-        Target length (words)
-        <input name="targetWords" inputMode="numeric" value={fields.targetWords} onChange={set('targetWords')}
-          aria-describedby="aa-target-hint" placeholder={`${LIMITS.bookTargetWordsMin}–${LIMITS.bookTargetWordsMax}`} />
-      </label>
-      <p id="aa-target-hint" className="aa-hint">Between {LIMITS.bookTargetWordsMin.toLocaleString()} and {LIMITS.bookTargetWordsMax.toLocaleString()} words.</p>
+      <BriefInput name="title" label="Title" max={LIMITS.bookTitleMax} required fields={fields} refused={refused} set={set} />
+      <BriefInput name="subtitle" label="Subtitle" max={LIMITS.bookSubtitleMax} fields={fields} refused={refused} set={set} />
+      <BriefInput name="audience" label="Audience" max={LIMITS.bookAudienceMax} placeholder="Who is this book for?" fields={fields} refused={refused} set={set} />
+      <BriefInput name="genre" label="Genre" max={LIMITS.bookGenreMax} placeholder="e.g. non-fiction, memoir" fields={fields} refused={refused} set={set} />
+      <BriefInput name="language" label="Language" max={LIMITS.bookLanguageMax} placeholder="e.g. English" fields={fields} refused={refused} set={set} />
+      <BriefInput name="targetWords" label="Target length (words)" numeric fields={fields} refused={refused} set={set}
+        hint={`Between ${LIMITS.bookTargetWordsMin.toLocaleString()} and ${LIMITS.bookTargetWordsMax.toLocaleString()} words.`} />
 
       {summary.error ? <ErrorNotice error={summary.error} onRetry={summary.reload} /> : null}
       <label>
         Summary
-        <textarea name="summary" rows={8} value={summaryText} disabled={!text.snapshot} onChange={(e) => text.edit(e.target.value)}
+        <textarea name="summary" rows={8} dir="auto" value={summaryText} disabled={!text.snapshot} onChange={(e) => text.edit(e.target.value)}
           onBlur={() => void text.flush()} aria-describedby="aa-readiness" />
       </label>
       <SaveStatus label="Summary" snapshot={text.snapshot} onRetry={text.retry} />
@@ -121,6 +143,34 @@ function BriefEditor({ book }: { book: Book }) {
       </div>
       {doc && <DocImport book={book} onMaterial={(material) => text.edit(summaryText ? `${summaryText}\n\n${material}` : material)} />}
     </div>
+  );
+}
+
+/** One brief field: its input, its hint, and what was refused at the last save (marked on the field itself). */
+function BriefInput({ name, label, max, required, placeholder, numeric, hint, fields, refused, set }: {
+  name: keyof BriefFields;
+  label: string;
+  max?: number;
+  required?: boolean;
+  placeholder?: string;
+  numeric?: boolean;
+  hint?: string;
+  fields: BriefFields;
+  refused: Partial<Record<keyof BriefFields, string>>;
+  set: (name: keyof BriefFields) => (event: { target: { value: string } }) => void;
+}) {
+  const problem = refused[name];
+  const described = [hint ? `aa-${name}-hint` : null, problem ? `aa-${name}-error` : null].filter(Boolean).join(' ') || undefined;
+  return (
+    <>
+      <label>
+        {label}
+        <input name={name} dir={numeric ? undefined : 'auto'} inputMode={numeric ? 'numeric' : undefined} required={required} maxLength={max}
+          value={fields[name]} onChange={set(name)} placeholder={placeholder} aria-invalid={problem ? true : undefined} aria-describedby={described} />
+      </label>
+      {hint && <p id={`aa-${name}-hint`} className="aa-hint">{hint}</p>}
+      {problem && <p id={`aa-${name}-error`} className="aa-field-error" data-field-error={name}>Not saved: {problem}</p>}
+    </>
   );
 }
 

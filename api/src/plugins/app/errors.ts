@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ERROR_STATUS, type ErrorCode } from '../../../../shared/errors.js';
 import { AppError } from '../../lib/app-error.js';
+import { authorIssue } from '../../lib/validation-messages.js';
 import { rateLimitKey } from '../external/rate-limit.js';
 
 const FASTIFY_CODES: Record<string, ErrorCode> = {
@@ -32,13 +33,10 @@ export default fp(
         return send(reply, request, error.code, error.message, error.details);
       }
       if (hasZodFastifySchemaValidationErrors(error)) {
-        const issues = error.validation.map((issue) => ({
-          where: error.validationContext ?? 'body',
-          path: issue.instancePath.replace(/^\//, '').replaceAll('/', '.'),
-          message: issue.message ?? 'Invalid value',
-        }));
-        const summary = issues.slice(0, 3).map((i) => `${i.where}${i.path ? `.${i.path}` : ''}: ${i.message}`).join('; ');
-        return send(reply, request, 'VALIDATION', `Invalid request: ${summary}`, { issues });
+        const where = error.validationContext ?? 'body';
+        const input = { body: request.body, querystring: request.query, params: request.params, headers: request.headers }[where];
+        const issues = error.validation.map((issue) => authorIssue(issue, where, input));
+        return send(reply, request, 'VALIDATION', issues.slice(0, 3).map((i) => i.message).join(' '), { issues });
       }
       const status = error.statusCode ?? 500;
       const mapped = (error.code && FASTIFY_CODES[error.code]) ?? (status >= 400 && status < 500 ? STATUS_CODES[status] ?? 'VALIDATION' : null);
