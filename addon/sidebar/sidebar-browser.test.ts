@@ -47,7 +47,7 @@ beforeAll(async () => {
   sidebarOrigin = `http://127.0.0.1:${await listen(sidebarServer)}`;
 
   const google = await createGoogleIssuer();
-  idToken = await google.sign({ sub: 'google-sub-1', email: 'writer@example.org', email_verified: true, name: 'Writer' }, { audience: SCRIPT_CLIENT_ID });
+  idToken = await google.sign({ sub: 'google-sub-1', email: 'writer@example.org', email_verified: true, hd: 'example.org', name: 'Writer' }, { audience: SCRIPT_CLIENT_ID });
   t = await buildTestApp(
     { AI_PROVIDER: 'offline', CORS_ORIGINS: sidebarOrigin, GOOGLE_CLIENT_IDS: SCRIPT_CLIENT_ID, GOOGLE_ALLOWED_DOMAINS: 'example.org' },
     { googleKeySource: google.keySource },
