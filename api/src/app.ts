@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import type { Config } from './config.js';
 import { deferredChildLoggerFactory } from './lib/deferred-request-logger.js';
 import { responseSerializerCompiler } from './lib/response-serializer.js';
+import { serializeRequest } from './lib/request-log.js';
 import { validatorCompiler } from './lib/validator.js';
 import auth from './plugins/app/auth.js';
 import errors, { notFound } from './plugins/app/errors.js';
@@ -44,11 +45,10 @@ export interface AppOptions {
   googleKeySource?: GoogleKeySource;
 }
 
-const REQUEST_ID = /^[\w.:-]{1,64}$/;
-
 /**
- * Request ids for requests that bring none: a random prefix per process and a counter, unique across instances and
- * restarts without drawing randomness on every request (ids identify, they are not secrets).
+ * The server's own request ids: a random prefix per process and a counter, unique across instances and restarts
+ * without drawing randomness on every request (ids identify, they are not secrets). A client's own `x-request-id` is
+ * logged beside it (`clientRequestId`), never used as it: a client could otherwise reuse or forge another's id.
  */
 function requestIdSource(): () => string {
   const prefix = `req_${randomBytes(9).toString('base64url')}.`;
@@ -74,14 +74,12 @@ export function serverOptions(config: Config): FastifyServerOptions {
         paths: ['req.headers.authorization', 'req.headers["x-google-access-token"]', '*.token', '*.idToken', '*.accessToken', '*.refreshToken'],
         censor: '[redacted]',
       },
+      serializers: { req: serializeRequest },
     },
     // Each request's child logger is created when it first writes (never, for most requests at LOG_LEVEL=warn).
     childLoggerFactory: deferredChildLoggerFactory,
     requestIdHeader: false,
-    genReqId: (request) => {
-      const incoming = request.headers['x-request-id'];
-      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : newRequestId();
-    },
+    genReqId: () => newRequestId(),
     // Errors Fastify raises before routing (undecodable URL, over-long parameter) still leave in the shared shape.
     frameworkErrors: (error, request, reply) => {
       (reply as unknown as FastifyReply)

@@ -579,11 +579,11 @@ describe('system routes', () => {
     expect(meta.limits).toMatchObject({ chaptersPerBook: 200, pageLimitMax: 100 });
   });
 
-  it('echoes a well-formed incoming x-request-id and replaces a malformed one', async () => {
-    const echoed = await call(null, { method: 'GET', url: '/health/live', headers: { 'x-request-id': 'panel-123:abc' } });
-    expect(echoed.headers['x-request-id']).toBe('panel-123:abc');
-    const replaced = await call(null, { method: 'GET', url: '/health/live', headers: { 'x-request-id': 'bad id <script>' } });
-    expect(replaced.headers['x-request-id']).toMatch(/^req_/);
+  it('answers with its own request id whatever the client sends as x-request-id', async () => {
+    for (const sent of ['panel-123:abc', 'bad id <script>']) {
+      const response = await call(null, { method: 'GET', url: '/health/live', headers: { 'x-request-id': sent } });
+      expect(response.headers['x-request-id']).toMatch(/^req_/);
+    }
   });
 
   it('/openapi.json lists every path and method of the shared contract', async () => {

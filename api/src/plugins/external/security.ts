@@ -27,6 +27,8 @@ export default fp<{ config: Config }>(
   async (app, { config }) => {
     app.addHook('onRequest', (request, reply, done) => {
       reply.header('x-request-id', request.id);
+      // API answers are private to their caller: no browser or proxy may keep a copy (an event stream sets its own).
+      if (request.url.startsWith('/v1/')) reply.header('cache-control', 'no-store');
       done();
     });
     await app.register(helmet, { contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'cross-origin' } });
