@@ -1,3 +1,4 @@
+import '../../shared/ui/zod-csp.js';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { PanelApp } from '../../shared/ui/app/PanelApp.js';

@@ -1,4 +1,4 @@
-import './zod-csp.js';
+import '../../shared/ui/zod-csp.js';
 import 'uplot/dist/uPlot.min.css';
 import './admin.css';
 import { StrictMode } from 'react';

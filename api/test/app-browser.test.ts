@@ -52,9 +52,14 @@ async function newPage(): Promise<{ page: Page; context: BrowserContext; errors:
   const page = await context.newPage();
   await page.setViewport({ width: WIDTH, height: 780 });
   const errors: string[] = [];
+  // A CSP violation is an event, not a console message: report it as one.
+  await page.evaluateOnNewDocument(() => {
+    document.addEventListener('securitypolicyviolation', (event) => console.error(`Content Security Policy violation: ${event.violatedDirective}`));
+  });
   page.on('pageerror', (error) => errors.push(String(error)));
   page.on('console', (message) => {
     if (message.type() === 'error' && !/Failed to load resource|net::ERR/.test(message.text())) errors.push(message.text());
+    else if (/Content Security Policy/i.test(message.text())) errors.push(`CSP: ${message.text()}`);
   });
   return { page, context, errors };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
-// The page runs under a CSP without 'unsafe-eval': tell zod not to even probe `new Function` (the probe alone is
-// reported as a violation). Imported first by main.tsx, before any schema parses a response.
+// Every page the panels run in has a CSP without 'unsafe-eval' (/app and /admin, the extension side panel under MV3,
+// the add-on sidebar): tell zod not to even probe `new Function` (the probe alone is reported as a violation).
+// Imported first by each host's main.tsx, before any schema parses a response.
 z.config({ jitless: true });
