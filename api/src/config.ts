@@ -97,6 +97,8 @@ const EnvSchema = z
     QUOTA_MONTHLY_TOKENS: int(0, 1e13).default(3_000_000),
     JOBS_CONCURRENCY: int(1, 64).default(4),
     JOB_TIMEOUT_S: int(5, 3_600).default(600),
+    JOB_LEASE_MS: int(50, 3_600_000).default(30_000),
+    JOB_HEARTBEAT_MS: int(10, 600_000).default(10_000),
     RATE_LIMIT_DEFAULT_PER_MIN: int(1, 1_000_000).default(300),
     RATE_LIMIT_AI_PER_MIN: int(1, 1_000_000).default(20),
     RATE_LIMIT_AUTH_PER_MIN: int(1, 1_000_000).default(10),
@@ -142,6 +144,9 @@ function crossFieldProblems(env: Record<string, string>): string[] {
   }
   if (env.TOKEN_ENCRYPTION_KEYS_OLD && !env.TOKEN_ENCRYPTION_KEY) {
     problems.push('TOKEN_ENCRYPTION_KEYS_OLD: old keys only decrypt; set TOKEN_ENCRYPTION_KEY to the current key');
+  }
+  if (Number(env.JOB_HEARTBEAT_MS ?? 10_000) * 2 > Number(env.JOB_LEASE_MS ?? 30_000)) {
+    problems.push('JOB_HEARTBEAT_MS: must be at most half of JOB_LEASE_MS (a lease must survive one missed heartbeat)');
   }
   for (const origin of (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean)) {
     const problem = originRuleProblem(origin);
@@ -195,7 +200,7 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
       cacheTtlS: env.AI_CACHE_TTL_S,
     },
     quota: { dailyTokens: env.QUOTA_DAILY_TOKENS, monthlyTokens: env.QUOTA_MONTHLY_TOKENS },
-    jobs: { concurrency: env.JOBS_CONCURRENCY, timeoutS: env.JOB_TIMEOUT_S },
+    jobs: { concurrency: env.JOBS_CONCURRENCY, timeoutS: env.JOB_TIMEOUT_S, leaseMs: env.JOB_LEASE_MS, heartbeatMs: env.JOB_HEARTBEAT_MS },
     rateLimit: {
       defaultPerMin: env.RATE_LIMIT_DEFAULT_PER_MIN,
       aiPerMin: env.RATE_LIMIT_AI_PER_MIN,

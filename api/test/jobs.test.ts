@@ -141,7 +141,7 @@ describe('active jobs, cancel and events (the pool held by one running job, JOBS
       const cancelledEvents = await cancelledStream.ended;
       expect(cancelledEvents).toHaveLength(1);
       expect(cancelledEvents[0]!.event).toBe('error');
-      expect(JSON.parse(cancelledEvents[0]!.data)).toMatchObject({ status: 'cancelled' });
+      expect(JSON.parse(cancelledEvents[0]!.data)).toMatchObject({ status: 'cancelled', error: { code: 'JOB_CANCELLED', retryable: true } });
 
       // …then every change once the pool frees up, ending with the result.
       hold.release();
@@ -159,14 +159,18 @@ describe('active jobs, cancel and events (the pool held by one running job, JOBS
       expect(progress).toEqual([...progress].sort((x, y) => x - y));
       expect(events.some((e) => (JSON.parse(e.data) as JobView).status === 'running')).toBe(true);
 
-      // Reconnecting with Last-Event-ID gets the final state, and the stream ends.
-      for (const lastId of [last.id!, events[0]!.id!]) {
-        const resumed = await openEventStream(`${base}/v1/jobs/${draftJob.id}/events`, alice.token, lastId);
-        const resumedEvents = await resumed.ended;
-        expect(resumedEvents).toHaveLength(1);
-        expect(resumedEvents[0]!.event).toBe('result');
-        expect(JSON.parse(resumedEvents[0]!.data)).toMatchObject({ id: draftJob.id, status: 'succeeded' });
+      // Event ids are the job's event sequence numbers: the stream opened on the queued job saw every one.
+      expect(events.map((e) => Number(e.id))).toEqual(events.map((_, index) => index + 1));
+      // Reconnecting with any Last-Event-ID replays exactly the events after it, once each, in order; on the final
+      // one, the final event again, so the client learns the outcome; the stream then ends.
+      for (const [index, event] of events.entries()) {
+        const resumed = await openEventStream(`${base}/v1/jobs/${draftJob.id}/events`, alice.token, event.id!);
+        const expected = index === events.length - 1 ? [last] : events.slice(index + 1);
+        expect(await resumed.ended, `after ${event.id}`).toEqual(expected);
       }
+      // An id that is not one of ours is no id: the current (final) state.
+      const foreignId = await openEventStream(`${base}/v1/jobs/${draftJob.id}/events`, alice.token, '1733500000000-40-running');
+      expect(await foreignId.ended).toEqual([last]);
       const unauthenticated = await fetch(`${base}/v1/jobs/${draftJob.id}/events`);
       expect(unauthenticated.status).toBe(401);
       const foreign = await fetch(`${base}/v1/jobs/${draftJob.id}/events`, { headers: { authorization: `Bearer ${bob.token}` } });
@@ -240,7 +244,7 @@ describe('restart', () => {
       const book = await authorClient(before, author.token).book('Crashed moments ago');
       const job = await runJob(before, author.token, 'POST', `/v1/books/${book}/toc/generate`);
       await before.close();
-      // A crash seconds ago: the lease (30 s, heartbeat 10 s) has not run out when the new process starts.
+      // A crash a moment ago: the lease has not run out when the new process starts.
       const leaseEnd = Date.now() + 1_500;
       const db = openStoreFile(dataDir);
       try {
@@ -248,12 +252,13 @@ describe('restart', () => {
       } finally {
         db.close();
       }
-      const after = await buildTestApp(ENV, { dataDir });
+      // Short lease and heartbeat (as any deployment may set them), so the sweep comes round within a second.
+      const after = await buildTestApp({ ...ENV, JOB_LEASE_MS: '1000', JOB_HEARTBEAT_MS: '200' }, { dataDir });
       try {
         const read = async () => (await after.as(author.token, { method: 'GET', url: `/v1/jobs/${job.id}` })).json<JobView>();
         expect((await read()).status).toBe('running');
-        // Within one heartbeat period after the lease ran out, nobody holds it: failed, retryable.
-        const deadline = leaseEnd + 11_000;
+        // Within a heartbeat period after the lease ran out, nobody holds it: failed, retryable.
+        const deadline = leaseEnd + 5_000;
         let state = await read();
         while (state.status === 'running' && Date.now() < deadline) {
           await new Promise((resolve) => setTimeout(resolve, 250));

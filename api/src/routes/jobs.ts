@@ -21,7 +21,6 @@ function parseParams<S extends z.ZodType>(schema: S, params: Record<string, unkn
   }
   return parsed.data;
 }
-const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 
 export default async function jobRoutes(app: FastifyInstance) {
   const { jobs, quota, interview, tocProposals, questions, drafts } = app.services;
@@ -33,46 +32,39 @@ export default async function jobRoutes(app: FastifyInstance) {
     nextCursor: null,
   }));
 
-  // Server-sent events: the current state first, then every change; ends after the final event.
+  // Server-sent events, read from the store: those after Last-Event-ID (or the current state), then each change
+  // from any instance; the stream ends after the final event.
   defineRoute(app, endpoints.jobEvents, async (request: RouteRequest<typeof endpoints.jobEvents>, reply) => {
-    const userId = request.principal.user.id;
     const lastEventId = request.headers['last-event-id'];
-    const queued: JobEvent[] = [];
-    let send: (event: JobEvent) => void = (event) => queued.push(event);
-    const listener = (event: JobEvent) => send(event);
-    jobs.events.on(request.params.jobId, listener);
-    let job;
-    try {
-      job = presentJob(await jobs.get(userId, request.params.jobId));
-    } catch (error) {
-      jobs.events.off(request.params.jobId, listener);
-      throw error;
-    }
-    reply.hijack();
+    const afterSeq = typeof lastEventId === 'string' && /^\d{1,15}$/.test(lastEventId) ? Number(lastEventId) : null;
     const raw = reply.raw;
-    raw.writeHead(200, {
-      ...(reply.getHeaders() as Record<string, string>),
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    const ping = setInterval(() => raw.write(': ping\n\n'), PING_MS);
-    const close = () => {
+    let ping: NodeJS.Timeout | undefined;
+    const end = () => {
       clearInterval(ping);
-      jobs.events.off(request.params.jobId, listener);
       if (!raw.writableEnded) raw.end();
     };
-    raw.on('close', close);
-    const write = (event: JobEvent) => {
-      const id = `${Date.parse(event.job.updatedAt)}-${event.job.progress}-${event.job.status}`;
-      if (id === lastEventId && !TERMINAL.has(event.job.status)) return;
-      raw.write(`id: ${id}\nevent: ${event.type}\ndata: ${JSON.stringify(event.job)}\n\n`);
-      if (TERMINAL.has(event.job.status)) close();
+    const send = (event: JobEvent) => {
+      if (!reply.sent) open();
+      raw.write(`id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event.job)}\n\n`);
     };
-    write({ type: TERMINAL.has(job.status) ? (job.status === 'succeeded' ? 'result' : 'error') : 'progress', job });
-    send = write;
-    for (const event of queued) write(event);
+    const open = () => {
+      reply.hijack();
+      raw.writeHead(200, {
+        ...(reply.getHeaders() as Record<string, string>),
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      ping = setInterval(() => raw.write(': ping\n\n'), PING_MS);
+    };
+    // Throws NOT_FOUND (answered as JSON) before anything is written.
+    const stop = await jobs.follow(request.principal.user.id, request.params.jobId, afterSeq, send, end);
+    if (!reply.sent) open();
+    raw.on('close', () => {
+      stop();
+      end();
+    });
   });
 
   defineRoute(app, endpoints.myUsage, async ({ principal }) => quota.usage(principal.user));

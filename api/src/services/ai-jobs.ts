@@ -3,6 +3,8 @@ import { estimateTokens, type AiTask } from '../ai/llm.js';
 import { AppError } from '../lib/app-error.js';
 import { evaluateReadiness } from '../../../shared/readiness.js';
 import type { BookRecord } from '../stores/types.js';
+import type { JobWork } from './job-execution.js';
+import { presentJob, type JobSpec, type JobsService } from './jobs-service.js';
 
 /** 'quote' plans a generation and returns its reservation instead of starting the job. */
 export type LaunchMode = 'start' | 'quote';
@@ -31,4 +33,20 @@ export function requireReadyBrief(book: BookRecord): void {
     const missing = readiness.checks.filter((check) => !check.ok).map((check) => check.message);
     throw new AppError('VALIDATION', `The book brief is not ready yet: ${missing.join(' ')}`, { readiness });
   }
+}
+
+/** A generation ready to quote or start: its worst-case reservation, and the work a runner executes. */
+export interface JobPlan {
+  reserve(): Promise<{ tokens: number; cached: boolean }>;
+  work: JobWork;
+}
+
+/**
+ * 'quote' returns the plan's reservation; 'start' starts the job with it. The job stores `spec.params`, from which
+ * the service's handler plans the same work again on whichever instance runs it.
+ */
+export async function launchJob(jobs: JobsService, mode: LaunchMode, spec: Omit<JobSpec, 'reserveTokens'>, plan: JobPlan) {
+  const reservation = await plan.reserve();
+  if (mode === 'quote') return { quote: reservation };
+  return { job: presentJob(await jobs.start({ ...spec, reserveTokens: reservation.tokens })) };
 }

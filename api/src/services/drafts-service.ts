@@ -10,14 +10,15 @@ import { presentDraft } from '../lib/authoring-presenters.js';
 import { decodeCursor, toPage } from '../lib/paging.js';
 import type { DraftRecord, EngineStore } from '../stores/engine-types.js';
 import type { Store, UserRecord } from '../stores/types.js';
-import { reservationFor, type LaunchMode } from './ai-jobs.js';
+import { launchJob, reservationFor, type JobPlan, type LaunchMode } from './ai-jobs.js';
 import { answerRefs, briefOf, withAnswers } from './authoring-context.js';
 import type { BooksService } from './books-service.js';
 import type { ChaptersService } from './chapters-service.js';
 import { isoNow, type Clock } from './clock.js';
-import { presentJob, type JobsService } from './jobs-service.js';
+import type { JobsService } from './jobs-service.js';
 
 type Source = { questionId: string; answerVersion: number };
+type DraftParams = { style: DraftInput['style']; targetWords: number; fresh: boolean };
 const SHORT_RATIO = 0.6;
 
 /** Model blocks → stored blocks: text cleaned, refs mapped to answer sources, unsourced blocks flagged. */
@@ -78,48 +79,51 @@ export function createDraftsService(deps: {
     }
   }
 
+  async function plan(user: UserRecord, bookId: string, chapterId: string, params: DraftParams): Promise<JobPlan> {
+    const book = await books.requireBook(user.id, bookId);
+    const chapter = await chapters.requireChapter(user.id, bookId, chapterId);
+    const questions = await store.questions.list(bookId, chapterId);
+    const { refs, byRef } = answerRefs(withAnswers(questions, await store.answers.listByQuestions(questions.map((q) => q.id))));
+    if (refs.length === 0) throw new AppError('VALIDATION', 'This chapter has no answers yet; answer some of its questions first.');
+    // Template mode (no AI model) applies no length, so it composes one section: every repeat merges within it.
+    const sectionCount = ai.provider.offline ? 1 : Math.max(1, Math.min(refs.length, Math.ceil(params.targetWords / LIMITS.draftSectionWords)));
+    const groups = chunk(refs.map((r) => r.ref), sectionCount);
+    const inputs: DraftInput[] = groups.map((focus, index) => ({
+      brief: briefOf(book), chapter: { title: chapter.title, description: chapter.description }, style: params.style,
+      section: { index, count: sectionCount, words: Math.ceil(params.targetWords / sectionCount) },
+      answers: refs.map(({ ref, question, answer }) => ({ ref, question, answer })), focus, previousHeadings: [], minimumWords: null,
+    }));
+    return {
+      reserve: () => reservationFor(ai, draftSectionTask, inputs[0]!, { userId: user.id, fresh: params.fresh, calls: sectionCount * 2 }),
+      work: async (ctx) => {
+        const blocks: Block[] = [];
+        let generatedBy: GeneratedBy | null = null;
+        for (const [index, base] of inputs.entries()) {
+          await ctx.progress(5 + (index / inputs.length) * 85, `writing section ${index + 1} of ${inputs.length}`);
+          const previousHeadings = blocks.filter((b) => b.type === 'heading').map((b) => b.text);
+          const section = await writeSection({ ...base, previousHeadings }, byRef, (input) =>
+            ai.run(draftSectionTask, input, { userId: user.id, bookId, jobId: ctx.jobId, fresh: params.fresh, signal: ctx.signal }),
+          );
+          blocks.push(...section.blocks);
+          generatedBy ??= section.generatedBy;
+        }
+        await ctx.progress(95, 'saving the draft');
+        const draft: DraftRecord = {
+          id: newId('draft'), bookId, chapterId, number: ((await store.drafts.list(chapterId, 1, null))[0]?.number ?? 0) + 1, style: params.style,
+          targetWords: params.targetWords, words: wordsOf(blocks), blocks, generatedBy: generatedBy!, acceptedAt: null, createdAt: isoNow(clock),
+        };
+        await store.drafts.create(draft, LIMITS.draftsPerChapter);
+        return { draftId: draft.id, words: draft.words, targetWords: params.targetWords, unsupportedBlocks: presentDraft(draft).unsupportedBlocks };
+      },
+    };
+  }
+
+  jobs.handle('draft.generate', async (user, job) => (await plan(user, job.bookId, job.targetId, job.params as DraftParams)).work);
+
   return {
-    async generate(user: UserRecord, bookId: string, chapterId: string, params: { style: DraftInput['style']; targetWords: number; fresh: boolean }, mode: LaunchMode = 'start') {
-      const book = await books.requireBook(user.id, bookId);
-      const chapter = await chapters.requireChapter(user.id, bookId, chapterId);
-      const questions = await store.questions.list(bookId, chapterId);
-      const { refs, byRef } = answerRefs(withAnswers(questions, await store.answers.listByQuestions(questions.map((q) => q.id))));
-      if (refs.length === 0) throw new AppError('VALIDATION', 'This chapter has no answers yet; answer some of its questions first.');
-      // Template mode (no AI model) applies no length, so it composes one section: every repeat merges within it.
-      const sectionCount = ai.provider.offline ? 1 : Math.max(1, Math.min(refs.length, Math.ceil(params.targetWords / LIMITS.draftSectionWords)));
-      const groups = chunk(refs.map((r) => r.ref), sectionCount);
-      const inputs: DraftInput[] = groups.map((focus, index) => ({
-        brief: briefOf(book), chapter: { title: chapter.title, description: chapter.description }, style: params.style,
-        section: { index, count: sectionCount, words: Math.ceil(params.targetWords / sectionCount) },
-        answers: refs.map(({ ref, question, answer }) => ({ ref, question, answer })), focus, previousHeadings: [], minimumWords: null,
-      }));
-      const reservation = await reservationFor(ai, draftSectionTask, inputs[0]!, { userId: user.id, fresh: params.fresh, calls: sectionCount * 2 });
-      if (mode === 'quote') return { quote: reservation };
-      const job = await jobs.start({
-        user, kind: 'draft.generate', bookId, chapterId, targetId: chapterId, params, reserveTokens: reservation.tokens,
-        run: async (ctx) => {
-          const blocks: Block[] = [];
-          let generatedBy: GeneratedBy | null = null;
-          for (const [index, base] of inputs.entries()) {
-            await ctx.progress(5 + (index / inputs.length) * 85, `writing section ${index + 1} of ${inputs.length}`);
-            const previousHeadings = blocks.filter((b) => b.type === 'heading').map((b) => b.text);
-            const section = await writeSection({ ...base, previousHeadings }, byRef, (input) =>
-              ai.run(draftSectionTask, input, { userId: user.id, bookId, jobId: ctx.jobId, fresh: params.fresh, signal: ctx.signal }),
-            );
-            blocks.push(...section.blocks);
-            generatedBy ??= section.generatedBy;
-          }
-          await ctx.progress(95, 'saving the draft');
-          const draft: DraftRecord = {
-            id: newId('draft'), bookId, chapterId, number: ((await store.drafts.list(chapterId, 1, null))[0]?.number ?? 0) + 1, style: params.style,
-            targetWords: params.targetWords, words: wordsOf(blocks), blocks, generatedBy: generatedBy!, acceptedAt: null, createdAt: isoNow(clock),
-          };
-          await store.drafts.create(draft, LIMITS.draftsPerChapter);
-          return { draftId: draft.id, words: draft.words, targetWords: params.targetWords, unsupportedBlocks: presentDraft(draft).unsupportedBlocks };
-        },
-      });
-      return { job: presentJob(job) };
-    },
+    generate: (user: UserRecord, bookId: string, chapterId: string, params: DraftParams, mode: LaunchMode = 'start') =>
+      plan(user, bookId, chapterId, params).then((planned) =>
+        launchJob(jobs, mode, { user, kind: 'draft.generate', bookId, chapterId, targetId: chapterId, params }, planned)),
 
     async list(userId: string, bookId: string, chapterId: string, query: { limit?: number; cursor?: string }) {
       await chapters.requireChapter(userId, bookId, chapterId);

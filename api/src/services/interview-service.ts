@@ -7,11 +7,11 @@ import { AppError, conflict } from '../lib/app-error.js';
 import { presentAnswer, presentQuestion } from '../lib/authoring-presenters.js';
 import type { EngineStore, QuestionRecord } from '../stores/engine-types.js';
 import type { UserRecord } from '../stores/types.js';
-import { reservationFor, type LaunchMode, requireReadyBrief } from './ai-jobs.js';
+import { launchJob, reservationFor, requireReadyBrief, type JobPlan, type LaunchMode } from './ai-jobs.js';
 import { briefOf, withAnswers } from './authoring-context.js';
 import type { BooksService } from './books-service.js';
 import { isoNow, type Clock } from './clock.js';
-import { presentJob, type JobsService } from './jobs-service.js';
+import type { JobsService } from './jobs-service.js';
 
 /** The kick-off interview: generated questions (answered ones are kept) and the author's answers. */
 export function createInterviewService(deps: { store: EngineStore; books: BooksService; jobs: JobsService; ai: AiGateway; clock: Clock }) {
@@ -28,40 +28,43 @@ export function createInterviewService(deps: { store: EngineStore; books: BooksS
     };
   }
 
+  async function plan(user: UserRecord, bookId: string, fresh: boolean): Promise<JobPlan> {
+    const book = await books.requireBook(user.id, bookId);
+    requireReadyBrief(book);
+    const input = { brief: briefOf(book) };
+    return {
+      reserve: () => reservationFor(ai, interviewTask, input, { userId: user.id, fresh }),
+      work: async (ctx) => {
+        await ctx.progress(10, 'asking the model');
+        const { output, generatedBy } = await ai.run(interviewTask, input, { userId: user.id, bookId, jobId: ctx.jobId, fresh, signal: ctx.signal });
+        await ctx.progress(80, 'saving questions');
+        const existing = await store.questions.list(bookId, null);
+        const pairs = withAnswers(existing, await store.answers.listByQuestions(existing.map((q) => q.id)));
+        const keep = pairs.filter((pair) => pair.status !== 'unanswered');
+        const replace = pairs.filter((pair) => pair.status === 'unanswered');
+        const keptTexts = new Set(keep.map((pair) => pair.question.text));
+        const at = isoNow(clock);
+        const start = Math.max(-1, ...keep.map((pair) => pair.question.position)) + 1;
+        const created: QuestionRecord[] = output.questions
+          .filter((q) => !keptTexts.has(q.text))
+          .map((q, index) => ({
+            id: newId('question'), bookId, chapterId: null, position: start + index, text: q.text, helpText: q.helpText, lens: null,
+            suggestedWords: 120, regenerations: 0, generatedBy, archivedAt: null, version: 1, createdAt: at, updatedAt: at,
+          }));
+        await store.questions.swap(bookId, null, created, replace.map((pair) => pair.question.id), at);
+        return { questionIds: created.map((q) => q.id) };
+      },
+    };
+  }
+
+  jobs.handle('interview.generate', async (user, job) => (await plan(user, job.bookId, job.params.fresh === true)).work);
+
   return {
     read,
 
-    async generate(user: UserRecord, bookId: string, fresh: boolean, mode: LaunchMode = 'start') {
-      const book = await books.requireBook(user.id, bookId);
-      requireReadyBrief(book);
-      const input = { brief: briefOf(book) };
-      const reservation = await reservationFor(ai, interviewTask, input, { userId: user.id, fresh });
-      if (mode === 'quote') return { quote: reservation };
-      const job = await jobs.start({
-        user, kind: 'interview.generate', bookId, chapterId: null, targetId: bookId, params: { fresh }, reserveTokens: reservation.tokens,
-        run: async (ctx) => {
-          await ctx.progress(10, 'asking the model');
-          const { output, generatedBy } = await ai.run(interviewTask, input, { userId: user.id, bookId, jobId: ctx.jobId, fresh, signal: ctx.signal });
-          await ctx.progress(80, 'saving questions');
-          const existing = await store.questions.list(bookId, null);
-          const pairs = withAnswers(existing, await store.answers.listByQuestions(existing.map((q) => q.id)));
-          const keep = pairs.filter((pair) => pair.status !== 'unanswered');
-          const replace = pairs.filter((pair) => pair.status === 'unanswered');
-          const keptTexts = new Set(keep.map((pair) => pair.question.text));
-          const at = isoNow(clock);
-          const start = Math.max(-1, ...keep.map((pair) => pair.question.position)) + 1;
-          const created: QuestionRecord[] = output.questions
-            .filter((q) => !keptTexts.has(q.text))
-            .map((q, index) => ({
-              id: newId('question'), bookId, chapterId: null, position: start + index, text: q.text, helpText: q.helpText, lens: null,
-              suggestedWords: 120, regenerations: 0, generatedBy, archivedAt: null, version: 1, createdAt: at, updatedAt: at,
-            }));
-          await store.questions.swap(bookId, null, created, replace.map((pair) => pair.question.id), at);
-          return { questionIds: created.map((q) => q.id) };
-        },
-      });
-      return { job: presentJob(job) };
-    },
+    generate: (user: UserRecord, bookId: string, fresh: boolean, mode: LaunchMode = 'start') =>
+      plan(user, bookId, fresh).then((planned) =>
+        launchJob(jobs, mode, { user, kind: 'interview.generate', bookId, chapterId: null, targetId: bookId, params: { fresh } }, planned)),
 
     async putAnswers(userId: string, bookId: string, answers: Array<{ questionId: string; text: string; version?: number }>) {
       await books.requireBook(userId, bookId);

@@ -8,12 +8,12 @@ import { AppError, notFound } from '../lib/app-error.js';
 import { presentAnswer, presentQuestion } from '../lib/authoring-presenters.js';
 import type { EngineStore, QuestionRecord } from '../stores/engine-types.js';
 import type { Store, UserRecord } from '../stores/types.js';
-import { reservationFor, type LaunchMode } from './ai-jobs.js';
+import { launchJob, reservationFor, type JobPlan, type LaunchMode } from './ai-jobs.js';
 import { briefOf, withAnswers } from './authoring-context.js';
 import type { BooksService } from './books-service.js';
 import type { ChaptersService } from './chapters-service.js';
 import { isoNow, type Clock } from './clock.js';
-import { presentJob, type JobsService } from './jobs-service.js';
+import type { JobContext, JobsService } from './jobs-service.js';
 import { activeTree } from './toc-tree.js';
 
 type AnswerInput = { questionId: string; text: string; status: 'draft' | 'final'; version?: number };
@@ -50,37 +50,93 @@ export function createQuestionsService(deps: {
     return { question, answer: result.answer };
   }
 
+
+  /**
+   * Chapter questions, generate-then-swap. A model that returns fewer than asked is asked once more for the
+   * missing ones (keeping those received); the result then says how many came.
+   */
+  async function planGenerate(user: UserRecord, bookId: string, chapterId: string, params: { count: number; fresh: boolean }): Promise<JobPlan> {
+    const base = await baseInput(user.id, bookId, chapterId);
+    const keep = (await pairsOf(bookId, chapterId)).filter((pair) => pair.status !== 'unanswered');
+    const input: QuestionsInput = {
+      brief: base.brief, chapter: { title: base.chapter.title, description: base.chapter.description }, otherChapters: base.otherChapters,
+      keep: keep.map((pair) => pair.question.text), count: params.count, lens: null, variant: 0,
+    };
+    const ask = (ctx: JobContext, request: QuestionsInput) =>
+      ai.run(questionsTask, request, { userId: user.id, bookId, jobId: ctx.jobId, fresh: params.fresh, signal: ctx.signal });
+    return {
+      reserve: () => reservationFor(ai, questionsTask, input, { userId: user.id, fresh: params.fresh }),
+      work: async (ctx) => {
+        await ctx.progress(10, 'asking the model');
+        const first = await ask(ctx, input);
+        const received = first.output.questions.slice(0, params.count);
+        if (received.length < params.count) {
+          await ctx.progress(50, `asking for ${params.count - received.length} more questions`);
+          const more = await ask(ctx, { ...input, keep: [...input.keep, ...received.map((q) => q.text)], count: params.count - received.length });
+          const seen = new Set(received.map((q) => q.text));
+          received.push(...more.output.questions.filter((q) => !seen.has(q.text)).slice(0, params.count - received.length));
+        }
+        await ctx.progress(80, 'saving questions');
+        // Generate-then-swap: unanswered questions are replaced only now that new ones exist.
+        const now = await pairsOf(bookId, chapterId);
+        const start = Math.max(-1, ...now.filter((p) => p.status !== 'unanswered').map((p) => p.question.position)) + 1;
+        const at = isoNow(clock);
+        const created: QuestionRecord[] = received.slice(0, LIMITS.questionsMax).map((q, index) => ({
+          id: newId('question'), bookId, chapterId, position: start + index, text: q.text, helpText: q.helpText, lens: q.lens,
+          suggestedWords: q.suggestedWords, regenerations: 0, generatedBy: first.generatedBy, archivedAt: null, version: 1, createdAt: at, updatedAt: at,
+        }));
+        await store.questions.swap(bookId, chapterId, created, now.filter((p) => p.status === 'unanswered').map((p) => p.question.id), at);
+        const short = created.length < params.count;
+        return {
+          questionIds: created.map((q) => q.id), requested: params.count,
+          note: short ? `The model wrote ${created.length} of the ${params.count} questions asked for, even when asked again.` : null,
+        };
+      },
+    };
+  }
+
+  /** One unanswered question rewritten in place (its lens kept), compare-and-swap on the version read. */
+  async function planRegenerate(user: UserRecord, bookId: string, chapterId: string, questionId: string, fresh: boolean): Promise<JobPlan> {
+    const base = await baseInput(user.id, bookId, chapterId);
+    const pairs = await pairsOf(bookId, chapterId);
+    const target = pairs.find((pair) => pair.question.id === questionId);
+    if (!target) throw notFound('question');
+    if (target.status !== 'unanswered') throw new AppError('QUESTION_ANSWERED', 'This question has an answer; it is kept as it is.');
+    if (target.question.regenerations >= LIMITS.regenerationsMax) {
+      throw new AppError('LIMIT_REACHED', `A question can be regenerated at most ${LIMITS.regenerationsMax} times.`);
+    }
+    const input: QuestionsInput = {
+      brief: base.brief, chapter: { title: base.chapter.title, description: base.chapter.description }, otherChapters: base.otherChapters,
+      keep: pairs.map((pair) => pair.question.text), count: 1, lens: target.question.lens, variant: target.question.regenerations + 1,
+    };
+    return {
+      reserve: () => reservationFor(ai, regenerateQuestionTask, input, { userId: user.id, fresh }),
+      work: async (ctx) => {
+        await ctx.progress(10, 'asking the model');
+        const { output, generatedBy } = await ai.run(regenerateQuestionTask, input, { userId: user.id, bookId, jobId: ctx.jobId, fresh, signal: ctx.signal });
+        const next = output.questions[0]!;
+        const [answer] = await store.answers.listByQuestions([questionId]);
+        if (answer && answer.text.trim()) throw new AppError('QUESTION_ANSWERED', 'The question was answered meanwhile; it is kept as it is.');
+        const swapped = await store.questions.replaceText(
+          bookId, questionId,
+          { text: next.text, helpText: next.helpText, lens: next.lens, suggestedWords: next.suggestedWords, generatedBy },
+          target.question.version, isoNow(clock),
+        );
+        if (!swapped) throw new AppError('CONFLICT', 'The question changed meanwhile; reload and try again.');
+        return { questionId };
+      },
+    };
+  }
+
+  jobs.handle('questions.generate', async (user, job) =>
+    (await planGenerate(user, job.bookId, job.targetId, { count: Number(job.params.count ?? LIMITS.questionsDefault), fresh: job.params.fresh === true })).work);
+  jobs.handle('question.regenerate', async (user, job) => (await planRegenerate(user, job.bookId, job.chapterId ?? '', job.targetId, job.params.fresh === true)).work);
+
   return {
-    async generate(user: UserRecord, bookId: string, chapterId: string, options: { count?: number; fresh: boolean }, mode: LaunchMode = 'start') {
-      const base = await baseInput(user.id, bookId, chapterId);
-      const pairs = await pairsOf(bookId, chapterId);
-      const keep = pairs.filter((pair) => pair.status !== 'unanswered');
-      const count = options.count ?? LIMITS.questionsDefault;
-      const input: QuestionsInput = {
-        brief: base.brief, chapter: { title: base.chapter.title, description: base.chapter.description }, otherChapters: base.otherChapters,
-        keep: keep.map((pair) => pair.question.text), count, lens: null, variant: 0,
-      };
-      const reservation = await reservationFor(ai, questionsTask, input, { userId: user.id, fresh: options.fresh });
-      if (mode === 'quote') return { quote: reservation };
-      const job = await jobs.start({
-        user, kind: 'questions.generate', bookId, chapterId, targetId: chapterId, params: { count, fresh: options.fresh }, reserveTokens: reservation.tokens,
-        run: async (ctx) => {
-          await ctx.progress(10, 'asking the model');
-          const { output, generatedBy } = await ai.run(questionsTask, input, { userId: user.id, bookId, jobId: ctx.jobId, fresh: options.fresh, signal: ctx.signal });
-          await ctx.progress(80, 'saving questions');
-          // Generate-then-swap: unanswered questions are replaced only now that new ones exist.
-          const now = await pairsOf(bookId, chapterId);
-          const start = Math.max(-1, ...now.filter((p) => p.status !== 'unanswered').map((p) => p.question.position)) + 1;
-          const at = isoNow(clock);
-          const created: QuestionRecord[] = output.questions.slice(0, LIMITS.questionsMax).map((q, index) => ({
-            id: newId('question'), bookId, chapterId, position: start + index, text: q.text, helpText: q.helpText, lens: q.lens,
-            suggestedWords: q.suggestedWords, regenerations: 0, generatedBy, archivedAt: null, version: 1, createdAt: at, updatedAt: at,
-          }));
-          await store.questions.swap(bookId, chapterId, created, now.filter((p) => p.status === 'unanswered').map((p) => p.question.id), at);
-          return { questionIds: created.map((q) => q.id) };
-        },
-      });
-      return { job: presentJob(job) };
+    generate: (user: UserRecord, bookId: string, chapterId: string, options: { count?: number; fresh: boolean }, mode: LaunchMode = 'start') => {
+      const params = { count: options.count ?? LIMITS.questionsDefault, fresh: options.fresh };
+      return planGenerate(user, bookId, chapterId, params).then((planned) =>
+        launchJob(jobs, mode, { user, kind: 'questions.generate', bookId, chapterId, targetId: chapterId, params }, planned));
     },
 
     /** Questions filtered by status first, then paged, so pages are complete and disjoint. */
@@ -116,40 +172,9 @@ export function createQuestionsService(deps: {
       return { results };
     },
 
-    async regenerate(user: UserRecord, bookId: string, chapterId: string, questionId: string, fresh: boolean, mode: LaunchMode = 'start') {
-      const base = await baseInput(user.id, bookId, chapterId);
-      const pairs = await pairsOf(bookId, chapterId);
-      const target = pairs.find((pair) => pair.question.id === questionId);
-      if (!target) throw notFound('question');
-      if (target.status !== 'unanswered') throw new AppError('QUESTION_ANSWERED', 'This question has an answer; it is kept as it is.');
-      if (target.question.regenerations >= LIMITS.regenerationsMax) {
-        throw new AppError('LIMIT_REACHED', `A question can be regenerated at most ${LIMITS.regenerationsMax} times.`);
-      }
-      const input: QuestionsInput = {
-        brief: base.brief, chapter: { title: base.chapter.title, description: base.chapter.description }, otherChapters: base.otherChapters,
-        keep: pairs.map((pair) => pair.question.text), count: 1, lens: target.question.lens, variant: target.question.regenerations + 1,
-      };
-      const reservation = await reservationFor(ai, regenerateQuestionTask, input, { userId: user.id, fresh });
-      if (mode === 'quote') return { quote: reservation };
-      const job = await jobs.start({
-        user, kind: 'question.regenerate', bookId, chapterId, targetId: questionId, params: { fresh }, reserveTokens: reservation.tokens,
-        run: async (ctx) => {
-          await ctx.progress(10, 'asking the model');
-          const { output, generatedBy } = await ai.run(regenerateQuestionTask, input, { userId: user.id, bookId, jobId: ctx.jobId, fresh, signal: ctx.signal });
-          const next = output.questions[0]!;
-          const [answer] = await store.answers.listByQuestions([questionId]);
-          if (answer && answer.text.trim()) throw new AppError('QUESTION_ANSWERED', 'The question was answered meanwhile; it is kept as it is.');
-          const swapped = await store.questions.replaceText(
-            bookId, questionId,
-            { text: next.text, helpText: next.helpText, lens: next.lens, suggestedWords: next.suggestedWords, generatedBy },
-            target.question.version, isoNow(clock),
-          );
-          if (!swapped) throw new AppError('CONFLICT', 'The question changed meanwhile; reload and try again.');
-          return { questionId };
-        },
-      });
-      return { job: presentJob(job) };
-    },
+    regenerate: (user: UserRecord, bookId: string, chapterId: string, questionId: string, fresh: boolean, mode: LaunchMode = 'start') =>
+      planRegenerate(user, bookId, chapterId, questionId, fresh).then((planned) =>
+        launchJob(jobs, mode, { user, kind: 'question.regenerate', bookId, chapterId, targetId: questionId, params: { fresh } }, planned)),
 
     async progress(userId: string, bookId: string, chapterId: string) {
       await chapters.requireChapter(userId, bookId, chapterId);

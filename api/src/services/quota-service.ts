@@ -46,7 +46,7 @@ export function createQuotaService(deps: { jobs: JobsStore; ledger: LedgerStore;
   return {
     limitsFor,
 
-    /** The reservation check handed to the jobs store with a new job. */
+    /** The limits and windows a new job's reservation is checked against. */
     check(user: UserRecord, reserveTokens: number) {
       const windows = quotaWindows(deps.clock.now());
       const limits = limitsFor(user);

@@ -7,12 +7,12 @@ import { conflict, notFound, AppError } from '../lib/app-error.js';
 import { presentProposal } from '../lib/authoring-presenters.js';
 import type { EngineStore, ProposalRecord } from '../stores/engine-types.js';
 import type { ChapterRecord, Store, UserRecord } from '../stores/types.js';
-import { reservationFor, type LaunchMode, requireReadyBrief } from './ai-jobs.js';
+import { launchJob, reservationFor, requireReadyBrief, type JobPlan, type LaunchMode } from './ai-jobs.js';
 import { briefOf, withAnswers } from './authoring-context.js';
 import type { BooksService } from './books-service.js';
 import type { ChaptersService } from './chapters-service.js';
 import { isoNow, type Clock } from './clock.js';
-import { presentJob, type JobsService } from './jobs-service.js';
+import type { JobsService } from './jobs-service.js';
 import { mergeToc } from './toc-merge.js';
 import { activeTree } from './toc-tree.js';
 
@@ -32,54 +32,57 @@ export function createTocProposalService(deps: {
     return ids;
   }
 
+  async function plan(user: UserRecord, bookId: string, fresh: boolean): Promise<JobPlan> {
+    const book = await books.requireBook(user.id, bookId);
+    requireReadyBrief(book);
+    const all = await store.chapters.listByBook(bookId);
+    const material = await withMaterial(bookId, all);
+    const active = activeTree(all).flatMap(({ chapter, children }) => [chapter, ...children]);
+    const interviewQs = await store.questions.list(bookId, null);
+    const interview = withAnswers(interviewQs, await store.answers.listByQuestions(interviewQs.map((q) => q.id)))
+      .filter((pair) => pair.status !== 'unanswered')
+      .map((pair) => ({ question: pair.question.text, answer: pair.answer!.text }));
+    const refToId = new Map(active.map((chapter, index) => [`C${index + 1}`, chapter.id]));
+    const input: TocInput = {
+      brief: briefOf(book), interview,
+      existing: active.map((chapter, index) => ({
+        ref: `C${index + 1}`,
+        parentRef: chapter.parentId ? `C${active.findIndex((c) => c.id === chapter.parentId) + 1}` : null,
+        title: chapter.title, description: chapter.description, hasMaterial: material.has(chapter.id),
+      })),
+    };
+    return {
+      reserve: () => reservationFor(ai, tocTask, input, { userId: user.id, fresh }),
+      work: async (ctx) => {
+        await ctx.progress(10, 'asking the model');
+        const { output, generatedBy } = await ai.run(tocTask, input, { userId: user.id, bookId, jobId: ctx.jobId, fresh, signal: ctx.signal });
+        const used = new Set<string>();
+        // A ref the model invented, or used twice, becomes a new chapter rather than hijacking another.
+        const idOf = (ref: string | null) => {
+          const id = ref ? refToId.get(ref) : undefined;
+          if (!id || used.has(id)) return null;
+          used.add(id);
+          return id;
+        };
+        const proposal: ProposalRecord = {
+          id: newId('proposal'), bookId, basedOnTocVersion: book.tocVersion, status: 'pending', generatedBy, createdAt: isoNow(clock),
+          chapters: output.chapters.slice(0, LIMITS.chaptersPerBook).map((c) => ({
+            id: idOf(c.ref), title: c.title, description: c.description,
+            children: c.sections.map((s) => ({ id: idOf(s.ref), title: s.title, description: s.description })),
+          })),
+        };
+        await store.proposals.create(proposal);
+        return { proposalId: proposal.id };
+      },
+    };
+  }
+
+  jobs.handle('toc.generate', async (user, job) => (await plan(user, job.bookId, job.params.fresh === true)).work);
+
   return {
-    async generate(user: UserRecord, bookId: string, fresh: boolean, mode: LaunchMode = 'start') {
-      const book = await books.requireBook(user.id, bookId);
-      requireReadyBrief(book);
-      const all = await store.chapters.listByBook(bookId);
-      const material = await withMaterial(bookId, all);
-      const active = activeTree(all).flatMap(({ chapter, children }) => [chapter, ...children]);
-      const interviewQs = await store.questions.list(bookId, null);
-      const interview = withAnswers(interviewQs, await store.answers.listByQuestions(interviewQs.map((q) => q.id)))
-        .filter((pair) => pair.status !== 'unanswered')
-        .map((pair) => ({ question: pair.question.text, answer: pair.answer!.text }));
-      const refToId = new Map(active.map((chapter, index) => [`C${index + 1}`, chapter.id]));
-      const input: TocInput = {
-        brief: briefOf(book), interview,
-        existing: active.map((chapter, index) => ({
-          ref: `C${index + 1}`,
-          parentRef: chapter.parentId ? `C${active.findIndex((c) => c.id === chapter.parentId) + 1}` : null,
-          title: chapter.title, description: chapter.description, hasMaterial: material.has(chapter.id),
-        })),
-      };
-      const reservation = await reservationFor(ai, tocTask, input, { userId: user.id, fresh });
-      if (mode === 'quote') return { quote: reservation };
-      const job = await jobs.start({
-        user, kind: 'toc.generate', bookId, chapterId: null, targetId: bookId, params: { fresh }, reserveTokens: reservation.tokens,
-        run: async (ctx) => {
-          await ctx.progress(10, 'asking the model');
-          const { output, generatedBy } = await ai.run(tocTask, input, { userId: user.id, bookId, jobId: ctx.jobId, fresh, signal: ctx.signal });
-          const used = new Set<string>();
-          // A ref the model invented, or used twice, becomes a new chapter rather than hijacking another.
-          const idOf = (ref: string | null) => {
-            const id = ref ? refToId.get(ref) : undefined;
-            if (!id || used.has(id)) return null;
-            used.add(id);
-            return id;
-          };
-          const proposal: ProposalRecord = {
-            id: newId('proposal'), bookId, basedOnTocVersion: book.tocVersion, status: 'pending', generatedBy, createdAt: isoNow(clock),
-            chapters: output.chapters.slice(0, LIMITS.chaptersPerBook).map((c) => ({
-              id: idOf(c.ref), title: c.title, description: c.description,
-              children: c.sections.map((s) => ({ id: idOf(s.ref), title: s.title, description: s.description })),
-            })),
-          };
-          await store.proposals.create(proposal);
-          return { proposalId: proposal.id };
-        },
-      });
-      return { job: presentJob(job) };
-    },
+    generate: (user: UserRecord, bookId: string, fresh: boolean, mode: LaunchMode = 'start') =>
+      plan(user, bookId, fresh).then((planned) =>
+        launchJob(jobs, mode, { user, kind: 'toc.generate', bookId, chapterId: null, targetId: bookId, params: { fresh } }, planned)),
 
     async get(userId: string, bookId: string, proposalId: string) {
       await books.requireBook(userId, bookId);

@@ -87,8 +87,25 @@ export interface JobRecord {
   /** Tokens still held against the user's quota while the job runs. */
   reservedTokens: number;
   leaseUntil: string | null;
+  /** The request's parameters, so that any instance can run the job from its record. */
+  params: Record<string, unknown>;
+  /** Sequence number of the job's latest event (1 = created); each transition adds one. */
+  seq: number;
+  /** Set by a cancel request; the runner holding the job sees it at its heartbeat and between AI calls. */
+  cancelRequested: boolean;
   createdAt: string;
   updatedAt: string;
+}
+
+export type JobEventType = 'progress' | 'result' | 'error';
+
+/** One stored job event: the job as it was after the transition numbered `seq` (replayed to reconnecting streams). */
+export interface JobEventRecord {
+  jobId: string;
+  seq: number;
+  type: JobEventType;
+  job: JobRecord;
+  createdAt: string;
 }
 
 export interface LedgerRecord {
@@ -173,25 +190,63 @@ export interface QuotaCheck {
   monthStart: string;
 }
 
+export type QuotaUse = { dayUsed: number; monthUsed: number; reserved: number };
+
+/** What the store read inside its transaction when a job is created, for the service's rules to decide on. */
+export interface JobCreateState {
+  /** The active job of the same (user, kind, target), if any. */
+  active: JobRecord | null;
+  /** The user's quota use (zeros when no windows were asked for). */
+  use: QuotaUse;
+}
+
 export type JobCreateResult =
   | { outcome: 'created'; job: JobRecord }
   | { outcome: 'existing'; job: JobRecord }
   | { outcome: 'job_active'; job: JobRecord }
   | { outcome: 'quota'; window: 'daily' | 'monthly'; limit: number; used: number };
 
+/** The rules' verdict: create (holding `reservedTokens`), or the outcome to return without writing. */
+export type JobCreateDecision = { outcome: 'create'; reservedTokens: number } | Exclude<JobCreateResult, { outcome: 'created' }>;
+
+/** Conditions a transition applies under (compare-and-swap): all must hold, or nothing is written. */
+export interface JobGuard {
+  statuses: readonly JobStatus[];
+  /** Only when the lease ran out before this instant (or the job never had one). */
+  leaseExpiredBefore?: string;
+  /** Only while the job's user has fewer jobs than this running. */
+  runningPerUserBelow?: number;
+}
+
+export type JobPatch = Partial<Pick<JobRecord, 'status' | 'progress' | 'stage' | 'result' | 'error' | 'leaseUntil' | 'reservedTokens'>>;
+
+/** Job records and their events. Primitives only: the rules (one active job per target, quotas) are the service's. */
 export interface JobsStore {
   /**
-   * Atomically: returns the active job of the same (user, kind, target) if any (same params → existing, else
-   * job_active), else reserves quota (refusing when over) and inserts the job.
+   * Atomically: reads the active job of the same (user, kind, target) and, when `windows` are given, the user's
+   * quota use; `decide` (a pure function, it may run more than once) rules; on 'create' the job is inserted with
+   * its first event (seq 1).
    */
-  createWithReservation(job: JobRecord, quota: QuotaCheck | null): Promise<JobCreateResult>;
+  create(job: JobRecord, windows: { dayStart: string; monthStart: string } | null, decide: (state: JobCreateState) => JobCreateDecision): Promise<JobCreateResult>;
   get(userId: string, jobId: string): Promise<JobRecord | null>;
+  /** Any user's job (for the runner). */
+  getById(jobId: string): Promise<JobRecord | null>;
   list(userId: string, query: { bookId: string | null; active: boolean; limit: number }): Promise<JobRecord[]>;
-  update(jobId: string, patch: Partial<Pick<JobRecord, 'status' | 'progress' | 'stage' | 'result' | 'error' | 'leaseUntil' | 'reservedTokens'>>, at: string): Promise<JobRecord | null>;
-  /** Fails queued/running jobs whose lease expired (or that never got one); releases their reservations. */
-  failExpired(now: string, error: JobRecord['error']): Promise<number>;
+  /**
+   * Atomically, when `guard` holds: applies the patch, adds one to `seq`, moves `updatedAt` and stores the event
+   * of that sequence number. Returns the job after it, or null when the guard failed (nothing written).
+   */
+  transition(jobId: string, guard: JobGuard, patch: JobPatch, type: JobEventType, at: string): Promise<JobRecord | null>;
+  /** Extends the lease of an active job (no event); returns the job, or null when it is no longer active. */
+  renewLease(jobId: string, leaseUntil: string): Promise<JobRecord | null>;
+  /** Flags the user's active job for cancellation (no event); returns the job (flagged or final), or null when not theirs. */
+  requestCancel(userId: string, jobId: string): Promise<JobRecord | null>;
+  /** Active jobs whose lease ran out before `now` (or that never got one), oldest first. */
+  expired(now: string, limit: number): Promise<JobRecord[]>;
+  /** The job's events after `afterSeq`, in order. */
+  events(jobId: string, afterSeq: number): Promise<JobEventRecord[]>;
   /** Tokens used (ledger) and reserved (active jobs) by the user since the given instants. */
-  quotaUse(userId: string, dayStart: string, monthStart: string): Promise<{ dayUsed: number; monthUsed: number; reserved: number }>;
+  quotaUse(userId: string, dayStart: string, monthStart: string): Promise<QuotaUse>;
 }
 
 export interface LedgerStore {

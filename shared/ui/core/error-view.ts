@@ -50,6 +50,7 @@ const PLAIN: Record<string, [string, string, ErrorAction]> = {
   DOC_NOT_FOUND: ['Document not found', 'The Google Doc could not be found. It may have been deleted or moved.', 'none'],
   CONFLICT: ['Changed elsewhere', 'This was changed in another window or by another device. Compare both versions and choose.', 'reload'],
   JOB_ACTIVE: ['Already running', 'This is already being generated with other settings. Wait for it or cancel it.', 'none'],
+  JOB_CANCELLED: ['Cancelled', 'This generation was cancelled; nothing was changed. Start it again when you are ready.', 'none'],
   QUESTION_ANSWERED: ['Already answered', 'This question has an answer, so it is kept rather than replaced.', 'none'],
   LIMIT_REACHED: ['Limit reached', 'You have reached a limit for this book. Archive or remove something first.', 'none'],
   DOC_CHAPTER_EDITED: ['Edited in the document', 'This chapter was edited in the document, so it was not replaced.', 'none'],

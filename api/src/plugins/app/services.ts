@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { Redis } from 'ioredis';
 import fp from 'fastify-plugin';
 import type { Config } from '../../config.js';
 import { createAuditService } from '../../services/audit-service.js';
@@ -13,6 +14,7 @@ import type { EngineStore } from '../../stores/engine-types.js';
 import type { AiGateway } from '../../ai/ai-gateway.js';
 import { createDraftsService } from '../../services/drafts-service.js';
 import { createInterviewService } from '../../services/interview-service.js';
+import { createJobEventBus } from '../../services/job-events.js';
 import { createJobsService } from '../../services/jobs-service.js';
 import { createQuestionsService } from '../../services/questions-service.js';
 import { createQuotaService } from '../../services/quota-service.js';
@@ -21,7 +23,7 @@ import { createDocsService } from '../../services/docs-service.js';
 import { createDocsClient } from '../../docs/docs-client.js';
 import { createGoogleCredentialsService } from '../../services/google-credentials-service.js';
 
-function createServices(app: { store: Store & EngineStore; log: FastifyBaseLogger; ai: { gateway: AiGateway } }, options: ServicesOptions) {
+function createServices(app: { store: Store & EngineStore; log: FastifyBaseLogger; ai: { gateway: AiGateway }; redis: Redis | null }, options: ServicesOptions) {
   const { config, clock } = options;
   const store = app.store;
   const audit = createAuditService({ store, clock, log: app.log, retentionDays: config.auditRetentionDays });
@@ -34,7 +36,8 @@ function createServices(app: { store: Store & EngineStore; log: FastifyBaseLogge
   const chapters = createChaptersService({ store, books, clock });
   const quota = createQuotaService({ jobs: store.jobs, ledger: store.ledger, config, clock });
   const jobs = createJobsService({
-    jobs: store.jobs, quota, clock, log: app.log, concurrency: config.jobs.concurrency, timeoutMs: config.jobs.timeoutS * 1000,
+    jobs: store.jobs, users: store.users, quota, clock, log: app.log, bus: createJobEventBus({ redis: app.redis, log: app.log }),
+    timings: { concurrency: config.jobs.concurrency, timeoutMs: config.jobs.timeoutS * 1000, leaseMs: config.jobs.leaseMs, heartbeatMs: config.jobs.heartbeatMs },
   });
   const engine = { store, books, chapters, jobs, ai: app.ai.gateway, clock };
   return {
@@ -72,5 +75,5 @@ export default fp<ServicesOptions>(
   async (app, options) => {
     app.decorate('services', createServices(app, options));
   },
-  { name: 'services', dependencies: ['store', 'ai'] },
+  { name: 'services', dependencies: ['store', 'ai', 'redis'] },
 );

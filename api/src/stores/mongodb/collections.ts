@@ -1,6 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import type {
-  AnswerRecord, CacheRecord, DocWriteRecord, DraftRecord, GoogleCredentialsRecord, JobRecord, LedgerRecord, ProposalRecord,
+  AnswerRecord, CacheRecord, DocWriteRecord, DraftRecord, GoogleCredentialsRecord, JobEventRecord, JobRecord, LedgerRecord, ProposalRecord,
   QuestionRecord,
 } from '../engine-types.js';
 import type { AuditRecord, BookRecord, ChapterRecord, SummaryVersionRecord, TokenRecord, UserRecord } from '../types.js';
@@ -39,6 +39,9 @@ export interface IdTokenClaimDoc {
   expireAt: Date;
 }
 
+/** A job event: `_id` = `<jobId>:<seq>`, so an event is stored once. */
+export type JobEventDoc = JobEventRecord & { _id: string };
+
 /** Collections of schema version 1 (identity, books, chapters, audit). */
 export const CORE_COLLECTION_NAMES = {
   users: 'users',
@@ -73,8 +76,13 @@ export const SIGN_IN_COLLECTION_NAMES = {
   idTokenClaims: 'id_token_claims',
 } as const;
 
+/** Collections of schema version 5 (job events, replayed to reconnecting streams). */
+export const JOB_EVENT_COLLECTION_NAMES = {
+  jobEvents: 'job_events',
+} as const;
+
 export const COLLECTION_NAMES = {
-  ...CORE_COLLECTION_NAMES, ...ENGINE_COLLECTION_NAMES, ...CREDENTIAL_COLLECTION_NAMES, ...SIGN_IN_COLLECTION_NAMES,
+  ...CORE_COLLECTION_NAMES, ...ENGINE_COLLECTION_NAMES, ...CREDENTIAL_COLLECTION_NAMES, ...SIGN_IN_COLLECTION_NAMES, ...JOB_EVENT_COLLECTION_NAMES,
 } as const;
 
 export interface Collections {
@@ -91,6 +99,7 @@ export interface Collections {
   proposals: Collection<Doc<ProposalRecord>>;
   drafts: Collection<Doc<DraftRecord>>;
   jobs: Collection<Doc<JobRecord>>;
+  jobEvents: Collection<JobEventDoc>;
   ledger: Collection<Doc<LedgerRecord>>;
   aiCache: Collection<CacheDoc>;
   docWrites: Collection<DocWriteDoc>;
@@ -113,6 +122,7 @@ export function collectionsOf(db: Db): Collections {
     proposals: db.collection(COLLECTION_NAMES.proposals),
     drafts: db.collection(COLLECTION_NAMES.drafts),
     jobs: db.collection(COLLECTION_NAMES.jobs),
+    jobEvents: db.collection(COLLECTION_NAMES.jobEvents),
     ledger: db.collection(COLLECTION_NAMES.ledger),
     aiCache: db.collection(COLLECTION_NAMES.aiCache),
     docWrites: db.collection(COLLECTION_NAMES.docWrites),

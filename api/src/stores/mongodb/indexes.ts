@@ -51,7 +51,9 @@ const INDEXES: { [K in keyof Collections]?: IndexDescription[] } = {
     { key: { status: 1, leaseUntil: 1 }, name: 'jobs_active', partialFilterExpression: isActiveJob },
     // One active job per (user, kind, target): the store checks it under the user's lock, the index makes it a rule.
     { key: { userId: 1, kind: 1, targetId: 1 }, name: INDEX_NAMES.jobsActiveTarget, unique: true, partialFilterExpression: isActiveJob },
+    { key: { userId: 1, status: 1 }, name: 'jobs_user_status' },
   ],
+  jobEvents: [{ key: { jobId: 1, seq: 1 }, name: 'job_events_job', unique: true }],
   ledger: [
     { key: { userId: 1, createdAt: 1 }, name: 'ledger_user_time' },
     { key: { userId: 1, _id: 1 }, name: 'ledger_user' },

@@ -1,13 +1,12 @@
 import type { ClientSession, MongoClient } from 'mongodb';
-import type { JobCreateResult, JobRecord, JobsStore, JobStatus } from '../engine-types.js';
+import type { JobCreateResult, JobEventRecord, JobRecord, JobsStore, JobStatus, QuotaUse } from '../engine-types.js';
 import { fromDoc, fromDocOrNull, toDoc, type Collections } from './collections.js';
 import { definedOnly, inTransaction, rollback } from './helpers.js';
 
 /** Jobs that hold their (user, kind, target) slot and their token reservation. */
 export const ACTIVE_JOB_STATUSES: readonly JobStatus[] = ['queued', 'running'];
 const isActive = { status: { $in: [...ACTIVE_JOB_STATUSES] } };
-
-type QuotaUse = Awaited<ReturnType<JobsStore['quotaUse']>>;
+const leaseExpired = (before: string) => ({ $or: [{ leaseUntil: null }, { leaseUntil: { $lt: before } }] });
 
 /** Tokens the user's ledger counts since each window start, and tokens their active jobs still reserve. */
 async function quotaUse({ ledger, jobs }: Collections, userId: string, dayStart: string, monthStart: string, session?: ClientSession): Promise<QuotaUse> {
@@ -27,35 +26,32 @@ async function quotaUse({ ledger, jobs }: Collections, userId: string, dayStart:
 }
 
 export function createMongoJobsStore(client: MongoClient, collections: Collections): JobsStore {
-  const { jobs, locks } = collections;
+  const { jobs, jobEvents, locks } = collections;
+  // Writing the user's lock row first makes concurrent job writes of one user conflict; the driver retries the
+  // loser with a snapshot that holds the winner's write (so N creates against a quota allowing k create exactly k).
+  const lockUser = (userId: string, session: ClientSession) => locks.updateOne({ _id: `jobs:${userId}` }, { $inc: { writes: 1 } }, { upsert: true, session });
+  const addEvent = (job: JobRecord, type: JobEventRecord['type'], at: string, session: ClientSession) =>
+    jobEvents.insertOne({ _id: `${job.id}:${job.seq}`, jobId: job.id, seq: job.seq, type, job, createdAt: at }, { session });
+
   return {
-    async createWithReservation(job, quota) {
+    async create(job, windows, decide) {
       return inTransaction<JobCreateResult>(client, async (session) => {
-        // As for the book cap: writing the user's lock row first makes concurrent creates of one user conflict, and
-        // the driver retries the loser with a snapshot that holds the winner's job, so N creates against a quota
-        // allowing k create exactly k.
-        await locks.updateOne({ _id: `jobs:${job.userId}` }, { $inc: { writes: 1 } }, { upsert: true, session });
+        await lockUser(job.userId, session);
         const activeDoc = await jobs.findOne({ userId: job.userId, kind: job.kind, targetId: job.targetId, ...isActive }, { session });
-        if (activeDoc) {
-          const active = fromDoc<JobRecord>(activeDoc);
-          return rollback<JobCreateResult>(session, { outcome: active.paramsHash === job.paramsHash ? 'existing' : 'job_active', job: active });
-        }
-        if (quota && quota.reserveTokens > 0) {
-          const use = await quotaUse(collections, job.userId, quota.dayStart, quota.monthStart, session);
-          const checks = [['daily', quota.dailyLimit, use.dayUsed], ['monthly', quota.monthlyLimit, use.monthUsed]] as const;
-          for (const [window, limit, used] of checks) {
-            if (limit !== null && used + use.reserved + quota.reserveTokens > limit) {
-              return rollback<JobCreateResult>(session, { outcome: 'quota', window, limit, used: used + use.reserved });
-            }
-          }
-        }
-        const created: JobRecord = { ...job, reservedTokens: quota?.reserveTokens ?? 0 };
+        const use = windows ? await quotaUse(collections, job.userId, windows.dayStart, windows.monthStart, session) : { dayUsed: 0, monthUsed: 0, reserved: 0 };
+        const decision = decide({ active: activeDoc ? fromDoc<JobRecord>(activeDoc) : null, use });
+        if (decision.outcome !== 'create') return rollback<JobCreateResult>(session, decision);
+        const created: JobRecord = { ...job, reservedTokens: decision.reservedTokens, seq: 1 };
         await jobs.insertOne(toDoc(created), { session });
+        await addEvent(created, 'progress', created.createdAt, session);
         return { outcome: 'created', job: created };
       });
     },
     async get(userId, jobId) {
       return fromDocOrNull<JobRecord>(await jobs.findOne({ _id: jobId, userId }));
+    },
+    async getById(jobId) {
+      return fromDocOrNull<JobRecord>(await jobs.findOne({ _id: jobId }));
     },
     async list(userId, { bookId, active, limit }) {
       const docs = await jobs
@@ -65,16 +61,39 @@ export function createMongoJobsStore(client: MongoClient, collections: Collectio
         .toArray();
       return docs.map((doc) => fromDoc<JobRecord>(doc));
     },
-    async update(jobId, patch, at) {
-      const doc = await jobs.findOneAndUpdate({ _id: jobId }, { $set: { ...definedOnly(patch), updatedAt: at } }, { returnDocument: 'after' });
-      return fromDocOrNull<JobRecord>(doc);
+    async transition(jobId, guard, patch, type, at) {
+      return inTransaction<JobRecord | null>(client, async (session) => {
+        const current = await jobs.findOne({ _id: jobId }, { session });
+        if (!current) return null;
+        if (guard.runningPerUserBelow !== undefined) {
+          await lockUser(current.userId, session);
+          const running = await jobs.countDocuments({ userId: current.userId, status: 'running' }, { session });
+          if (running >= guard.runningPerUserBelow) return rollback<JobRecord | null>(session, null);
+        }
+        const filter = {
+          _id: jobId, status: { $in: [...guard.statuses] }, ...(guard.leaseExpiredBefore === undefined ? {} : leaseExpired(guard.leaseExpiredBefore)),
+        };
+        const doc = await jobs.findOneAndUpdate(filter, { $set: { ...definedOnly(patch), updatedAt: at }, $inc: { seq: 1 } }, { returnDocument: 'after', session });
+        if (!doc) return rollback<JobRecord | null>(session, null);
+        const job = fromDoc<JobRecord>(doc);
+        await addEvent(job, type, at, session);
+        return job;
+      });
     },
-    async failExpired(now, error) {
-      const result = await jobs.updateMany(
-        { ...isActive, $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }] },
-        { $set: { status: 'failed', error, reservedTokens: 0, leaseUntil: null, updatedAt: now } },
-      );
-      return result.modifiedCount;
+    async renewLease(jobId, leaseUntil) {
+      return fromDocOrNull<JobRecord>(await jobs.findOneAndUpdate({ _id: jobId, ...isActive }, { $set: { leaseUntil } }, { returnDocument: 'after' }));
+    },
+    async requestCancel(userId, jobId) {
+      await jobs.updateOne({ _id: jobId, userId, ...isActive }, { $set: { cancelRequested: true } });
+      return fromDocOrNull<JobRecord>(await jobs.findOne({ _id: jobId, userId }));
+    },
+    async expired(now, limit) {
+      const docs = await jobs.find({ ...isActive, ...leaseExpired(now) }).sort({ _id: 1 }).limit(limit).toArray();
+      return docs.map((doc) => fromDoc<JobRecord>(doc));
+    },
+    async events(jobId, afterSeq) {
+      const docs = await jobEvents.find({ jobId, seq: { $gt: afterSeq } }).sort({ seq: 1 }).toArray();
+      return docs.map(({ _id, ...event }) => event);
     },
     async quotaUse(userId, dayStart, monthStart) {
       return quotaUse(collections, userId, dayStart, monthStart);

@@ -1,6 +1,6 @@
 import { MongoServerError, type Db } from 'mongodb';
 import {
-  CORE_COLLECTION_NAMES, CREDENTIAL_COLLECTION_NAMES, ENGINE_COLLECTION_NAMES, SIGN_IN_COLLECTION_NAMES, type Collections,
+  CORE_COLLECTION_NAMES, CREDENTIAL_COLLECTION_NAMES, ENGINE_COLLECTION_NAMES, JOB_EVENT_COLLECTION_NAMES, SIGN_IN_COLLECTION_NAMES, type Collections,
 } from './collections.js';
 import { isDuplicateKey } from './helpers.js';
 
@@ -41,6 +41,14 @@ export const MONGO_MIGRATIONS: ReadonlyArray<{ version: number; name: string; up
     version: 4,
     name: 'Google ID tokens already exchanged (one sign-in per ID token)',
     up: (db) => createCollections(db, Object.values(SIGN_IN_COLLECTION_NAMES)),
+  },
+  {
+    version: 5,
+    name: 'job events (replayed to reconnecting streams); jobs carry params, seq and a cancel flag',
+    up: async (db) => {
+      await createCollections(db, Object.values(JOB_EVENT_COLLECTION_NAMES));
+      await db.collection('jobs').updateMany({ seq: { $exists: false } }, { $set: { seq: 1, params: {}, cancelRequested: false } });
+    },
   },
 ];
 

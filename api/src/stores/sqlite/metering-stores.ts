@@ -1,17 +1,25 @@
-import type { CacheRecord, CacheStore, JobRecord, JobsStore, LedgerRecord, LedgerStore } from '../engine-types.js';
+import type {
+  CacheRecord, CacheStore, JobCreateResult, JobEventRecord, JobEventType, JobGuard, JobPatch, JobRecord, JobsStore, LedgerRecord, LedgerStore, QuotaUse,
+} from '../engine-types.js';
 import { insert, jsonIn, jsonOut, setClause, statementCache, type Db, writeTransaction } from './helpers.js';
 
-const J_JSON = ['result', 'error'] as const;
+const J_JSON = ['result', 'error', 'params'] as const;
 const ACTIVE = "status IN ('queued', 'running')";
 
 type LedgerRow = Omit<LedgerRecord, 'cached'> & { cached: number };
 const ledgerIn = (row: LedgerRow): LedgerRecord => ({ ...row, cached: row.cached === 1 });
+const jobIn = (row: unknown): JobRecord | null => {
+  const job = jsonIn<(Omit<JobRecord, 'cancelRequested'> & { cancelRequested: number }) | undefined>(row, J_JSON);
+  return job ? { ...job, cancelRequested: job.cancelRequested === 1 } : null;
+};
 
 export function createSqliteJobsStore(db: Db): JobsStore {
   const prepare = statementCache(db);
-  const read = (id: string) => jsonIn<JobRecord | undefined>(prepare('SELECT * FROM jobs WHERE id = ?').get(id), J_JSON) ?? null;
+  const read = (id: string) => jobIn(prepare('SELECT * FROM jobs WHERE id = ?').get(id));
+  const addEvent = (job: JobRecord, type: JobEventType, at: string) =>
+    prepare('INSERT INTO job_events (jobId, seq, type, job, createdAt) VALUES (?, ?, ?, ?, ?)').run(job.id, job.seq, type, JSON.stringify(job), at);
 
-  const quotaUse = (userId: string, dayStart: string, monthStart: string) => {
+  const quotaUse = (userId: string, dayStart: string, monthStart: string): QuotaUse => {
     const tokens = (since: string) =>
       (prepare('SELECT COALESCE(SUM(inputTokens + outputTokens), 0) AS n FROM ledger WHERE userId = ? AND createdAt >= ?').get(userId, since) as {
         n: number;
@@ -20,53 +28,74 @@ export function createSqliteJobsStore(db: Db): JobsStore {
     return { dayUsed: tokens(dayStart), monthUsed: tokens(monthStart), reserved };
   };
 
-  const createTx = writeTransaction(db, (job: JobRecord, quota: Parameters<JobsStore['createWithReservation']>[1]) => {
-    const active = jsonIn<JobRecord | undefined>(
-      prepare(`SELECT * FROM jobs WHERE userId = ? AND kind = ? AND targetId = ? AND ${ACTIVE} LIMIT 1`).get(job.userId, job.kind, job.targetId),
-      J_JSON,
-    );
-    if (active) return { outcome: active.paramsHash === job.paramsHash ? ('existing' as const) : ('job_active' as const), job: active };
-    if (quota && quota.reserveTokens > 0) {
-      const use = quotaUse(job.userId, quota.dayStart, quota.monthStart);
-      const checks = [
-        ['daily', quota.dailyLimit, use.dayUsed] as const,
-        ['monthly', quota.monthlyLimit, use.monthUsed] as const,
-      ];
-      for (const [window, limit, used] of checks) {
-        if (limit !== null && used + use.reserved + quota.reserveTokens > limit) {
-          return { outcome: 'quota' as const, window, limit, used: used + use.reserved };
-        }
-      }
+  const createTx = writeTransaction(db, (job: JobRecord, windows: Parameters<JobsStore['create']>[1], decide: Parameters<JobsStore['create']>[2]): JobCreateResult => {
+    const active = jobIn(prepare(`SELECT * FROM jobs WHERE userId = ? AND kind = ? AND targetId = ? AND ${ACTIVE} LIMIT 1`).get(job.userId, job.kind, job.targetId));
+    const use = windows ? quotaUse(job.userId, windows.dayStart, windows.monthStart) : { dayUsed: 0, monthUsed: 0, reserved: 0 };
+    const decision = decide({ active, use });
+    if (decision.outcome !== 'create') return decision;
+    const created: JobRecord = { ...job, reservedTokens: decision.reservedTokens, seq: 1 };
+    insert(prepare, 'jobs', jsonOut(created, J_JSON));
+    addEvent(created, 'progress', created.createdAt);
+    return { outcome: 'created', job: read(job.id)! };
+  });
+
+  const transitionTx = writeTransaction(db, (jobId: string, guard: JobGuard, patch: JobPatch, type: JobEventType, at: string) => {
+    const set = setClause(jsonOut(patch as JobRecord, Object.keys(patch).filter((k) => k === 'result' || k === 'error') as Array<keyof JobRecord>));
+    const where = [`id = ?`, `status IN (${guard.statuses.map(() => '?').join(', ')})`];
+    const values: unknown[] = [jobId, ...guard.statuses];
+    if (guard.leaseExpiredBefore !== undefined) {
+      where.push('(leaseUntil IS NULL OR leaseUntil < ?)');
+      values.push(guard.leaseExpiredBefore);
     }
-    insert(prepare, 'jobs', jsonOut({ ...job, reservedTokens: quota?.reserveTokens ?? 0 }, J_JSON));
-    return { outcome: 'created' as const, job: read(job.id)! };
+    if (guard.runningPerUserBelow !== undefined) {
+      where.push("(SELECT COUNT(*) FROM jobs AS other WHERE other.userId = jobs.userId AND other.status = 'running') < ?");
+      values.push(guard.runningPerUserBelow);
+    }
+    const changed = prepare(`UPDATE jobs SET ${set.sql ? `${set.sql}, ` : ''}seq = seq + 1, updatedAt = ? WHERE ${where.join(' AND ')}`).run(...set.values, at, ...values).changes;
+    if (changed === 0) return null;
+    const job = read(jobId)!;
+    addEvent(job, type, at);
+    return job;
   });
 
   return {
-    async createWithReservation(job, quota) {
-      return createTx(job, quota);
+    async create(job, windows, decide) {
+      return createTx(job, windows, decide);
     },
     async get(userId, jobId) {
       const job = read(jobId);
       return job && job.userId === userId ? job : null;
+    },
+    async getById(jobId) {
+      return read(jobId);
     },
     async list(userId, { bookId, active, limit }) {
       return prepare(
         `SELECT * FROM jobs WHERE userId = ? AND (? IS NULL OR bookId = ?) ${active ? `AND ${ACTIVE}` : ''} ORDER BY id DESC LIMIT ?`,
       )
         .all(userId, bookId, bookId, limit)
-        .map((row) => jsonIn<JobRecord>(row, J_JSON));
+        .map((row) => jobIn(row)!);
     },
-    async update(jobId, patch, at) {
-      const set = setClause(jsonOut(patch as JobRecord, Object.keys(patch).filter((k) => k === 'result' || k === 'error') as Array<keyof JobRecord>));
-      prepare(`UPDATE jobs SET ${set.sql}, updatedAt = ? WHERE id = ?`).run(...set.values, at, jobId);
-      return read(jobId);
+    async transition(jobId, guard, patch, type, at) {
+      return transitionTx(jobId, guard, patch, type, at);
     },
-    async failExpired(now, error) {
-      return prepare(
-        `UPDATE jobs SET status = 'failed', error = ?, reservedTokens = 0, leaseUntil = NULL, updatedAt = ?
-         WHERE ${ACTIVE} AND (leaseUntil IS NULL OR leaseUntil < ?)`,
-      ).run(JSON.stringify(error), now, now).changes;
+    async renewLease(jobId, leaseUntil) {
+      const changed = prepare(`UPDATE jobs SET leaseUntil = ? WHERE id = ? AND ${ACTIVE}`).run(leaseUntil, jobId).changes;
+      return changed === 0 ? null : read(jobId);
+    },
+    async requestCancel(userId, jobId) {
+      prepare(`UPDATE jobs SET cancelRequested = 1 WHERE id = ? AND userId = ? AND ${ACTIVE}`).run(jobId, userId);
+      const job = read(jobId);
+      return job && job.userId === userId ? job : null;
+    },
+    async expired(now, limit) {
+      return prepare(`SELECT * FROM jobs WHERE ${ACTIVE} AND (leaseUntil IS NULL OR leaseUntil < ?) ORDER BY id LIMIT ?`)
+        .all(now, limit)
+        .map((row) => jobIn(row)!);
+    },
+    async events(jobId, afterSeq) {
+      const rows = prepare('SELECT * FROM job_events WHERE jobId = ? AND seq > ? ORDER BY seq').all(jobId, afterSeq) as Array<Omit<JobEventRecord, 'job'> & { job: string }>;
+      return rows.map((row) => ({ ...row, job: JSON.parse(row.job) as JobRecord }));
     },
     async quotaUse(userId, dayStart, monthStart) {
       return quotaUse(userId, dayStart, monthStart);

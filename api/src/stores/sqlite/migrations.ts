@@ -148,6 +148,20 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       CREATE INDEX id_token_claims_expiry ON id_token_claims(expiresAt);
     `,
   },
+  {
+    version: 9,
+    name: 'jobs run from their record on any instance: parameters, event sequence and log, cancel flag',
+    sql: `
+      ALTER TABLE jobs ADD COLUMN params TEXT NOT NULL DEFAULT '{}';
+      ALTER TABLE jobs ADD COLUMN seq INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE jobs ADD COLUMN cancelRequested INTEGER NOT NULL DEFAULT 0;
+      CREATE TABLE job_events (
+        jobId TEXT NOT NULL, seq INTEGER NOT NULL, type TEXT NOT NULL, job TEXT NOT NULL, createdAt TEXT NOT NULL,
+        PRIMARY KEY (jobId, seq)
+      ) WITHOUT ROWID;
+      CREATE INDEX jobs_running_user ON jobs(userId) WHERE status = 'running';
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

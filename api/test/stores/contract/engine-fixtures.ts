@@ -53,7 +53,7 @@ export function jobRecord(overrides: Partial<JobRecord> = {}): JobRecord {
   return {
     id: newId('job'), userId: newId('user'), bookId: newId('book'), chapterId: null, targetId: `target-${unique()}`, kind: 'draft.generate',
     paramsHash: 'params-a', status: 'queued', progress: 0, stage: 'queued', result: null, error: null, reservedTokens: 0, leaseUntil: null,
-    createdAt: time(0), updatedAt: time(0), ...overrides,
+    params: { style: 'professional', targetWords: 600 }, seq: 1, cancelRequested: false, createdAt: time(0), updatedAt: time(0), ...overrides,
   };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../../../shared/ids.js';
+import { decideJobCreate } from '../../../src/services/job-rules.js';
 import { cacheRecord, future, jobRecord, ledgerRecord, quota } from './engine-fixtures.js';
 import { time, useStore, type StoreFactory } from './fixtures.js';
 
@@ -9,7 +10,7 @@ export function ledgerContract(open: StoreFactory): void {
 
     it('records a call and lowers its job’s reservation by the tokens used, never below zero', async () => {
       const job = jobRecord();
-      expect((await store().jobs.createWithReservation(job, quota(100, null, null))).outcome).toBe('created');
+      expect((await store().jobs.create(job, quota(100, null, null), decideJobCreate(job, quota(100, null, null)))).outcome).toBe('created');
       const reserved = async () => (await store().jobs.get(job.userId, job.id))?.reservedTokens;
       await store().ledger.record(ledgerRecord(job.userId, { jobId: job.id, bookId: job.bookId, inputTokens: 30, outputTokens: 10 }));
       expect(await reserved()).toBe(60);
