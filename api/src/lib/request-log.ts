@@ -16,10 +16,11 @@ export function redactQuery(url: string): string {
  * (`x-request-id`), kept apart from the server's own `reqId` so a client can neither pick nor collide with it.
  */
 export function serializeRequest(request: FastifyRequest) {
-  const clientRequestId = request.headers['x-request-id'];
+  // Anything logged under `req` comes through here, a request or not: only these fields ever leave.
+  const clientRequestId = request.headers?.['x-request-id'];
   return {
     method: request.method,
-    url: redactQuery(request.url),
+    url: typeof request.url === 'string' ? redactQuery(request.url) : undefined,
     host: request.host,
     remoteAddress: request.ip,
     remotePort: request.socket?.remotePort,
