@@ -3,7 +3,9 @@ const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD',
 const percent = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 });
 
 export const formatInt = (n: number) => integer.format(n);
-export const formatUsd = (n: number) => usd.format(n);
+// Below a cent, two significant digits ($0.00042), so small costs and the chart's axis steps stay distinct.
+const smallUsd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumSignificantDigits: 2 });
+export const formatUsd = (n: number) => (n > 0 && n < 0.01 ? smallUsd.format(n) : usd.format(n));
 export const formatPercent = (ratio: number | null) => (ratio === null ? '–' : percent.format(ratio));
 export const formatMs = (ms: number | null) => (ms === null ? '–' : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
 export const formatTime = (iso: string | null) => (iso === null ? '–' : new Date(iso).toLocaleString());

@@ -12,16 +12,13 @@ import { ADMIN_TOKEN, buildTestApp, type TestApp } from './helpers/test-app.js';
 
 /**
  * The admin dashboard in real Chromium against the real API over HTTP: an admin signs in (keyboard only), creates a
- * user, sets their quota, issues them a token; AI calls made with that token show in Usage (and its CSV) and on the
+ * user, sets their quota, issues them a token and the link that connects their app in one click; AI calls made with that token show in Usage (and its CSV) and on the
  * Overview; revoking the token makes its next call 401; an author's token gets a plain "needs an administrator".
  * Screenshots at 1280 and 390 px go to test-artifacts/admin/.
  */
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const DIST = path.join(ROOT, 'dist', 'admin');
 const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'admin');
-/** What the page is built from: a change to any of it makes dist/admin stale. */
-const SOURCES = [path.join(ROOT, 'admin'), path.join(ROOT, 'shared'), path.join(ROOT, 'vite.admin.config.ts')];
 
 function newestMtime(entry: string): number {
   const stat = statSync(entry);
@@ -29,13 +26,18 @@ function newestMtime(entry: string): number {
   return readdirSync(entry).reduce((newest, name) => Math.max(newest, newestMtime(path.join(entry, name))), stat.mtimeMs);
 }
 
-/** Builds dist/admin when it is missing or older than its sources (the API only serves what exists at start). */
-function buildDashboardIfStale(): void {
-  const index = path.join(DIST, 'index.html');
+/**
+ * Builds dist/<page> when it is missing or older than its sources (the API only serves what exists at start): the
+ * dashboard, and the author's app that the dashboard's links open.
+ */
+function buildPageIfStale(page: 'admin' | 'app', sourceDir: string): void {
+  const index = path.join(ROOT, 'dist', page, 'index.html');
+  const config = `vite.${page}.config.ts`;
+  const sources = [path.join(ROOT, sourceDir), path.join(ROOT, 'shared'), path.join(ROOT, config)];
   const built = existsSync(index) ? statSync(index).mtimeMs : 0;
-  if (built > Math.max(...SOURCES.map(newestMtime))) return;
+  if (built > Math.max(...sources.map(newestMtime))) return;
   // NODE_ENV: vitest sets it to 'test', which would give a development build of React.
-  execFileSync('npx', ['vite', 'build', '--config', 'vite.admin.config.ts', '--logLevel', 'warn'], {
+  execFileSync('npx', ['vite', 'build', '--config', config, '--logLevel', 'warn'], {
     cwd: ROOT, stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' },
   });
 }
@@ -96,7 +98,8 @@ async function goTo(view: string) {
 }
 
 beforeAll(async () => {
-  buildDashboardIfStale();
+  buildPageIfStale('admin', 'admin');
+  buildPageIfStale('app', 'web');
   mkdirSync(ARTIFACTS, { recursive: true });
   t = await buildTestApp();
   await t.app.listen({ port: 0, host: '127.0.0.1' });
@@ -175,11 +178,40 @@ describe('admin dashboard in Chromium', () => {
     await page.waitForSelector('#issued-token');
     writer.token = await page.$eval('#issued-token', (input) => (input as HTMLInputElement).value);
     expect(writer.token).toMatch(/^aa_/);
-    await click('Copy');
+    await click('Copy token');
     await waitForText('Copied to the clipboard.');
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(writer.token);
+    const link = await page.$eval('#issued-link', (input) => (input as HTMLInputElement).value);
+    expect(link).toBe(`${base}/app#token=${writer.token}`);
+    await click('Copy link');
+    await page.waitForFunction((expected) => navigator.clipboard.readText().then((text) => text === expected), {}, link);
+    // The token table fits its card: the Revoke button is inside the card, not cut off at its edge.
     await page.waitForSelector(aria('Revoke token browser test', 'button'));
+    expect(await page.$eval('.user-detail', (card) => {
+      const box = card.getBoundingClientRect();
+      return [...card.querySelectorAll('.tokens button')].every((b) => b.getBoundingClientRect().right <= box.right);
+    })).toBe(true);
     await shot('users-1280');
+  });
+
+  it("the issued link connects the author's app in one click; a token that never worked is not called \"no longer valid\"", async () => {
+    const link = await page.$eval('#issued-link', (input) => (input as HTMLInputElement).value);
+    const app = await browser.newPage();
+    await app.setViewport({ width: 390, height: 844 });
+    await app.goto(link);
+    await app.waitForFunction(() => !location.hash.includes('token='));
+    await app.locator('nav[aria-label="Panels"] ::-p-text(Connect)').click();
+    await app.waitForFunction((email) => document.body.innerText.includes(`Connected as ${email}`), {}, writer.email);
+
+    await app.locator('::-p-aria([name="Disconnect"][role="button"])').click();
+    await app.locator('input[name="token"]').fill('aa_this-token-never-existed-0123456789');
+    await app.locator('form button[type="submit"]').click();
+    await app.waitForFunction(() => document.body.innerText.includes('This token was not accepted.'));
+    const text = await app.evaluate(() => document.body.innerText);
+    expect(text).not.toContain('no longer valid');
+    expect(await app.$$eval('button', (buttons) => buttons.some((b) => b.textContent === 'Connect again'))).toBe(false);
+    await app.close();
+    await page.bringToFront();
   });
 
   it("shows the AI calls made with the user's token in Usage, its CSV, and on the Overview charts", async () => {
@@ -239,6 +271,11 @@ describe('admin dashboard in Chromium', () => {
     await goTo('System');
     await waitForText('offline (offline, no model)');
     await waitForText('SQLite (embedded)');
+    // The model chain fits its card: every column is visible, none cut off at the card's edge.
+    expect(await page.$eval('section[aria-labelledby="sys-ai"]', (card) => {
+      const box = card.getBoundingClientRect();
+      return [...card.querySelectorAll('th, td')].every((cell) => cell.getBoundingClientRect().right <= box.right);
+    })).toBe(true);
     await shot('system-1280');
 
     await goTo('Audit');

@@ -513,7 +513,7 @@ describe('errors by code', () => {
     googleRequired = false;
     await api(author.token, 'POST', '/v1/me/tokens/revoke-all');
     await click(page, 'Try again');
-    await seeText(page, 'Your API token is no longer valid');
+    await seeText(page, 'Your API token was not accepted');
     expect(await page.evaluate(() => localStorage.getItem('aa.settings.apiToken'))).toBeNull();
     await page.waitForSelector('input[name="token"]');
     await context.close();

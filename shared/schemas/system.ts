@@ -21,6 +21,8 @@ export const MetaSchema = z.object({
   ai: z.object({ provider: z.string(), offline: z.boolean() }),
   googleSignIn: z.boolean(),
   limits: z.record(z.string(), z.number()),
+  /** The address authors reach this server at (PUBLIC_URL), for links; null when it is the one the page came from. */
+  publicUrl: z.string().nullable(),
 });
 /** Public facts about this server (no auth). */
 export type Meta = z.infer<typeof MetaSchema>;

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef } from 'react';
 import uPlot from 'uplot';
+import { yAxisTop } from './chart-scale.js';
 
 export interface ChartSeries {
   label: string;
@@ -37,11 +38,11 @@ export function TimeChart(props: {
       height: HEIGHT,
       legend: { show: true, live: false },
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, yMax ?? Math.max(1, max * 1.1)] } },
+      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, yMax ?? yAxisTop(max, integers ?? false)] } },
       axes: [
         { stroke: '#444', grid: { stroke: '#e5e5e5' } },
         {
-          stroke: '#444', grid: { stroke: '#e5e5e5' }, size: 64, values: (_u, splits) => splits.map((v) => format(v)),
+          stroke: '#444', grid: { stroke: '#e5e5e5' }, size: 80, values: (_u, splits) => splits.map((v) => format(v)),
           ...(integers && { incrs: INTEGER_STEPS }),
         },
       ],

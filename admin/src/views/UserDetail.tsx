@@ -183,7 +183,7 @@ function Tokens({ user }: { user: User }) {
         </button>
       </form>
       <StatusLine status={issue.status} />
-      {issued && <IssuedToken token={issued.token} onDone={() => setIssued(null)} />}
+      {issued && <IssuedToken token={issued.token} email={user.email} onDone={() => setIssued(null)} />}
     </div>
   );
 }
@@ -218,30 +218,47 @@ function TokenRow({ token, busy, onRevoke }: { token: TokenInfo; busy: boolean; 
   );
 }
 
-/** The new token, shown once: read-only, selectable, with a copy button. */
-function IssuedToken({ token, onDone }: { token: string; onDone: () => void }) {
+/**
+ * The new token, shown once, and the link that connects the author's web app with it in one click (`/app#token=…`,
+ * on PUBLIC_URL when the server has one, else this page's own address). Both read-only, selectable, with copy buttons.
+ */
+function IssuedToken({ token, email, onDone }: { token: string; email: string; onDone: () => void }) {
+  const meta = useLoader(() => api.meta(), []);
+  const origin = (meta.data?.publicUrl ?? window.location.origin).replace(/\/+$/u, '');
+  const link = `${origin}/app#token=${encodeURIComponent(token)}`;
+  return (
+    <div className="issued" role="region" aria-label="New token">
+      <p className="issued-title">New token for {email}, shown only once</p>
+      <CopyField id="issued-link" label="Link that connects the author's app" value={link} copyLabel="Copy link" />
+      <p className="hint">Send the link privately (it holds the token): opening it signs them in to Auto-Author.</p>
+      <CopyField id="issued-token" label="Token alone (for the extension or the Docs add-on)" value={token} copyLabel="Copy token" />
+      <button type="button" onClick={onDone}>
+        Done
+      </button>
+    </div>
+  );
+}
+
+function CopyField({ id, label, value, copyLabel }: { id: string; label: string; value: string; copyLabel: string }) {
   const input = useRef<HTMLInputElement>(null);
-  const [copied, setCopied] = useState<string>('');
+  const [copied, setCopied] = useState('');
   const copy = async () => {
     try {
-      await navigator.clipboard.writeText(token);
+      await navigator.clipboard.writeText(value);
       setCopied('Copied to the clipboard.');
     } catch {
       // No clipboard access (insecure origin or denied): select the text so Ctrl+C works.
       input.current?.select();
-      setCopied('Copying was refused by the browser; the token is selected, press Ctrl+C.');
+      setCopied('Copying was refused by the browser; the text is selected, press Ctrl+C.');
     }
   };
   return (
-    <div className="issued" role="region" aria-label="New token">
-      <label htmlFor="issued-token">New token (shown once)</label>
+    <div className="copy-field">
+      <label htmlFor={id}>{label}</label>
       <div className="inline-form">
-        <input id="issued-token" ref={input} type="text" readOnly value={token} onFocus={(e) => e.target.select()} spellCheck={false} />
+        <input id={id} ref={input} type="text" readOnly value={value} onFocus={(e) => e.target.select()} spellCheck={false} />
         <button type="button" onClick={() => void copy()}>
-          Copy
-        </button>
-        <button type="button" onClick={onDone}>
-          Done
+          {copyLabel}
         </button>
       </div>
       <p role="status" className="status">

@@ -40,5 +40,6 @@ export default async function systemRoutes(app: FastifyInstance, { config }: { c
     ai: { provider: config.ai.provider, offline: config.ai.provider === 'offline' },
     googleSignIn: app.services.googleSignIn.enabled,
     limits: { ...LIMITS },
+    publicUrl: config.publicUrl,
   }));
 }

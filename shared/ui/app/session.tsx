@@ -81,7 +81,8 @@ export function SessionProvider({ host, children }: { host: PanelHost; children:
         return (...args: unknown[]) =>
           (value as (...a: unknown[]) => Promise<unknown>).apply(target, args).catch((error: unknown) => {
             if (isApiError(error) && error.code === 'UNAUTHORIZED' && tokenRef.current) {
-              void disconnect('Your API token is no longer valid. Paste a new one to carry on.');
+              // Worded for both cases: a revoked token, and one from a link that never worked.
+              void disconnect('Your API token was not accepted: it may have been revoked or mistyped. Paste a new one, or open the link your administrator sent.');
             }
             throw error;
           });

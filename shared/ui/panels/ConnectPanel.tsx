@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { createApiClient } from '../../client/api-client.js';
+import { createApiClient, isApiError } from '../../client/api-client.js';
 import type { User } from '../../schemas/identity.js';
 import { useLoad } from '../app/hooks.js';
 import { useSession } from '../app/session.js';
@@ -12,12 +12,16 @@ export function ConnectPanel({ onConnected }: { onConnected: () => void }) {
   const [apiUrl, setApiUrl] = useState(session.apiUrl);
   const [token, setToken] = useState('');
   const [error, setError] = useState<unknown>(null);
+  // A pasted token the server refused: it may never have worked, so it is not "no longer valid", and the cure is
+  // checking or replacing it here (a "Connect again" button would lead back to this same form).
+  const [refused, setRefused] = useState(false);
   const [busy, setBusy] = useState(false);
   const me = useLoad<User>(connected ? () => client.getMe() : null, [connected, client]);
 
   async function verifyAndConnect(url: string, apiToken: string) {
     setBusy(true);
     setError(null);
+    setRefused(false);
     try {
       // Checked with a one-off client so a wrong token never replaces a working one.
       await createApiClient({ baseUrl: url, getToken: () => apiToken, maxRetries: 0 }).getMe();
@@ -25,7 +29,8 @@ export function ConnectPanel({ onConnected }: { onConnected: () => void }) {
       setToken('');
       onConnected();
     } catch (caught) {
-      setError(caught);
+      if (isApiError(caught) && caught.code === 'UNAUTHORIZED') setRefused(true);
+      else setError(caught);
     } finally {
       setBusy(false);
     }
@@ -84,6 +89,12 @@ export function ConnectPanel({ onConnected }: { onConnected: () => void }) {
             )}
           </div>
         </form>
+      )}
+      {refused && !connected && (
+        <p className="aa-warning" role="alert">
+          This token was not accepted. Check that you copied all of it, or ask your administrator for a new token or for the
+          link that connects you in one click.
+        </p>
       )}
       {error ? <ErrorNotice error={error} onDismiss={() => setError(null)} /> : null}
     </section>
