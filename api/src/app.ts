@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastif
 import fp from 'fastify-plugin';
 import type { Config } from './config.js';
 import { deferredChildLoggerFactory } from './lib/deferred-request-logger.js';
+import { shortRequestLog } from './lib/request-log-controller.js';
 import { responseSerializerCompiler } from './lib/response-serializer.js';
 import { serializeRequest } from './lib/request-log.js';
 import { validatorCompiler } from './lib/validator.js';
@@ -78,6 +79,8 @@ export function serverOptions(config: Config): FastifyServerOptions {
     },
     // Each request's child logger is created when it first writes (never, for most requests at LOG_LEVEL=warn).
     childLoggerFactory: deferredChildLoggerFactory,
+    // One short line per request, at debug (Fastify's own are two long lines at info).
+    logController: shortRequestLog(config.logLevel),
     requestIdHeader: false,
     genReqId: () => newRequestId(),
     // Errors Fastify raises before routing (undecodable URL, over-long parameter) still leave in the shared shape.
