@@ -59,6 +59,33 @@ export function textHash(text: string): string {
   return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
 }
 
+/** What a writer does with a chapter: write it, leave it because the author edited it, or leave it as already there. */
+export type ChapterWriteDecision = 'write' | 'skip-edited' | 'already-current';
+
+/** The message of a chapter skipped because the author edited it in the document (DOC_CHAPTER_EDITED). */
+export const CHAPTER_EDITED_MESSAGE = 'You edited this chapter in the doc; rewrite it with overwrite to replace your edits.';
+
+/**
+ * The one rule both writers (the API's batchUpdate, the add-on's DocumentApp) follow before touching a chapter, so
+ * neither overwrites what the author typed: a chapter not in the document is written; one that already reads exactly
+ * as planned is left alone; otherwise it is replaced only when it still holds the text last written there (any
+ * surface's write, recorded by hash) — or, with no record at all, never, unless the author chose to overwrite.
+ */
+export function decideChapterWrite(input: {
+  /** The chapter's text in the document now (its named range), or null when it is not there. */
+  currentText: string | null;
+  /** Hash of the text last written into that range by any surface, or null when no write was recorded. */
+  lastWrittenHash: string | null;
+  planned: PlannedParagraph[];
+  overwrite: boolean;
+}): ChapterWriteDecision {
+  if (input.currentText === null) return 'write';
+  const current = textHash(input.currentText);
+  if (current === textHash(planText(input.planned))) return 'already-current';
+  if (input.overwrite) return 'write';
+  return input.lastWrittenHash !== null && current === input.lastWrittenHash ? 'write' : 'skip-edited';
+}
+
 /**
  * Where a chapter goes among chapters already written: before the next chapter (in TOC order) that is in the
  * document, else after the previous one, else at the end.

@@ -32,7 +32,7 @@ function setup(options: StandInOptions = {}) {
 }
 
 const chapter = (chapterId: string, title: string, blocks: Block[] = [{ type: 'paragraph', text: `${title} text.`, sources: [], unsupported: false }]): HostChapterWrite =>
-  ({ chapterId, title, isSection: false, blocks, paragraphs: planChapter(title, blocks) });
+  ({ chapterId, title, isSection: false, blocks, paragraphs: planChapter(title, blocks), expectedTextHash: null });
 
 describe('the typed google.script.run wrapper', () => {
   it('resolves with the server function\'s copied result and rejects with its error', async () => {

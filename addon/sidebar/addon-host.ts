@@ -74,7 +74,7 @@ export function createAddonHost(options: AddonHostOptions): PanelHost {
         try {
           const result = await run.insertChapter({
             bookId: request.bookId, chapterId: chapter.chapterId, title: chapter.title, blocks: chapter.blocks, isSection: chapter.isSection,
-            tocOrder: request.tocOrder, mode: request.mode, overwrite: request.overwrite,
+            tocOrder: request.tocOrder, mode: request.mode, overwrite: request.overwrite, expectedTextHash: chapter.expectedTextHash,
           });
           chapters.push({
             chapterId: result.chapterId, status: result.status, code: result.code, message: result.message, currentText: result.currentText,

@@ -102,9 +102,9 @@ describe('the DocumentApp writer (in-memory document)', () => {
   it('replaces in place when the cursor is inside the chapter itself', () => {
     const { doc, write } = setup(['Before', 'After']);
     placeCursor(doc, 0);
-    write('ch_a', 'First');
+    const first = write('ch_a', 'First');
     placeCursor(doc, 3, 2);
-    expect(write('ch_a', 'First', { blocks: blocksOf('Again') }).placement).toBe('replaced');
+    expect(write('ch_a', 'First', { blocks: blocksOf('Again'), expectedTextHash: first.textHash }).placement).toBe('replaced');
     expect(bodyTexts(doc)).toEqual(['Before', ...chapterTexts('First', 'Again'), 'After']);
   });
 
@@ -113,6 +113,17 @@ describe('the DocumentApp writer (in-memory document)', () => {
     const first = write('ch_a', 'First');
     write('ch_a', 'First', { blocks: blocksOf('Second take'), expectedTextHash: first.textHash });
     expect(bodyTexts(doc)).toEqual(chapterTexts('First', 'Second take'));
+  });
+
+  it('without a recorded hash, replaces a written chapter only with overwrite (it may hold the author\'s edits)', () => {
+    const { doc, write } = setup(['Intro']);
+    write('ch_a', 'First');
+    const before = bodyTexts(doc);
+    expect(write('ch_a', 'First', { blocks: blocksOf('New') })).toMatchObject({ status: 'skipped', code: 'DOC_CHAPTER_EDITED' });
+    expect(bodyTexts(doc)).toEqual(before);
+    expect(write('ch_a', 'First')).toMatchObject({ status: 'written', paragraphs: 0 });
+    expect(write('ch_a', 'First', { blocks: blocksOf('New'), overwrite: true })).toMatchObject({ status: 'written', placement: 'replaced' });
+    expect(bodyTexts(doc)).toEqual(['Intro', ...chapterTexts('First', 'New')]);
   });
 
   it('skips a chapter the author edited (DOC_CHAPTER_EDITED with its text) unless overwrite is set', () => {
@@ -143,9 +154,9 @@ describe('the DocumentApp writer (in-memory document)', () => {
 
   it('rewrites a written chapter in place wherever the cursor is: never moved, never duplicated', () => {
     const { app, doc, write } = setup(['Intro', 'Body text']);
-    write('ch_a', 'First');
+    const first = write('ch_a', 'First');
     placeCursor(doc, 0);
-    expect(write('ch_a', 'First', { blocks: blocksOf('Later') }).placement).toBe('replaced');
+    expect(write('ch_a', 'First', { blocks: blocksOf('Later'), expectedTextHash: first.textHash }).placement).toBe('replaced');
     expect(bodyTexts(doc)).toEqual(['Intro', 'Body text', ...chapterTexts('First', 'Later')]);
     expect(writtenChapters(app, doc, BOOK).get('ch_a')?.span.first).toBe(2);
   });

@@ -1,5 +1,5 @@
 import type { Block } from '../../shared/blocks.js';
-import { chapterRangeName, planChapter, planText, textHash } from '../../shared/doc-plan.js';
+import { CHAPTER_EDITED_MESSAGE, chapterRangeName, decideChapterWrite, planChapter, planText, textHash } from '../../shared/doc-plan.js';
 import { chapterOperations, type ParagraphOperation } from './chapter-operations.js';
 import { chapterTarget, type ChapterTarget, type ChildSpan } from './chapter-target.js';
 import { cursorChildIndex, writtenChapters } from './document-read.js';
@@ -20,7 +20,10 @@ export interface InsertChapterRequest {
    * cursor when there is one; with `auto` (and without a cursor) in TOC order among written chapters, else at the end.
    */
   mode?: 'cursor' | 'auto';
-  /** The hash recorded when the chapter was last written; a different current text means the author edited it. */
+  /**
+   * The hash recorded when the chapter was last written (by any surface); a different current text means the author
+   * edited it. Without one, a chapter already in the document is only replaced when overwrite is set.
+   */
   expectedTextHash?: string | null;
   /** Replace the chapter even where the author edited it. */
   overwrite?: boolean;
@@ -92,11 +95,14 @@ export function writeChapter(app: GasDocumentApp, doc: GasDocument, request: Ins
   const body = doc.getBody();
   const written = writtenChapters(app, doc, request.bookId);
   const own = written.get(request.chapterId);
-  if (own && request.expectedTextHash && textHash(own.text) !== request.expectedTextHash && !request.overwrite) {
-    return {
-      ...base, status: 'skipped', code: 'DOC_CHAPTER_EDITED', textHash: null, placement: null, paragraphs: 0, currentText: own.text,
-      message: 'You edited this chapter in the doc; rewrite it with overwrite to replace your edits.',
-    };
+  const decision = decideChapterWrite({
+    currentText: own?.text ?? null, lastWrittenHash: request.expectedTextHash ?? null, planned: plan, overwrite: request.overwrite ?? false,
+  });
+  if (decision === 'skip-edited') {
+    return { ...base, status: 'skipped', code: 'DOC_CHAPTER_EDITED', textHash: null, placement: null, paragraphs: 0, currentText: own!.text, message: CHAPTER_EDITED_MESSAGE };
+  }
+  if (decision === 'already-current') {
+    return { ...base, status: 'written', code: null, message: null, textHash: textHash(planText(plan)), placement: null, paragraphs: 0, currentText: null };
   }
   const target = chapterTarget({
     chapterId: request.chapterId,

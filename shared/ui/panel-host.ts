@@ -76,6 +76,11 @@ export interface HostChapterWrite {
   blocks: Block[];
   /** Exactly what to write: `planChapter(title, blocks, isSection)`. */
   paragraphs: PlannedParagraph[];
+  /**
+   * Hash of the text last written into the document for this chapter by any surface (`GET …/doc`), or null: the
+   * host's writer follows `decideChapterWrite`, so an author's edit since then is skipped unless `overwrite`.
+   */
+  expectedTextHash: string | null;
 }
 
 /** What the panel hands a host that writes documents itself. */

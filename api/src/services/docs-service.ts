@@ -1,11 +1,12 @@
-import { chapterRangeName, planChapter, planText, textHash } from '../../../shared/doc-plan.js';
+import { CHAPTER_EDITED_MESSAGE, chapterRangeName, planChapter, planText, textHash } from '../../../shared/doc-plan.js';
 import { newId } from '../../../shared/ids.js';
 import { LIMITS } from '../../../shared/limits.js';
 import { countWords } from '../../../shared/text-count.js';
 import type { WriteDocResult } from '../../../shared/schemas/docs.js';
-import { buildChapterBatch, chapterSpan, type ChapterWrite } from '../docs/batch-builder.js';
+import { buildChapterBatch, type ChapterWrite } from '../docs/batch-builder.js';
 import { RevisionConflict, type DocsClient } from '../docs/docs-client.js';
-import { rangeText, readDocument, type DocTab } from '../docs/doc-reader.js';
+import { readDocument, type DocTab } from '../docs/doc-reader.js';
+import { decideWrites } from '../docs/write-decisions.js';
 import { AppError } from '../lib/app-error.js';
 import type { EngineStore } from '../stores/engine-types.js';
 import type { BookRecord, Store } from '../stores/types.js';
@@ -61,36 +62,34 @@ export function createDocsService(deps: {
         }
         writes.push({ chapterId: chapter.id, rangeName: chapterRangeName(bookId, chapter.id), plan: planChapter(chapter.title, draft.blocks, chapter.parentId !== null) });
       }
-      const previous = new Map((await store.docWrites.listByBook(bookId)).map((w) => [w.chapterId, w]));
+      const lastWrittenHashes = new Map((await store.docWrites.listByBook(bookId)).map((w) => [w.chapterId, w.textHash]));
       const tabId = body.tabId ?? book.tabId ?? null;
 
       for (let attempt = 1; ; attempt++) {
         const doc = readDocument(await client.get(token, body.documentId));
         const tab = pickTab(doc.tabs, tabId);
-        const ready: ChapterWrite[] = [];
-        for (const write of writes) {
-          const span = chapterSpan(tab, write.rangeName);
-          const last = previous.get(write.chapterId);
-          const current = span ? rangeText(tab, span.startIndex, span.endIndex) : null;
-          // With no record of our last write (a crash after writing, a host that could not record), the range is
-          // only replaced when it already holds exactly this text.
-          const expected = last ? last.textHash : textHash(planText(write.plan));
-          if (span && current !== null && textHash(current) !== expected && !body.overwrite) {
-            results.set(write.chapterId, { chapterId: write.chapterId, status: 'skipped', code: 'DOC_CHAPTER_EDITED', message: 'You edited this chapter in the doc; rewrite it with overwrite to replace your edits.', currentText: current });
-            continue;
-          }
-          ready.push(write);
+        const { ready, current, edited } = decideWrites(tab, writes, lastWrittenHashes, body.overwrite ?? false);
+        for (const { write, currentText } of edited) {
+          results.set(write.chapterId, { chapterId: write.chapterId, status: 'skipped', code: 'DOC_CHAPTER_EDITED', message: CHAPTER_EDITED_MESSAGE, currentText });
         }
-        if (ready.length === 0) return finish(doc.revisionId, tab);
-        try {
-          const revisionId = await client.batchUpdate(token, body.documentId, buildChapterBatch(tab, ready, tocOrder, (id) => chapterRangeName(bookId, id)), doc.revisionId);
-          for (const write of ready) {
+        // Chapters the document already holds as planned are recorded (a write whose record was lost, another
+        // surface's) without touching the document.
+        const record = async (done: ChapterWrite[], revisionId: string) => {
+          for (const write of done) {
             await store.docWrites.upsert({
               bookId, chapterId: write.chapterId, documentId: body.documentId, tabId: tab.tabId, rangeName: write.rangeName, revisionId,
               textHash: textHash(planText(write.plan)), source: 'api', writtenAt: isoNow(clock),
             });
             results.set(write.chapterId, { chapterId: write.chapterId, status: 'written', code: null, message: null, currentText: null });
           }
+        };
+        if (ready.length === 0) {
+          await record(current, doc.revisionId);
+          return finish(doc.revisionId, tab);
+        }
+        try {
+          const revisionId = await client.batchUpdate(token, body.documentId, buildChapterBatch(tab, ready, tocOrder, (id) => chapterRangeName(bookId, id)), doc.revisionId);
+          await record([...ready, ...current], revisionId);
           return finish(revisionId, tab);
         } catch (error) {
           if (!(error instanceof RevisionConflict)) throw error;

@@ -6,7 +6,7 @@ import { applyPreviewWrite } from './doc-preview.js';
 
 const write = (chapterId: string, title: string): HostChapterWrite => {
   const blocks = DOC_BLOCK_VECTORS[0]!.blocks;
-  return { chapterId, title, isSection: false, blocks, paragraphs: planChapter(title, blocks) };
+  return { chapterId, title, isSection: false, blocks, paragraphs: planChapter(title, blocks), expectedTextHash: null };
 };
 const order = ['ch_1', 'ch_2', 'ch_3'];
 const request = (chapters: HostChapterWrite[]) => ({ bookId: 'bk_1', documentId: null, tocOrder: order, chapters, overwrite: false, mode: 'auto' as const });

@@ -24,9 +24,15 @@ async function writeChapters(
 ) {
   const { client, host, doc } = session;
   if (host.writeToDoc) {
+    // What any surface last wrote into this document, so the host's writer can tell the author's edits from ours.
+    const status = doc ? await client.docStatus({ params: { bookId } }) : null;
+    const written = new Map((status?.documentId === doc?.documentId ? status?.chapters ?? [] : []).map((c) => [c.chapterId, c.textHash]));
     const chapters = await Promise.all(chosen.map(async (chapter) => {
       const draft = await client.getDraft({ params: { bookId, chapterId: chapter.id, draftId: accepted.get(chapter.id)! } });
-      return { chapterId: chapter.id, title: chapter.title, isSection: chapter.isSection, blocks: draft.blocks, paragraphs: planChapter(chapter.title, draft.blocks, chapter.isSection) };
+      return {
+        chapterId: chapter.id, title: chapter.title, isSection: chapter.isSection, blocks: draft.blocks,
+        paragraphs: planChapter(chapter.title, draft.blocks, chapter.isSection), expectedTextHash: written.get(chapter.id) ?? null,
+      };
     }));
     const result = await host.writeToDoc({ bookId, documentId: doc?.documentId ?? null, tocOrder: tocOrder(toc.chapters), chapters, overwrite, mode: atCursor ? 'cursor' : 'auto' });
     const recorded = result.chapters.filter((c) => c.status === 'written' && c.rangeName && c.textHash);
