@@ -13,7 +13,8 @@ const dataDir = mkdtempSync(path.join(tmpdir(), 'aa-leaks-'));
 let instance: FastifyInstance;
 
 beforeAll(async () => {
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'info', ADMIN_TOKEN });
+  // At debug, where every request is logged.
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'debug', ADMIN_TOKEN });
   const options = serverOptions(config);
   instance = Fastify({
     ...options,
@@ -44,7 +45,7 @@ describe('small leaks closed', () => {
     const ids = [first.headers['x-request-id'], second.headers['x-request-id']];
     expect(new Set(ids).size).toBe(2);
     for (const id of ids) expect(id).toMatch(/^req_/);
-    const incoming = lines.filter((line) => (line.req as { clientRequestId?: string } | undefined)?.clientRequestId === 'panel-42');
+    const incoming = lines.filter((line) => line.clientRequestId === 'panel-42');
     expect(incoming.map((line) => line.reqId).sort()).toEqual([...ids].sort());
     // A malformed client id is not logged at all.
     await instance.inject({ method: 'GET', url: '/v1/me', headers: { ...auth, 'x-request-id': 'bad id <script>' } });

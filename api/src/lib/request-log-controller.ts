@@ -1,5 +1,5 @@
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
-import { redactQuery } from './request-log.js';
+import { clientRequestIdOf, redactQuery } from './request-log.js';
 
 /**
  * Fastify's per-request log lines, made short: instead of "incoming request" and "request completed" (two lines a
@@ -18,7 +18,8 @@ class ShortRequestLog extends LogController {
     if (error) return super.requestCompleted(error, request, reply);
     // Checked first so a request at the default level builds no message at all.
     if (!this.debugEnabled) return;
-    request.log.debug(`${request.method} ${redactQuery(request.url)} ${reply.statusCode} ${Math.round(reply.elapsedTime)} ms`);
+    const clientRequestId = clientRequestIdOf(request);
+    request.log.debug(clientRequestId ? { clientRequestId } : {}, `${request.method} ${redactQuery(request.url)} ${reply.statusCode} ${Math.round(reply.elapsedTime)} ms`);
   }
 }
 
