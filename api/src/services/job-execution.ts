@@ -39,6 +39,7 @@ export function createJobExecution(deps: {
 }) {
   const { jobs, transitions, log } = deps;
   const held = new Map<string, AbortController>();
+  const attempts = new Set<Promise<RunOutcome>>();
   const now = () => deps.clock.now().toISOString();
   const lease = () => new Date(deps.clock.now().getTime() + deps.leaseMs).toISOString();
 
@@ -112,8 +113,19 @@ export function createJobExecution(deps: {
   }
 
   return {
-    run,
+    /** Runs one attempt and keeps track of it until it settles (see `settled`). */
+    run(jobId: string, options: { takeOver: boolean; canRetry: boolean }): Promise<RunOutcome> {
+      const attempt = run(jobId, options);
+      attempts.add(attempt);
+      void attempt.finally(() => attempts.delete(attempt)).catch(() => undefined);
+      return attempt;
+    },
     held,
+
+    /** Resolves once every attempt running now has ended (shutdown waits for it). */
+    async settled() {
+      await Promise.allSettled([...attempts]);
+    },
 
     /** Renews the leases of the jobs this process holds (and of `waiting` ones it queued), reading their cancel flags. */
     async heartbeat(waiting: Iterable<string>) {

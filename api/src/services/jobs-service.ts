@@ -36,8 +36,8 @@ export interface JobsTimings {
   heartbeatMs: number;
 }
 
-/** A queue other than the in-process one (BullMQ), built once the runner exists. */
-export type JobQueueFactory = (execution: ReturnType<typeof createJobExecution>, timings: JobsTimings) => JobQueue;
+/** A queue other than the in-process one (BullMQ), built once the runner exists; `local` is the in-process pool. */
+export type JobQueueFactory = (execution: ReturnType<typeof createJobExecution>, timings: JobsTimings, local: JobQueue) => JobQueue;
 
 /**
  * Jobs: the store is their one source of truth. Starting one reserves quota atomically with creating it; every
@@ -52,7 +52,8 @@ export function createJobsService(deps: {
   const handlers = new Map<JobKind, JobHandler>();
   const transitions = createJobTransitions({ jobs, bus, clock });
   const execution = createJobExecution({ jobs, users: deps.users, transitions, clock, log, timeoutMs: timings.timeoutMs, leaseMs: timings.leaseMs, handlers });
-  const queue = deps.queue ? deps.queue(execution, timings) : createLocalJobQueue(execution, timings.concurrency);
+  const local = createLocalJobQueue(execution, timings.concurrency);
+  const queue = deps.queue ? deps.queue(execution, timings, local) : local;
   let accepting = true;
 
   const heartbeat = setInterval(() => {
@@ -120,7 +121,15 @@ export function createJobsService(deps: {
       }
       if (outcome.outcome === 'quota') throw quotaExceeded(outcome, spec.reserveTokens, deps.quota.windows());
       bus.publish({ jobId: outcome.job.id, seq: outcome.job.seq });
-      await queue.enqueue(outcome.job);
+      try {
+        await queue.enqueue(outcome.job);
+      } catch (error) {
+        // Not queued (Redis unreachable): end it now, releasing its reservation, rather than leave it to its lease.
+        log.error({ err: error, jobId: outcome.job.id }, 'could not queue a job');
+        const unavailable = new AppError('AI_UNAVAILABLE', 'The job queue is not reachable right now; try again in a moment.');
+        await transitions.end(outcome.job.id, ['queued'], { status: 'failed', error: { code: unavailable.code, message: unavailable.message, retryable: true } });
+        throw unavailable;
+      }
       return outcome.job;
     },
 

@@ -15,6 +15,7 @@ import type { AiGateway } from '../../ai/ai-gateway.js';
 import { createDraftsService } from '../../services/drafts-service.js';
 import { createInterviewService } from '../../services/interview-service.js';
 import { createJobEventBus } from '../../services/job-events.js';
+import { bullJobQueue } from '../../services/job-queue-bullmq.js';
 import { createJobsService } from '../../services/jobs-service.js';
 import { createQuestionsService } from '../../services/questions-service.js';
 import { createQuotaService } from '../../services/quota-service.js';
@@ -38,6 +39,8 @@ function createServices(app: { store: Store & EngineStore; log: FastifyBaseLogge
   const jobs = createJobsService({
     jobs: store.jobs, users: store.users, quota, clock, log: app.log, bus: createJobEventBus({ redis: app.redis, log: app.log }),
     timings: { concurrency: config.jobs.concurrency, timeoutMs: config.jobs.timeoutS * 1000, leaseMs: config.jobs.leaseMs, heartbeatMs: config.jobs.heartbeatMs },
+    // With Redis, BullMQ queues the jobs and a worker in every instance runs them; without, this process does.
+    queue: config.redisUrl ? bullJobQueue(config.redisUrl, app.log) : undefined,
   });
   const engine = { store, books, chapters, jobs, ai: app.ai.gateway, clock };
   return {
