@@ -4,12 +4,14 @@ import { countCharacters, countWords } from './text-count.js';
 
 /** Thresholds of the readiness rule; the panels show them as hints. */
 export const READINESS = {
-  summaryMinWords: 50,
+  summaryMinWords: 30,
+  /** Characters as counted by `countCharacters` (code points after NFC and trimming). */
+  summaryMinChars: 150,
   summaryGoodWords: 150,
 } as const;
 
 export const ReadinessCheckSchema = z.object({
-  id: z.enum(['title', 'summaryPresent', 'summaryMinWords', 'summaryMaxChars']),
+  id: z.enum(['title', 'summaryPresent', 'summaryMinWords', 'summaryMinChars', 'summaryMaxChars']),
   ok: z.boolean(),
   message: z.string(),
 });
@@ -36,6 +38,11 @@ export function evaluateReadiness(input: { title: string; summary: string | null
       id: 'summaryMinWords',
       ok: words >= READINESS.summaryMinWords,
       message: `The summary needs at least ${READINESS.summaryMinWords} words (it has ${words}).`,
+    },
+    {
+      id: 'summaryMinChars',
+      ok: characters >= READINESS.summaryMinChars,
+      message: `The summary needs at least ${READINESS.summaryMinChars} characters (it has ${characters}).`,
     },
     {
       id: 'summaryMaxChars',
