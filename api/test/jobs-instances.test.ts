@@ -214,6 +214,8 @@ describe.skipIf(!hasRedisServer)('two instances on one Redis (BullMQ) and one SQ
     const [runner, survivor] = runnerAndOther();
     const survivorModel = runner === a ? MODELS.b : MODELS.a;
     await killHard(runner);
+    // The model server has seen the dead instance's connection close (its call can never be answered).
+    await until(() => ai.requests.some((r) => r.aborted), 5_000, 'the dead instance\'s call to be dropped');
     ai.resume();
 
     const deadline = Date.now() + 20_000;
