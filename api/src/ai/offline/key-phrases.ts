@@ -49,9 +49,12 @@ export interface KeyPhrase {
   sentence: string;
 }
 
-function candidatesOf(sentence: string): Array<{ text: string; head: string }> {
+/** A candidate phrase; `modified` when an adjective, a hyphenated word or "of …" makes it more specific. */
+type Candidate = { text: string; head: string; modified: boolean };
+
+function candidatesOf(sentence: string): Candidate[] {
   const clauses = nlp(sentence).splitAfter('@hasComma');
-  const found: Array<{ text: string; head: string }> = [];
+  const found: Candidate[] = [];
   for (const pattern of [OF_PHRASE, NOUN_PHRASE]) {
     // Inside "… of …" a determiner belongs to the phrase; in a plain noun phrase it and pronouns are dropped.
     const matches = pattern === OF_PHRASE ? clauses.match(pattern) : clauses.match(pattern).not('(#Pronoun|#Determiner|#Preposition)');
@@ -63,7 +66,9 @@ function candidatesOf(sentence: string): Array<{ text: string; head: string }> {
       // Singular in context (a lone word is tagged less reliably); match() is typed as the base view, nlp()'s is the full one.
       const singular = (headTerm.clone() as ReturnType<typeof nlp>).nouns().toSingular().text();
       const head = normalise(singular || headTerm.text());
-      if (head && !GENERIC.has(head) && !GENERIC.has(normalise(text))) found.push({ text, head });
+      // Noun-noun runs get no specificity bonus: they are where the tagger errs ("every shift feels like…").
+      const modified = pattern === OF_PHRASE || match.has('(#Adjective|#Hyphenated|#Possessive)');
+      if (head && !GENERIC.has(head) && !GENERIC.has(normalise(text))) found.push({ text, head, modified });
     });
   }
   return found;
@@ -71,8 +76,9 @@ function candidatesOf(sentence: string): Array<{ text: string; head: string }> {
 
 /**
  * Noun phrases of `texts` ranked as keywords: a phrase scores by how many sentences mention its head noun (how
- * central the idea is), with a bonus for material in the first text (the summary) and for specific, several-word
- * phrases. One phrase per head; none longer than MAX_TITLE_WORDS, none that is a whole sentence.
+ * central the idea is), with a bonus for material in the first text (the summary) and for several-word phrases made
+ * specific by an adjective, a hyphenated word or "of …". One phrase per head; none longer than MAX_TITLE_WORDS, none
+ * that is a whole sentence.
  */
 export function rankKeyPhrases(texts: string[]): KeyPhrase[] {
   const sentencesByText = texts.map(splitSentences);
@@ -83,11 +89,11 @@ export function rankKeyPhrases(texts: string[]): KeyPhrase[] {
   let position = 0;
   sentencesByText.forEach((sentences, textIndex) => {
     for (const sentence of sentences) {
-      for (const { text, head } of candidatesOf(sentence)) {
+      for (const { text, head, modified } of candidatesOf(sentence)) {
         const words = wordCount(text);
         if (words > MAX_TITLE_WORDS || text.length > MAX_TITLE_CHARS || sentenceKeys.has(normalise(text))) continue;
         const mentions = allKeys.filter((key) => mentionsHead(key, head)).length;
-        const score = mentions + (textIndex === 0 ? 1 : 0) + Math.min(words - 1, 2) * 0.5;
+        const score = mentions + (textIndex === 0 ? 1 : 0) + (modified ? Math.min(words - 1, 2) * 0.5 : 0);
         const known = byHead.get(head);
         if (!known) byHead.set(head, { title: text, head, score, firstSeen: position, sentence });
         else if (score > known.score) Object.assign(known, { title: text, score, sentence });
