@@ -119,7 +119,7 @@ async function seeText(text: string, timeout = 20_000) {
 }
 
 async function openNav(label: string) {
-  await page.locator(`nav[aria-label="Panels"] button::-p-text(${label})`).click();
+  await page.locator(`.aa-app button[data-panel="${label.toLowerCase()}"]`).click();
 }
 
 async function typeInto(selector: string, text: string) {
@@ -214,7 +214,7 @@ describe('the add-on sidebar in Chromium', () => {
     await click('Write a draft');
     await page.waitForSelector('.aa-draft', { timeout: 30_000 });
     await click('Accept this draft');
-    await seeText('Accepted: this is the text written to the document.');
+    await seeText('Accepted: this version goes into the document when you write the chapter.');
 
     // Write at the cursor: DocumentApp writes after the cursor's paragraph, and the write is recorded with the API.
     await openNav('Write');

@@ -84,7 +84,7 @@ async function seeText(page: Page, text: string, timeout = 15_000) {
 }
 
 async function openNav(page: Page, label: string) {
-  await page.locator(`nav[aria-label="Panels"] button::-p-text(${label})`).click();
+  await page.locator(`.aa-app button[data-panel="${label.toLowerCase()}"]`).click();
 }
 
 /** Every save-status element in the page reports `saved`. */
@@ -159,7 +159,7 @@ describe('the /app journey at 360 px', () => {
       await field.type(`Answer ${i}: the reader is a new manager who fears silence in meetings.`);
     }
     await allSaved(page);
-    await seeText(page, 'offline');
+    await seeText(page, 'template mode (no AI model)');
     expect((await api(author.token, 'GET', `/v1/books/${bookId}/interview`)).json().answered).toBe(interviewAnswers.length);
     await shot(page, '03-interview');
 
@@ -218,12 +218,12 @@ describe('the /app journey at 360 px', () => {
     await click(page, 'Write a draft');
     await page.waitForSelector('.aa-draft', { timeout: 20_000 });
     expect(eventStreams.length).toBeGreaterThan(0);
-    expect(await page.$eval('.aa-draft', (el) => el.textContent)).toContain('offline');
+    expect(await page.$eval('.aa-draft', (el) => el.textContent)).toContain('template mode (no AI model)');
     await page.locator('.aa-draft .aa-block').click();
     await page.waitForSelector('.aa-provenance li');
     expect(await page.$eval('.aa-provenance', (el) => el.textContent)).toMatch(/From your answer to “|Not backed/);
     await click(page, 'Accept this draft');
-    await seeText(page, 'Accepted: this is the text written to the document.');
+    await seeText(page, 'Accepted: this version goes into the document when you write the chapter.');
     await shot(page, '06-draft');
 
     // Write the chapter: the local preview shows it with the same planned paragraphs the Docs writers use.
@@ -510,6 +510,8 @@ describe('errors by code', () => {
     await seeText(page, 'Re-connect Google');
     expect(await page.evaluate(() => localStorage.getItem('aa.settings.apiToken'))).toBe(JSON.stringify(author.token));
 
+    // The book overview has loaded (its next step shows), so no read of it meets the revoked token first.
+    await page.waitForSelector('.aa-next');
     googleRequired = false;
     await api(author.token, 'POST', '/v1/me/tokens/revoke-all');
     await click(page, 'Try again');
@@ -517,7 +519,7 @@ describe('errors by code', () => {
     expect(await page.evaluate(() => localStorage.getItem('aa.settings.apiToken'))).toBeNull();
     await page.waitForSelector('input[name="token"]');
     await context.close();
-  });
+  }, 60_000);
 
   it('renders an <img onerror> title and answer as inert text', async () => {
     const payload = '<img src=x onerror="window.__xss=1">';

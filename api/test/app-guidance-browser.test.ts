@@ -133,3 +133,104 @@ describe('the real reason, where it belongs', () => {
     await context.close();
   });
 });
+
+/** Clicks the panel's one filled, primary button (the next step), and checks that it is the only one. */
+async function clickPrimary(page: Page, name?: string) {
+  await page.waitForFunction((wanted?: string) => {
+    const primary = [...document.querySelectorAll<HTMLButtonElement>('.aa-app button.aa-primary')].filter((b) => !b.disabled);
+    return primary.length === 1 && (!wanted || primary[0]!.textContent!.startsWith(wanted));
+  }, { timeout: 20_000 }, name);
+  await page.click('.aa-app button.aa-primary');
+}
+
+describe('the next step is always one click away', () => {
+  it('walks an empty book to written chapters clicking only the primary next-step buttons, never the tab bar', async () => {
+    const { page, context, ui, api, goto, errors } = await openApp({ width: 300 });
+    let tabClicks = 0;
+    await page.exposeFunction('__tabClicked', () => void tabClicks++);
+    await page.evaluateOnNewDocument(() => document.addEventListener('click', (e) => {
+      if ((e.target as Element).closest('nav[aria-label="Panels"]')) (window as unknown as { __tabClicked: () => void }).__tabClicked();
+    }, true));
+    await goto();
+    await ui.typeInto('input[name="newTitle"]', 'The Calm One-to-One');
+    await clickPrimary(page, 'Start this book');
+    await page.waitForSelector('textarea[name="summary"]:not([disabled])');
+    await ui.paste('textarea[name="summary"]', SUMMARY);
+    await ui.allSaved();
+
+    await clickPrimary(page, 'Next: Start the interview');
+    await clickPrimary(page, 'Start the interview');
+    await page.waitForSelector('.aa-answer textarea');
+    for (const [i, field] of (await page.$$('.aa-answer textarea')).entries()) {
+      await ui.paste(field, `Answer ${i}: the reader is a new manager on a hospital ward who fears silence in one-to-one meetings.`);
+    }
+    await ui.allSaved();
+    await clickPrimary(page, 'Next: Propose a table of contents');
+    await clickPrimary(page, 'Propose a table of contents');
+    await clickPrimary(page, 'Apply proposal');
+    await page.waitForSelector('.aa-toc .aa-toc-title');
+    const toc = (await api('GET', `/v1/books/${await page.evaluate(() => JSON.parse(localStorage.getItem('aa.settings.book:local')!))}/toc`)).json();
+    expect(toc.chapters.length).toBeGreaterThanOrEqual(2);
+    await ui.shot('walk-01-toc-300');
+
+    for (const chapter of toc.chapters.slice(0, 2) as Array<{ id: string; title: string }>) {
+      await clickPrimary(page, `Next: Questions for “${chapter.title}”`);
+      await page.waitForFunction((id: string) => (document.querySelector('select[name="chapter"]') as HTMLSelectElement | null)?.value === id, {}, chapter.id);
+      await clickPrimary(page, 'Generate questions');
+      await page.waitForSelector('.aa-answer textarea');
+      await ui.paste('.aa-answer textarea', `In “${chapter.title}”, Maria asked her nurse what had surprised her that week, then listened without advising.`);
+      await ui.allSaved();
+      await clickPrimary(page, `Next: Draft “${chapter.title}”`);
+      await clickPrimary(page, 'Write a draft');
+      await page.waitForSelector('.aa-draft');
+      await clickPrimary(page, 'Accept this draft');
+      await clickPrimary(page, `Next: Write “${chapter.title}” into the document`);
+      await clickPrimary(page, 'Write');
+      await page.waitForSelector(`.aa-doc section[data-chapter-id="${chapter.id}"] h1`);
+    }
+    await ui.shot('walk-02-written-300');
+    expect(await page.$$eval('.aa-doc h1', (els) => els.map((el) => el.textContent))).toEqual(toc.chapters.slice(0, 2).map((c: { title: string }) => c.title));
+    // The tab bar shows each step's state; the next step is the third chapter's questions.
+    const states = () => page.$$eval('nav[aria-label="Panels"] [data-step-state]', (tabs) => tabs.map((t) => `${t.getAttribute('data-panel')}:${t.getAttribute('data-step-state')}`).join(' '));
+    await page.waitForFunction(() => document.querySelector('nav [data-panel="questions"]')?.getAttribute('data-step-state') === 'next');
+    expect(await states()).toBe('book:done interview:done toc:done questions:next draft:todo write:todo');
+    expect(tabClicks).toBe(0);
+
+    // A reload returns to the same panel and chapter.
+    await clickPrimary(page, `Next: Questions for “${toc.chapters[2].title}”`);
+    await page.waitForSelector('.aa-answer textarea, button.aa-primary');
+    await page.reload();
+    await page.waitForSelector('nav [aria-current="page"][data-panel="questions"]');
+    await page.waitForSelector('select[name="chapter"]');
+    expect(await page.$eval('select[name="chapter"]', (el) => (el as HTMLSelectElement).value)).toBe(toc.chapters[2].id);
+    expect(tabClicks).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 120_000);
+});
+
+describe('narrow sidebars and any script', () => {
+  it('keeps the nav on one row at 300 px and renders right-to-left text right-to-left', async () => {
+    const { page, context, ui, errors } = await openBook({ width: 300 });
+    const nav = await page.$eval('nav[aria-label="Panels"]', (el) => {
+      const tabs = [...el.querySelectorAll('button')].map((b) => b.getBoundingClientRect());
+      return { height: el.getBoundingClientRect().height, tops: new Set(tabs.map((r) => Math.round(r.top))).size, tab: tabs[0]!.height, width: el.scrollWidth, client: el.clientWidth };
+    });
+    expect(nav.tops).toBe(1);
+    expect(nav.height).toBeLessThan(nav.tab * 2);
+    expect(nav.width).toBeLessThanOrEqual(nav.client);
+    // No tab label is cut, even beside a scrollbar.
+    expect(await page.$$eval('nav[aria-label="Panels"] button', (tabs) => tabs.filter((t) => t.scrollWidth > t.clientWidth).map((t) => t.textContent))).toEqual([]);
+    await ui.paste('input[name="subtitle"]', 'פגישות שעוזרות באמת');
+    await ui.paste('input[name="audience"]', 'مديرون جدد');
+    expect(await page.$eval('input[name="subtitle"]', (el) => getComputedStyle(el).direction)).toBe('rtl');
+    expect(await page.$eval('input[name="audience"]', (el) => getComputedStyle(el).direction)).toBe('rtl');
+    expect(await page.$eval('input[name="title"]', (el) => getComputedStyle(el).direction)).toBe('ltr');
+    // Every text field takes the direction of its text.
+    expect(await page.$$eval('.aa-app textarea, .aa-app input:not([type="checkbox"]):not([type="password"]):not([name="targetWords"])', (els) => els.filter((el) => el.getAttribute('dir') !== 'auto').map((el) => el.getAttribute('name')))).toEqual([]);
+    await ui.allSaved();
+    await ui.shot('rtl-300');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});

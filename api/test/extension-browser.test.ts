@@ -248,7 +248,7 @@ describe('the extension in Chromium', () => {
     await ui.click('Write a draft');
     await page.waitForSelector('.aa-draft', { timeout: 20_000 });
     await ui.click('Accept this draft');
-    await ui.seeText('Accepted: this is the text written to the document.');
+    await ui.seeText('Accepted: this version goes into the document when you write the chapter.');
     await ui.shot('06-draft');
 
     // Write: the API writes into the Google Doc (the emulator) with the extension's Google token.

@@ -130,6 +130,8 @@ export const STORAGE_KEYS = {
   /** The open book, per document (`local` when there is no document). */
   book: (documentId: string | null) => `book:${documentId ?? 'local'}`,
   chapter: (bookId: string) => `chapter:${bookId}`,
+  /** The panel the author had open, so a reload returns to it. */
+  panel: 'panel',
   /** The last TOC proposal of a book not yet applied (from a generation or an import). */
   proposal: (bookId: string) => `proposal:${bookId}`,
 } as const;

@@ -36,7 +36,7 @@ export function panelPage(page: Page, options: { artifacts: string }) {
       }
     },
     async openNav(label: string) {
-      await page.locator(`nav[aria-label="Panels"] button::-p-text(${label})`).click();
+      await page.locator(`.aa-app button[data-panel="${label.toLowerCase()}"]`).click();
     },
     /** Every save-status element in the page reports `saved`. */
     async allSaved(timeout = 15_000) {

@@ -1,6 +1,7 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { Book } from '../../schemas/books.js';
 import { STORAGE_KEYS, type PanelHost } from '../panel-host.js';
+import { NextStepBar } from '../components/NextStepBar.js';
 import { BookBriefPanel } from '../panels/BookBriefPanel.js';
 import { ConnectPanel } from '../panels/ConnectPanel.js';
 import { DraftPanel } from '../panels/DraftPanel.js';
@@ -9,12 +10,14 @@ import { QuestionsPanel } from '../panels/QuestionsPanel.js';
 import { TocPanel } from '../panels/TocPanel.js';
 import { UsagePanel } from '../panels/UsagePanel.js';
 import { WritePanel } from '../panels/WritePanel.js';
+import { GuideProvider, useGuideValue, type PanelId } from './guide.js';
 import { useLoad } from './hooks.js';
 import { SessionProvider, useSession } from './session.js';
 
-/** The panels in journey order; `id` is also the settings value of the open panel. */
+export type { PanelId } from './guide.js';
+
+/** The journey's panels in order (the tab bar), and the two that stand apart (Usage and Connect, icons in the header). */
 export const PANELS = [
-  { id: 'connect', label: 'Connect', Component: null },
   { id: 'book', label: 'Book', Component: BookBriefPanel },
   { id: 'interview', label: 'Interview', Component: InterviewPanel },
   { id: 'toc', label: 'TOC', Component: TocPanel },
@@ -22,8 +25,11 @@ export const PANELS = [
   { id: 'draft', label: 'Draft', Component: DraftPanel },
   { id: 'write', label: 'Write', Component: WritePanel },
   { id: 'usage', label: 'Usage', Component: UsagePanel },
+  { id: 'connect', label: 'Connect', Component: null },
 ] as const;
-export type PanelId = (typeof PANELS)[number]['id'];
+
+const JOURNEY = new Set<string>(['book', 'interview', 'toc', 'questions', 'draft', 'write']);
+const STATE_WORDS = { done: 'done', next: 'next step', todo: '' } as const;
 
 /** The whole panel UI for one host: every surface renders `<PanelApp host={…} />` and nothing else. */
 export function PanelApp({ host }: { host: PanelHost }) {
@@ -36,13 +42,25 @@ export function PanelApp({ host }: { host: PanelHost }) {
 
 function Shell() {
   const session = useSession();
-  const { connected, book, host, client, doc } = session;
+  const { connected, book, host, client, doc, setChapterId } = session;
   const [panel, setPanel] = useState<PanelId>(connected ? 'book' : 'connect');
   const meta = useLoad(() => client.meta(), [client]);
 
+  // A reload returns to the panel the author was on (the chapter is remembered per book by the session).
   useEffect(() => {
-    if (!connected) setPanel('connect');
-  }, [connected]);
+    if (!connected) {
+      setPanel('connect');
+      return;
+    }
+    void host.settings.get<string>(STORAGE_KEYS.panel).then((saved) => {
+      if (saved && PANELS.some((p) => p.id === saved)) setPanel(saved as PanelId);
+    });
+  }, [connected, host]);
+  const go = useCallback((next: PanelId, chapterId?: string | null) => {
+    if (chapterId) setChapterId(chapterId);
+    setPanel(next);
+    void host.settings.set(STORAGE_KEYS.panel, next);
+  }, [host, setChapterId]);
 
   // Reopen the book the author had open here (for this document), or the one linked to this document.
   useEffect(() => {
@@ -61,25 +79,53 @@ function Shell() {
     // Only when the connection, document or open book changes.
   }, [connected, book?.id, doc?.documentId, client]);
 
+  const guide = useGuideValue(connected ? book?.id ?? null : null, panel, go);
   const current = PANELS.find((p) => p.id === panel) ?? PANELS[0];
+  const tab = (p: (typeof PANELS)[number]) => {
+    const state = JOURNEY.has(p.id) ? guide.states?.[p.id as keyof typeof guide.states] ?? 'todo' : null;
+    return (
+      <button key={p.id} type="button" className={`aa-tab${JOURNEY.has(p.id) ? '' : ' aa-tab-aside'}`} aria-current={p.id === panel ? 'page' : undefined}
+        data-panel={p.id} data-step-state={state ?? undefined} disabled={!connected && p.id !== 'connect'} onClick={() => go(p.id)}
+        title={JOURNEY.has(p.id) ? undefined : p.label}>
+        {p.id === 'usage' ? <UsageIcon /> : p.id === 'connect' ? <ConnectIcon /> : null}
+        <span className={JOURNEY.has(p.id) ? undefined : 'aa-sr-only'}>{p.label}</span>
+        {state && state !== 'todo' && <span className="aa-sr-only"> ({STATE_WORDS[state]})</span>}
+      </button>
+    );
+  };
   return (
-    <div className="aa-app">
-      <header className="aa-header">
-        <span className="aa-brand">Auto-Author</span>
-        {book && <span className="aa-book-title" title={book.title}>{book.title}</span>}
-        {meta.data?.ai.offline && <span className="aa-badge aa-offline" title="No AI model is configured: questions and drafts come from your own answers">offline AI</span>}
-      </header>
-      <nav className="aa-nav" aria-label="Panels">
-        {PANELS.map((p) => (
-          <button key={p.id} type="button" aria-current={p.id === panel ? 'page' : undefined}
-            disabled={!connected && p.id !== 'connect'} onClick={() => setPanel(p.id)}>
-            {p.label}
-          </button>
-        ))}
-      </nav>
-      <main className="aa-main">
-        {current.Component ? <current.Component /> : <ConnectPanel onConnected={() => setPanel('book')} />}
-      </main>
-    </div>
+    <GuideProvider value={guide}>
+      <div className="aa-app">
+        <header className="aa-header">
+          <span className="aa-brand">Auto-Author</span>
+          {book && <span className="aa-book-title" title={book.title} dir="auto">{book.title}</span>}
+          <span className="aa-tools">{PANELS.filter((p) => !JOURNEY.has(p.id)).map(tab)}</span>
+          {meta.data?.ai.offline && (
+            <span className="aa-badge aa-offline" title="No AI model is configured: questions and drafts are built from templates and your own answers">
+              template mode (no AI model)
+            </span>
+          )}
+        </header>
+        <nav className="aa-nav" aria-label="Panels">{PANELS.filter((p) => JOURNEY.has(p.id)).map(tab)}</nav>
+        <main className="aa-main">
+          {connected && book && <NextStepBar />}
+          {current.Component ? <current.Component /> : <ConnectPanel onConnected={() => go('book')} />}
+        </main>
+      </div>
+    </GuideProvider>
+  );
+}
+
+/** A small gauge (Usage). */
+function UsageIcon() {
+  return (
+    <svg aria-hidden="true" viewBox="0 0 16 16" width="16" height="16"><path d="M2 11a6 6 0 1 1 12 0" fill="none" stroke="currentColor" strokeWidth="1.6" /><path d="M8 11 11 6" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" /></svg>
+  );
+}
+
+/** A plug (Connect). */
+function ConnectIcon() {
+  return (
+    <svg aria-hidden="true" viewBox="0 0 16 16" width="16" height="16"><path d="M6 1v4M10 1v4M4 5h8v3a4 4 0 0 1-8 0ZM8 12v3" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" /></svg>
   );
 }

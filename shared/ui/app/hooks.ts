@@ -2,12 +2,19 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Job, JobKind } from '../../schemas/ai.js';
 import { Autosaver, type AutosaveOptions, type AutosaveSnapshot, type Confirmed } from '../core/autosave.js';
 import { TERMINAL_JOB_STATUSES } from '../core/jobs.js';
+import { isApiError } from '../../client/api-error.js';
 import { useSession } from './session.js';
 
 /** Loads data for the current inputs; `reload` loads again. Errors are kept for an ErrorNotice. */
 export function useLoad<T>(load: (() => Promise<T>) | null, deps: unknown[]) {
   const [state, setState] = useState<{ data: T | null; error: unknown; loading: boolean }>({ data: null, error: null, loading: Boolean(load) });
   const [round, setRound] = useState(0);
+  const { connection } = useSession();
+  // A load that failed for want of an answer runs again when the server answers again.
+  const unanswered = isApiError(state.error) && (state.error.code === 'NETWORK' || state.error.code === 'TIMEOUT');
+  useEffect(() => {
+    if (unanswered) setRound((r) => r + 1);
+  }, [connection.epoch]);
   useEffect(() => {
     if (!load) return;
     let live = true;
@@ -85,7 +92,7 @@ export function useAutosave<T>(
 
 /** The newest job of a kind for a target, followed live; `start` launches one; survives closing the panel. */
 export function useJob(kind: JobKind, bookId: string | null, targetId: string | null, onSucceeded?: (job: Job) => void) {
-  const { client, follow } = useSession();
+  const { client, follow, touched } = useSession();
   const [job, setJob] = useState<Job | null>(null);
   const [error, setError] = useState<unknown>(null);
   const abort = useRef<AbortController | null>(null);
@@ -103,12 +110,14 @@ export function useJob(kind: JobKind, bookId: string | null, targetId: string | 
       if (controller.signal.aborted) return final;
       setJob(final);
       if (final.status === 'succeeded') onSucceededRef.current?.(final);
+      // What the job made changes where the book stands (the overview re-reads it).
+      touched();
       return final;
     } catch (caught) {
       if (!controller.signal.aborted) setError(caught);
       return null;
     }
-  }, [follow]);
+  }, [follow, touched]);
 
   // Reopening the panel finds a running job again (and the last result).
   useEffect(() => {

@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { createApiClient, isApiError, type ApiClient } from '../../client/api-client.js';
+import { endpoints } from '../../contract/index.js';
 import type { Book } from '../../schemas/books.js';
 import type { Job } from '../../schemas/ai.js';
 import { followJob } from '../core/jobs.js';
@@ -20,9 +21,24 @@ export interface PanelSession {
   setBook(book: Book | null): void;
   chapterId: string | null;
   setChapterId(chapterId: string | null): void;
+  /**
+   * Whether the server answers: `lost` after a request got no answer, until one does (checked every few seconds);
+   * `epoch` counts the returns, so "Cannot reach the server" notices clear and failed loads run again by themselves.
+   */
+  connection: { lost: boolean; epoch: number };
+  /** Counts changes the author made (every successful write to the API, and `touched()`), so overviews re-read. */
+  revision: number;
+  /** A change the API did not see (a host writing its local preview). */
+  touched(): void;
   /** Follows a job over SSE (polling as fallback) until it ends. */
   follow(jobId: string, onUpdate: (job: Job) => void, signal?: AbortSignal): Promise<Job>;
 }
+
+/** Client methods that change what the author has (writes), as opposed to reads and estimates. */
+const WRITES = new Set(Object.entries(endpoints).filter(([name, e]) => e.method !== 'GET' && name !== 'quote').map(([name]) => name));
+
+/** How often a lost server is asked again. */
+const RECONNECT_CHECK_MS = 3_000;
 
 const SessionContext = createContext<PanelSession | null>(null);
 
@@ -46,6 +62,15 @@ export function SessionProvider({ host, children }: { host: PanelHost; children:
   const [stored, setStored] = useState<Stored | null>(null);
   const [disconnectReason, setDisconnectReason] = useState<string | null>(null);
   const tokenRef = useRef<string | null>(null);
+  const [connection, setConnection] = useState({ lost: false, epoch: 0 });
+  const [revision, setRevision] = useState(0);
+  const touched = useCallback(() => setRevision((r) => r + 1), []);
+  const lost = useRef(false);
+  const markAnswered = useCallback(() => {
+    if (!lost.current) return;
+    lost.current = false;
+    setConnection((c) => ({ lost: false, epoch: c.epoch + 1 }));
+  }, []);
 
   useEffect(() => {
     let live = true;
@@ -79,7 +104,15 @@ export function SessionProvider({ host, children }: { host: PanelHost; children:
         const value = Reflect.get(target, name, receiver) as unknown;
         if (typeof value !== 'function') return value;
         return (...args: unknown[]) =>
-          (value as (...a: unknown[]) => Promise<unknown>).apply(target, args).catch((error: unknown) => {
+          (value as (...a: unknown[]) => Promise<unknown>).apply(target, args).then((result) => {
+            markAnswered();
+            if (WRITES.has(String(name))) touched();
+            return result;
+          }, (error: unknown) => {
+            if (isApiError(error) && (error.code === 'NETWORK' || error.code === 'TIMEOUT')) {
+              if (!lost.current) setConnection((c) => ({ ...c, lost: true }));
+              lost.current = true;
+            } else if (isApiError(error) && error.status > 0) markAnswered();
             if (isApiError(error) && error.code === 'UNAUTHORIZED' && tokenRef.current) {
               // Worded for both cases: a revoked token, and one from a link that never worked.
               void disconnect('Your API token was not accepted: it may have been revoked or mistyped. Paste a new one, or open the link your administrator sent.');
@@ -88,7 +121,20 @@ export function SessionProvider({ host, children }: { host: PanelHost; children:
           });
       },
     }) as ApiClient;
-  }, [apiUrl, disconnect]);
+  }, [apiUrl, disconnect, markAnswered, touched]);
+
+  // While the server does not answer, ask it every few seconds (a no-auth call), so the panels recover by themselves.
+  useEffect(() => {
+    if (!connection.lost) return;
+    const timer = setInterval(() => void client.meta().catch(() => undefined), RECONNECT_CHECK_MS);
+    return () => clearInterval(timer);
+  }, [connection.lost, client]);
+
+  // Stable across session changes (a revision, the connection), so a job being followed is never dropped by them.
+  const follow = useCallback<PanelSession['follow']>(
+    (jobId, onUpdate, signal) => followJob(jobId, { client, baseUrl: apiUrl, getToken: () => tokenRef.current, onUpdate, signal }),
+    [client, apiUrl],
+  );
 
   const session = useMemo<PanelSession | null>(() => {
     if (!stored) return null;
@@ -108,26 +154,29 @@ export function SessionProvider({ host, children }: { host: PanelHost; children:
       book: stored.book,
       setBook(book) {
         const same = book !== null && stored.book?.id === book.id;
-        setStored((s) => (s ? { ...s, book, chapterId: same ? s.chapterId : null } : s));
         if (same || !book) {
+          setStored((s) => (s ? { ...s, book, chapterId: book ? s.chapterId : null } : s));
           if (!book) void host.settings.remove(docKey);
           return;
         }
         void host.settings.set(docKey, book.id);
-        // Reopen the chapter the author was last working on in this book.
-        void host.settings.get<string>(STORAGE_KEYS.chapter(book.id)).then((chapterId) => {
-          if (chapterId) setStored((s) => (s && s.book?.id === book.id && !s.chapterId ? { ...s, chapterId } : s));
-        });
+        // Opened together with the chapter the author was last working on in it, so no panel picks another first.
+        void host.settings.get<string>(STORAGE_KEYS.chapter(book.id)).then(
+          (chapterId) => setStored((s) => (s ? { ...s, book, chapterId: chapterId ?? null } : s)),
+          () => setStored((s) => (s ? { ...s, book, chapterId: null } : s)),
+        );
       },
       chapterId: stored.chapterId,
       setChapterId(chapterId) {
         setStored((s) => (s ? { ...s, chapterId } : s));
         if (stored.book) void host.settings.set(STORAGE_KEYS.chapter(stored.book.id), chapterId);
       },
-      follow: (jobId, onUpdate, signal) =>
-        followJob(jobId, { client, baseUrl: stored.apiUrl, getToken: () => tokenRef.current, onUpdate, signal }),
+      connection,
+      revision,
+      touched,
+      follow,
     };
-  }, [stored, host, client, disconnect, disconnectReason]);
+  }, [stored, host, client, disconnect, disconnectReason, connection, revision, touched, follow]);
 
   if (!session) return <p className="aa-muted" role="status">Loading…</p>;
   return <SessionContext.Provider value={session}>{children}</SessionContext.Provider>;

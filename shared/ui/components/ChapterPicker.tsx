@@ -42,7 +42,7 @@ export function ChapterPicker({ chapters }: { chapters: ReturnType<typeof useCha
   return (
     <label>
       Chapter
-      <select name="chapter" value={current?.id ?? ''} onChange={(e) => setChapterId(e.target.value)}>
+      <select name="chapter" dir="auto" value={current?.id ?? ''} onChange={(e) => setChapterId(e.target.value)}>
         {options.map((o) => <option key={o.id} value={o.id}>{o.isSection ? `— ${o.title}` : o.title}</option>)}
       </select>
     </label>

@@ -12,11 +12,11 @@ export function ConflictChooser({ mine, theirs, onChoose, what = 'text' }: {
       <div className="aa-conflict-versions">
         <section aria-label="Your version">
           <h4>Your version</h4>
-          <pre className="aa-conflict-mine">{mine}</pre>
+          <pre className="aa-conflict-mine" dir="auto">{mine}</pre>
         </section>
         <section aria-label="Saved elsewhere">
           <h4>Saved elsewhere</h4>
-          <pre className="aa-conflict-theirs">{theirs}</pre>
+          <pre className="aa-conflict-theirs" dir="auto">{theirs}</pre>
         </section>
       </div>
       <div className="aa-row">

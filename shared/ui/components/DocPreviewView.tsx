@@ -14,11 +14,11 @@ function runs(paragraphs: PlannedParagraph[]) {
 }
 
 function Paragraph({ p }: { p: PlannedParagraph }) {
-  if (p.style === 'HEADING_1') return <h1>{p.text}</h1>;
-  if (p.style === 'HEADING_2') return <h2>{p.text}</h2>;
-  if (p.style === 'HEADING_3') return <h3>{p.text}</h3>;
-  if (p.quote) return <blockquote>{p.text}</blockquote>;
-  return <p>{p.text}</p>;
+  if (p.style === 'HEADING_1') return <h1 dir="auto">{p.text}</h1>;
+  if (p.style === 'HEADING_2') return <h2 dir="auto">{p.text}</h2>;
+  if (p.style === 'HEADING_3') return <h3 dir="auto">{p.text}</h3>;
+  if (p.quote) return <blockquote dir="auto">{p.text}</blockquote>;
+  return <p dir="auto">{p.text}</p>;
 }
 
 /** The local document preview: the same planned paragraphs the Docs writers produce, rendered as text. */
@@ -31,8 +31,8 @@ export function DocPreviewView({ preview }: { preview: DocPreview }) {
           {runs(chapter.paragraphs).map((item, i) =>
             'list' in item ? (
               item.list === 'ordered'
-                ? <ol key={i}>{item.items.map((p, j) => <li key={j}>{p.text}</li>)}</ol>
-                : <ul key={i}>{item.items.map((p, j) => <li key={j}>{p.text}</li>)}</ul>
+                ? <ol key={i}>{item.items.map((p, j) => <li key={j} dir="auto">{p.text}</li>)}</ol>
+                : <ul key={i}>{item.items.map((p, j) => <li key={j} dir="auto">{p.text}</li>)}</ul>
             ) : <Paragraph key={i} p={item} />,
           )}
         </section>

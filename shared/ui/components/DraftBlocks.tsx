@@ -17,12 +17,12 @@ export function DraftBlocks({ blocks, questionText }: { blocks: Block[]; questio
   return (
     <div className="aa-blocks">
       {blocks.map((block, i) => {
-        if (block.type === 'heading') return block.level === 2 ? <h3 key={i}>{block.text}</h3> : <h4 key={i}>{block.text}</h4>;
+        if (block.type === 'heading') return block.level === 2 ? <h3 key={i} dir="auto">{block.text}</h3> : <h4 key={i} dir="auto">{block.text}</h4>;
         const lines = provenance(block, questionText);
         const toggle = () => setOpen(open === i ? null : i);
         const body = block.type === 'list'
-          ? (block.ordered ? <ol>{block.items.map((item, j) => <li key={j}>{item}</li>)}</ol> : <ul>{block.items.map((item, j) => <li key={j}>{item}</li>)}</ul>)
-          : block.type === 'quote' ? <blockquote>{block.text}</blockquote> : <p>{block.text}</p>;
+          ? (block.ordered ? <ol>{block.items.map((item, j) => <li key={j} dir="auto">{item}</li>)}</ol> : <ul>{block.items.map((item, j) => <li key={j} dir="auto">{item}</li>)}</ul>)
+          : block.type === 'quote' ? <blockquote dir="auto">{block.text}</blockquote> : <p dir="auto">{block.text}</p>;
         return (
           <div key={i} className={`aa-block${block.unsupported ? ' aa-unsupported' : ''}`} title={lines.join('\n')}
             role="button" tabIndex={0} aria-expanded={open === i}

@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'react';
 import { describeError } from '../core/error-view.js';
 import { useCountdown } from '../app/hooks.js';
 import { useSession } from '../app/session.js';
@@ -5,8 +6,15 @@ import { useSession } from '../app/session.js';
 /** An error in the author's words, decided by code, with what they can do (retry, wait, re-connect); no retry where none can work. */
 export function ErrorNotice({ error, onRetry, onDismiss }: { error: unknown; onRetry?: () => void; onDismiss?: () => void }) {
   const view = describeError(error);
-  const { host, disconnect } = useSession();
+  const { host, disconnect, connection } = useSession();
   const left = useCountdown(view.retryAfterS);
+  // "Cannot reach the server" goes by itself once the server answers again.
+  const [shownAt] = useState(connection.epoch);
+  const answeredSince = (view.code === 'NETWORK' || view.code === 'TIMEOUT') && connection.epoch > shownAt;
+  useEffect(() => {
+    if (answeredSince) onDismiss?.();
+  }, [answeredSince]);
+  if (answeredSince) return null;
   return (
     <div className="aa-error" role="alert" data-code={view.code}>
       <strong>{view.title}</strong>

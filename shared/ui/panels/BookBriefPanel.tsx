@@ -9,6 +9,8 @@ import { ConflictChooser } from '../components/ConflictChooser.js';
 import { describeError } from '../core/error-view.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { SaveStatus } from '../components/SaveStatus.js';
+import { BookOverviewView } from '../components/BookOverviewView.js';
+import { useGuide } from '../app/guide.js';
 import { BookPicker } from './BookPicker.js';
 import { DocImport } from './DocImport.js';
 
@@ -58,6 +60,7 @@ export function BookBriefPanel() {
 
 function BriefEditor({ book }: { book: Book }) {
   const { client, setBook, doc } = useSession();
+  const { go } = useGuide();
   const summary = useLoad<Summary>(() => client.getSummary({ params: { bookId: book.id } }), [client, book.id]);
 
   // Fields the server (or the panel) refused at the last save, marked where they are; the others save regardless.
@@ -111,6 +114,7 @@ function BriefEditor({ book }: { book: Book }) {
         <SaveStatus label="Brief" snapshot={brief.snapshot} onRetry={brief.retry} />
         <button type="button" className="aa-link" onClick={() => setBook(null)}>Switch book</button>
       </div>
+      <BookOverviewView />
       {brief.snapshot?.conflict && (
         <ConflictChooser what="brief" mine={describeFields(brief.snapshot.conflict.mine)} theirs={describeFields(brief.snapshot.conflict.theirs)} onChoose={brief.resolve} />
       )}
@@ -137,7 +141,9 @@ function BriefEditor({ book }: { book: Book }) {
           value={Math.min(readiness.words, READINESS.summaryGoodWords)} aria-label="Summary length" />
         <p>
           {readiness.words} words, {readiness.characters} characters —{' '}
-          <strong>{readiness.ready ? (readiness.level === 'good' ? 'Ready, with plenty of detail' : 'Ready for the interview') : 'Not ready yet'}</strong>
+          {readiness.ready
+            ? <button type="button" className="aa-link aa-strong" onClick={() => go('interview')}>{readiness.level === 'good' ? 'Ready, with plenty of detail: on to the interview' : 'Ready for the interview'}</button>
+            : <strong>Not ready yet</strong>}
         </p>
         <ul>{readiness.checks.filter((c) => !c.ok).map((c) => <li key={c.id}>{c.message}</li>)}</ul>
       </div>

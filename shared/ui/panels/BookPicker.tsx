@@ -46,9 +46,9 @@ export function BookPicker() {
       <form onSubmit={create} className="aa-form" aria-label="New book">
         <label>
           Title of a new book
-          <input name="newTitle" required maxLength={300} value={title} onChange={(e) => setTitle(e.target.value)} />
+          <input name="newTitle" dir="auto" required maxLength={300} value={title} onChange={(e) => setTitle(e.target.value)} />
         </label>
-        <button type="submit" disabled={busy || !title.trim()}>Start this book</button>
+        <button type="submit" className="aa-primary" disabled={busy || !title.trim()}>Start this book</button>
       </form>
       {books.error ? <ErrorNotice error={books.error} onRetry={books.reload} /> : null}
       {forDoc.length > 0 && <BookList heading="Books for this document" books={forDoc} onOpen={open} />}
@@ -65,7 +65,7 @@ function BookList({ heading, books, onOpen }: { heading: string; books: Book[]; 
       <ul className="aa-list">
         {books.map((book) => (
           <li key={book.id}>
-            <button type="button" className="aa-item-button" onClick={() => onOpen(book)}>{book.title}</button>
+            <button type="button" className="aa-item-button" dir="auto" onClick={() => onOpen(book)}>{book.title}</button>
           </li>
         ))}
       </ul>

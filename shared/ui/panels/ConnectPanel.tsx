@@ -74,7 +74,7 @@ export function ConnectPanel({ onConnected }: { onConnected: () => void }) {
           {!host.capabilities.fixedApiUrl && (
             <label>
               API URL
-              <input type="url" name="apiUrl" required value={apiUrl} onChange={(e) => setApiUrl(e.target.value)} placeholder="https://auto-author.example.com" />
+              <input type="url" name="apiUrl" dir="ltr" required value={apiUrl} onChange={(e) => setApiUrl(e.target.value)} placeholder="https://auto-author.example.com" />
             </label>
           )}
           <label>
@@ -83,7 +83,7 @@ export function ConnectPanel({ onConnected }: { onConnected: () => void }) {
           </label>
           <p className="aa-hint">Ask your administrator for a token, or open the link they sent you.</p>
           <div className="aa-row">
-            <button type="submit" disabled={busy || !token.trim()}>Connect</button>
+            <button type="submit" className="aa-primary" disabled={busy || !token.trim()}>Connect</button>
             {host.capabilities.googleSignIn && (
               <button type="button" disabled={busy} onClick={() => void signInWithGoogle()}>Sign in with Google</button>
             )}

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { LIMITS } from '../../limits.js';
 import { DRAFT_STYLES, type Draft } from '../../schemas/authoring.js';
 import { useJob, useLoad } from '../app/hooks.js';
+import { useIsNext } from '../app/guide.js';
 import { useSession } from '../app/session.js';
 import { BookSection, ChapterScoped } from '../components/BookSection.js';
 import { DraftBlocks } from '../components/DraftBlocks.js';
@@ -66,6 +67,7 @@ function Drafter({ bookId, chapterId }: { bookId: string; chapterId: string }) {
 
   const items = drafts.data?.items ?? [];
   const draft = items.find((d) => d.id === selected) ?? items.find((d) => d.accepted) ?? items[0] ?? null;
+  const [generateIsNext, acceptIsNext] = [useIsNext('draft.generate'), useIsNext('draft.accept')];
   const questionText = new Map((questions.data?.items ?? []).map((q) => [q.id, q.text]));
 
   return (
@@ -85,7 +87,7 @@ function Drafter({ bookId, chapterId }: { bookId: string; chapterId: string }) {
         {templateMode
           ? <p id="aa-draft-words-hint" className="aa-hint aa-template-mode">Template mode (no AI model): the draft is your own answers arranged as prose, with repeats merged. Style and length apply only with an AI model.</p>
           : <p id="aa-draft-words-hint" className="aa-hint">{LIMITS.draftWordsMin}–{LIMITS.draftWordsMax.toLocaleString()} words.</p>}
-        <button type="submit" disabled={job.running || (!validLength && !templateMode)}>Write a draft</button>
+        <button type="submit" className={generateIsNext ? 'aa-primary' : undefined} disabled={job.running || (!validLength && !templateMode)}>Write a draft</button>
       </form>
       <JobProgress job={job.running || job.job?.status !== 'succeeded' ? job.job : null} label="Draft" onCancel={() => void job.cancel()} onRetry={generate} />
       {job.error ? <ErrorNotice error={job.error} onRetry={generate} onDismiss={job.clearError} /> : null}
@@ -109,8 +111,8 @@ function Drafter({ bookId, chapterId }: { bookId: string; chapterId: string }) {
           <p className="aa-hint">Hover over or tap a paragraph to see which of your answers it uses.</p>
           <DraftBlocks blocks={draft.blocks} questionText={questionText} />
           {draft.accepted
-            ? <p className="aa-ok" role="status">Accepted: this is the text written to the document.</p>
-            : <button type="button" onClick={() => void accept(draft)}>Accept this draft</button>}
+            ? <p className="aa-ok" role="status">Accepted: this version goes into the document when you write the chapter.</p>
+            : <button type="button" className={acceptIsNext ? 'aa-primary' : undefined} onClick={() => void accept(draft)}>Accept this draft</button>}
         </article>
       )}
     </div>

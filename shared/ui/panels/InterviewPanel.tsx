@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { Interview } from '../../schemas/authoring.js';
 import { useJob, useLoad } from '../app/hooks.js';
+import { useGuide, useIsNext } from '../app/guide.js';
 import { useSession } from '../app/session.js';
 import { AnswerField } from '../components/AnswerField.js';
 import { BookSection } from '../components/BookSection.js';
@@ -15,6 +16,7 @@ export function InterviewPanel() {
 
 function Interviewer({ bookId }: { bookId: string }) {
   const { client } = useSession();
+  const { go } = useGuide();
   const interview = useLoad<Interview>(() => client.getInterview({ params: { bookId } }), [client, bookId]);
   const readiness = useLoad(() => client.getReadiness({ params: { bookId } }), [client, bookId]);
   const job = useJob('interview.generate', bookId, null, () => interview.reload());
@@ -24,6 +26,7 @@ function Interviewer({ bookId }: { bookId: string }) {
   const [answered, setAnswered] = useState<Record<string, boolean>>({});
   const answeredCount = questions.filter((q) => answered[q.id] ?? Boolean(q.answer?.text.trim())).length;
   const notReady = readiness.data && !readiness.data.ready;
+  const startIsNext = useIsNext('interview.start');
 
   return (
     <div>
@@ -31,15 +34,16 @@ function Interviewer({ bookId }: { bookId: string }) {
         <div className="aa-warning" role="note">
           <p>The brief is not ready yet:</p>
           <ul>{readiness.data!.checks.filter((c) => !c.ok).map((c) => <li key={c.id}>{c.message}</li>)}</ul>
+          <button type="button" className="aa-link" onClick={() => go('book')}>Finish the brief</button>
         </div>
       )}
       <div className="aa-row">
-        <button type="button" onClick={generate} disabled={job.running || Boolean(notReady)}>
+        <button type="button" className={startIsNext ? 'aa-primary' : undefined} onClick={generate} disabled={job.running || Boolean(notReady)}>
           {questions.length ? 'Ask new questions' : 'Start the interview'}
         </button>
         <button type="button" className="aa-link" onClick={() => { readiness.reload(); interview.reload(); }}>Refresh</button>
       </div>
-      <JobProgress job={job.job} label="Interview questions" onCancel={() => void job.cancel()} onRetry={generate} />
+      <JobProgress job={job.running || job.job?.status === 'failed' ? job.job : null} label="Interview questions" onCancel={() => void job.cancel()} onRetry={generate} />
       {job.error ? <ErrorNotice error={job.error} onRetry={generate} onDismiss={job.clearError} /> : null}
       {interview.error ? <ErrorNotice error={interview.error} onRetry={interview.reload} /> : null}
       {questions.length > 0 && (

@@ -3,6 +3,7 @@ import { LIMITS } from '../../limits.js';
 import type { ChapterProgress, Question } from '../../schemas/authoring.js';
 import { useJob, useLoad } from '../app/hooks.js';
 import { jobFailure } from '../core/jobs.js';
+import { useIsNext } from '../app/guide.js';
 import { useSession } from '../app/session.js';
 import { AnswerField } from '../components/AnswerField.js';
 import { BookSection, ChapterScoped } from '../components/BookSection.js';
@@ -60,11 +61,12 @@ function QuestionList({ bookId, chapterId }: { bookId: string; chapterId: string
   const at = Math.min(index, Math.max(0, items.length - 1));
   const shown = mode === 'one' ? items.slice(at, at + 1) : items;
   const coverage = progress.data?.coverage ?? 0;
+  const generateIsNext = useIsNext('questions.generate');
 
   return (
     <div>
       <div className="aa-row">
-        <button type="button" onClick={generate} disabled={job.running}>{items.length ? 'Ask more questions' : 'Generate questions'}</button>
+        <button type="button" className={generateIsNext ? 'aa-primary' : undefined} onClick={generate} disabled={job.running}>{items.length ? 'Ask more questions' : 'Generate questions'}</button>
       </div>
       <JobProgress job={job.running || job.job?.status === 'failed' ? job.job : null} label="Questions" onCancel={() => void job.cancel()} onRetry={generate} />
       {job.error ? <ErrorNotice error={job.error} onRetry={generate} onDismiss={job.clearError} /> : null}

@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { isApiError } from '../../client/api-error.js';
 import type { Toc } from '../../schemas/chapters.js';
 import { useLoad } from '../app/hooks.js';
@@ -15,6 +15,9 @@ export function TocPanel() {
   return <BookSection id="toc" title="Table of contents">{(book) => <TocEditor bookId={book.id} />}</BookSection>;
 }
 
+/** How long "…: saved" stays in the status line. */
+const STATUS_SHOWN_MS = 5_000;
+
 const outline = (chapters: readonly TocChapter[]) =>
   chapters.map((c, i) => [`${i + 1}. ${c.title}`, ...c.children.map((s) => `   – ${s.title}`)].join('\n')).join('\n');
 
@@ -26,6 +29,12 @@ function TocEditor({ bookId }: { bookId: string }) {
   const [conflict, setConflict] = useState<{ mine: TocChapter[]; theirs: Toc } | null>(null);
   const [status, setStatus] = useState('');
   const [newTitle, setNewTitle] = useState('');
+  // A saved change is announced, then the line goes (it would read as stale later); failures stay.
+  useEffect(() => {
+    if (!status.endsWith(': saved') && status !== 'Proposal applied') return;
+    const timer = setTimeout(() => setStatus(''), STATUS_SHOWN_MS);
+    return () => clearTimeout(timer);
+  }, [status]);
   // The edited tree awaiting the server, so a conflict can show it beside the server's.
   const pending = useRef<TocChapter[] | null>(null);
 
@@ -92,7 +101,7 @@ function TocEditor({ bookId }: { bookId: string }) {
           <form className="aa-row" onSubmit={(e) => void add(e)} aria-label="Add a chapter">
             <label className="aa-grow">
               New chapter title
-              <input name="newChapter" value={newTitle} maxLength={300} onChange={(e) => setNewTitle(e.target.value)} />
+              <input name="newChapter" dir="auto" value={newTitle} maxLength={300} onChange={(e) => setNewTitle(e.target.value)} />
             </label>
             <button type="submit" disabled={busy || !newTitle.trim()}>Add chapter</button>
           </form>
@@ -102,7 +111,7 @@ function TocEditor({ bookId }: { bookId: string }) {
               <ul className="aa-list">
                 {data.archived.map((c) => (
                   <li key={c.id} className="aa-row aa-space">
-                    <span className="aa-archived-title">{c.title}</span>
+                    <span className="aa-archived-title" dir="auto">{c.title}</span>
                     <button type="button" disabled={busy} aria-label={`Restore ${c.title}`}
                       onClick={() => void act(`“${c.title}” restored`, async () => { await client.restoreChapter({ params: { bookId, chapterId: c.id } }); })}>
                       Restore

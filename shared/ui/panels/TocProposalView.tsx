@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { TocProposal } from '../../schemas/authoring.js';
 import type { Toc } from '../../schemas/chapters.js';
 import { useJob } from '../app/hooks.js';
+import { useIsNext } from '../app/guide.js';
 import { useSession } from '../app/session.js';
 import { diffProposal } from '../core/toc-edit.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
@@ -14,7 +15,9 @@ const SAY = { added: 'new', kept: 'kept', renamed: 'renamed', 'left-out': 'left 
 
 /** Proposes a TOC (job), shows what applying it would change, and applies it on request. */
 export function TocProposalView({ bookId, toc, onApplied }: { bookId: string; toc: Toc; onApplied: (toc: Toc) => void }) {
-  const { client, host } = useSession();
+  const { client, host, touched } = useSession();
+  const proposeIsNext = useIsNext('toc.propose');
+  const applyIsNext = useIsNext('toc.apply');
   const [proposal, setProposal] = useState<TocProposal | null>(null);
   const [kept, setKept] = useState<string[] | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -29,7 +32,7 @@ export function TocProposalView({ bookId, toc, onApplied }: { bookId: string; to
     }
   }
   const remember = (proposalId: string) => {
-    void host.settings.set(STORAGE_KEYS.proposal(bookId), proposalId);
+    void host.settings.set(STORAGE_KEYS.proposal(bookId), proposalId).then(touched);
     setKept(null);
     void load(proposalId);
   };
@@ -68,7 +71,7 @@ export function TocProposalView({ bookId, toc, onApplied }: { bookId: string; to
   const rows = proposal ? diffProposal(toc, proposal) : [];
   return (
     <section aria-label="Proposal" className="aa-subsection">
-      <button type="button" onClick={generate} disabled={job.running}>Propose a table of contents</button>
+      <button type="button" className={proposeIsNext ? 'aa-primary' : undefined} onClick={generate} disabled={job.running}>Propose a table of contents</button>
       <JobProgress job={job.running || job.job?.status === 'failed' ? job.job : null} label="Proposal" onCancel={() => void job.cancel()} onRetry={generate} />
       {job.error ? <ErrorNotice error={job.error} onRetry={generate} onDismiss={job.clearError} /> : null}
       {proposal && (
@@ -78,21 +81,19 @@ export function TocProposalView({ bookId, toc, onApplied }: { bookId: string; to
             {rows.map((row, i) => (
               <li key={i} className={`aa-diff-${row.kind}${row.section ? ' aa-diff-section' : ''}`}>
                 <span aria-hidden="true" className="aa-diff-mark">{MARK[row.kind]}</span>{' '}
-                <span className="aa-diff-title">{row.title}</span>
+                <span className="aa-diff-title" dir="auto">{row.title}</span>
                 <span className="aa-muted"> ({row.kind === 'renamed' ? `renamed from “${row.from}”` : SAY[row.kind]})</span>
               </li>
             ))}
           </ul>
           <div className="aa-row">
-            <button type="button" onClick={() => void apply()} disabled={busy}>Apply proposal</button>
-            <button type="button" className="aa-link" onClick={() => { setProposal(null); void host.settings.remove(STORAGE_KEYS.proposal(bookId)); }}>Dismiss</button>
+            <button type="button" className={applyIsNext ? 'aa-primary' : undefined} onClick={() => void apply()} disabled={busy}>Apply proposal</button>
+            <button type="button" className="aa-link" onClick={() => { setProposal(null); void host.settings.remove(STORAGE_KEYS.proposal(bookId)).then(touched); }}>Dismiss</button>
           </div>
         </div>
       )}
-      {kept && (
-        <p role="status">
-          Proposal applied.{kept.length > 0 ? ` Kept because they hold your material: ${kept.join(', ')}.` : ''}
-        </p>
+      {kept && kept.length > 0 && (
+        <p role="status" dir="auto">Kept because they hold your material: {kept.join(', ')}.</p>
       )}
       {error ? <ErrorNotice error={error} onDismiss={() => setError(null)} /> : null}
     </section>

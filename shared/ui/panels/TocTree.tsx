@@ -112,9 +112,9 @@ function TocRow(props: {
           aria-label={`Reorder ${item.title}, ${props.section ? 'section' : 'chapter'} ${index + 1} of ${count}`}
           onKeyDown={(e) => props.onKey(e, item.id, item.title, index, count)}>⠿</button>
         {editing === null ? (
-          <span className="aa-toc-title">{item.title}</span>
+          <span className="aa-toc-title" dir="auto">{item.title}</span>
         ) : (
-          <input className="aa-grow" aria-label={`New title for ${item.title}`} value={editing} autoFocus maxLength={300}
+          <input className="aa-grow" dir="auto" aria-label={`New title for ${item.title}`} value={editing} autoFocus maxLength={300}
             onChange={(e) => setEditing(e.target.value)} onBlur={commit}
             onKeyDown={(e) => {
               if (e.key === 'Enter') commit();

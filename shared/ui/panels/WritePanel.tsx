@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { ApiError } from '../../client/api-error.js';
 import { useLoad } from '../app/hooks.js';
+import { useGuide } from '../app/guide.js';
 import { useSession, type PanelSession } from '../app/session.js';
 import { tocOrder } from '../core/toc-edit.js';
 import { planChapter } from '../../doc-plan.js';
@@ -57,7 +58,8 @@ async function writeChapters(
 
 function Writer({ bookId }: { bookId: string }) {
   const session = useSession();
-  const { client, host, doc } = session;
+  const { client, host, doc, touched } = session;
+  const { next } = useGuide();
   const toc = useLoad<Toc>(() => client.getToc({ params: { bookId } }), [client, bookId]);
   const progress = useLoad(() => client.bookProgress({ params: { bookId } }), [client, bookId]);
   const [preview, setPreview] = useState<DocPreview | null>(null);
@@ -86,6 +88,8 @@ function Writer({ bookId }: { bookId: string }) {
       const outcome = await writeChapters(session, bookId, toc.data, options.filter((o) => ids.includes(o.id)), accepted, overwrite, atCursor && ids.length === 1);
       setResults(outcome.chapters);
       if (outcome.preview) setPreview(outcome.preview);
+      // The web preview's writes never reach the API: the overview re-reads the preview.
+      touched();
     } catch (caught) {
       setError(caught);
     } finally {
@@ -105,9 +109,9 @@ function Writer({ bookId }: { bookId: string }) {
       <ul className="aa-list" aria-label="Chapters">
         {options.map((o) => (
           <li key={o.id} className="aa-row aa-space">
-            <span className={o.isSection ? 'aa-indent' : ''}>{o.title}</span>
+            <span className={o.isSection ? 'aa-indent' : ''} dir="auto">{o.title}</span>
             {accepted.has(o.id)
-              ? <button type="button" disabled={busy} aria-label={`Write ${o.title}`} onClick={() => void write([o.id])}>Write</button>
+              ? <button type="button" className={next?.action === 'write.chapter' && next.chapterId === o.id ? 'aa-primary' : undefined} disabled={busy} aria-label={`Write ${o.title}`} onClick={() => void write([o.id])}>Write</button>
               : <span className="aa-muted">no accepted draft</span>}
           </li>
         ))}
@@ -129,7 +133,7 @@ function Writer({ bookId }: { bookId: string }) {
           <ul className="aa-list">
             {results.map((r) => (
               <li key={r.chapterId} data-write-status={r.status}>
-                <strong>{titles.get(r.chapterId) ?? r.chapterId}</strong>: {r.status === 'written' ? 'written' : 'skipped'}
+                <strong dir="auto">{titles.get(r.chapterId) ?? r.chapterId}</strong>: {r.status === 'written' ? 'written' : 'skipped'}
                 {r.status === 'skipped' && r.code === 'DOC_CHAPTER_EDITED' && (
                   <div>
                     <p>You edited this chapter in the document, so it was left alone.</p>
