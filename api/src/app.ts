@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
+import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import { deferredChildLoggerFactory } from './lib/deferred-request-logger.js';
 import { shortRequestLog } from './lib/request-log-controller.js';
-import { responseSerializerCompiler } from './lib/response-serializer.js';
 import { serializeRequest } from './lib/request-log.js';
 import { validatorCompiler } from './lib/validator.js';
 import auth from './plugins/app/auth.js';
@@ -108,7 +108,7 @@ export default fp<AppOptions>(
     const { config } = options;
     const clock = options.clock ?? systemClock;
     app.setValidatorCompiler(validatorCompiler);
-    app.setSerializerCompiler(responseSerializerCompiler);
+    app.setSerializerCompiler(serializerCompiler);
     await app.register(errors);
     await app.register(store, { config, store: options.store });
     await app.register(requestMetrics);
