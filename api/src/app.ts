@@ -3,7 +3,6 @@ import type { FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastif
 import fp from 'fastify-plugin';
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
-import { deferredChildLoggerFactory } from './lib/deferred-request-logger.js';
 import { shortRequestLog } from './lib/request-log-controller.js';
 import { serializeRequest } from './lib/request-log.js';
 import { validatorCompiler } from './lib/validator.js';
@@ -77,8 +76,6 @@ export function serverOptions(config: Config): FastifyServerOptions {
       },
       serializers: { req: serializeRequest },
     },
-    // Each request's child logger is created when it first writes (never, for most requests at LOG_LEVEL=warn).
-    childLoggerFactory: deferredChildLoggerFactory,
     // One short line per request, at debug (Fastify's own are two long lines at info).
     logController: shortRequestLog(config.logLevel),
     requestIdHeader: false,
