@@ -15,13 +15,8 @@ import { ensurePrivateDatabase, vacuumInto } from './private-files.js';
 import { appliedSchemaVersion, migrate } from './migrations.js';
 import { createSqliteTokensStore } from './tokens-store.js';
 import { createSqliteUsersStore } from './users-store.js';
-import { startWalCheckpointer } from './wal-checkpointer.js';
 
 export const SQLITE_FILE = 'auto-author.sqlite';
-/** How often the checkpointer thread folds the write-ahead log back into the database. */
-const WAL_CHECKPOINT_INTERVAL_MS = 500;
-/** SQLite's own checkpoint (inside a commit) only if the thread falls behind: ~40 MB of log instead of the default ~4 MB. */
-const WAL_AUTOCHECKPOINT_PAGES = 10_000;
 
 /**
  * Opens (creating when needed) the embedded store under `dataDir`: WAL with synchronous=NORMAL, which survives
@@ -48,8 +43,6 @@ export function openSqliteStore(dataDir: string, log: (message: string) => void 
     throw error;
   }
   const schemaVersion = appliedSchemaVersion(db);
-  db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
-  const checkpointer = startWalCheckpointer(file, { intervalMs: WAL_CHECKPOINT_INTERVAL_MS, log });
   if (applied.length > 0) log(`Applied store migrations ${applied.join(', ')}`);
   const ownedChapters = createOwnedChapterCache(db);
   return {
@@ -82,7 +75,6 @@ export function openSqliteStore(dataDir: string, log: (message: string) => void 
       backupTo(target);
     },
     async close() {
-      await checkpointer.stop();
       if (db.open) db.close();
     },
   };
