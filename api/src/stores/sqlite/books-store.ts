@@ -1,8 +1,7 @@
 import type { BookRecord, BooksStore, SummaryVersionRecord } from '../types.js';
 import { casUpdate, insert, statementCache, type Db, writeTransaction } from './helpers.js';
-import type { OwnedChapterCache } from './owned-chapter-cache.js';
 
-export function createSqliteBooksStore(db: Db, cache: OwnedChapterCache): BooksStore {
+export function createSqliteBooksStore(db: Db): BooksStore {
   const prepare = statementCache(db);
   const read = (userId: string, bookId: string, includeDeleted = false) =>
     (prepare(
@@ -62,7 +61,6 @@ export function createSqliteBooksStore(db: Db, cache: OwnedChapterCache): BooksS
       return casUpdate(prepare, 'books', { id: bookId, userId, deletedAt: null }, patch, expectedVersion, at, () => read(userId, bookId));
     },
     async setDeleted(userId, bookId, deletedAt, at) {
-      cache.forgetBook(bookId);
       const changes = prepare(
         `UPDATE books SET deletedAt = ?, version = version + 1, updatedAt = ? WHERE id = ? AND userId = ?
            AND deletedAt IS ${deletedAt === null ? 'NOT NULL' : 'NULL'}`,
@@ -70,9 +68,7 @@ export function createSqliteBooksStore(db: Db, cache: OwnedChapterCache): BooksS
       return changes === 1 ? read(userId, bookId, true) : null;
     },
     async purgeDeletedBefore(cutoff) {
-      const ids = purgeTx(cutoff);
-      for (const id of ids) cache.forgetBook(id);
-      return ids;
+      return purgeTx(cutoff);
     },
     async putSummary(userId, bookId, entry) {
       return putSummaryTx(userId, bookId, entry);

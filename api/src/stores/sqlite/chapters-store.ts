@@ -1,7 +1,6 @@
 import type { OwnedChapterRead } from '../owned-reads.js';
 import type { CasResult, ChapterRecord, ChaptersStore, TocChangeSet } from '../types.js';
 import { insert, setClause, statementCache, type Db, writeTransaction } from './helpers.js';
-import type { OwnedChapterCache } from './owned-chapter-cache.js';
 
 /**
  * The owned-chapter read: the book's owner and liveness, then the chapter's columns (all NULL when the book has no
@@ -25,7 +24,7 @@ function ownedChapterRead(db: Db) {
   };
 }
 
-export function createSqliteChaptersStore(db: Db, cache: OwnedChapterCache): ChaptersStore & OwnedChapterRead {
+export function createSqliteChaptersStore(db: Db): ChaptersStore & OwnedChapterRead {
   const prepare = statementCache(db);
   const readOwned = ownedChapterRead(db);
   const get = (bookId: string, chapterId: string) =>
@@ -84,25 +83,17 @@ export function createSqliteChaptersStore(db: Db, cache: OwnedChapterCache): Cha
       return get(bookId, chapterId);
     },
     async getOwned(userId, bookId, chapterId) {
-      let found = cache.lookup(bookId, chapterId);
-      if (found?.chapter === undefined) {
-        const read = readOwned(bookId, chapterId);
-        if (!read) return 'no-book';
-        cache.remember(bookId, read.book, chapterId, read.chapter);
-        found = { ...read.book, chapter: read.chapter };
-      }
-      if (found.userId !== userId || !found.live) return 'no-book';
-      return found.chapter ?? null;
+      const read = readOwned(bookId, chapterId);
+      if (!read || read.book.userId !== userId || !read.book.live) return 'no-book';
+      return read.chapter;
     },
     async listByBook(bookId) {
       return prepare('SELECT * FROM chapters WHERE bookId = ? ORDER BY position, id').all(bookId) as ChapterRecord[];
     },
     async applyStructure(bookId, changes, options) {
-      cache.forgetBook(bookId);
       return applyTx(bookId, changes, options);
     },
     async update(bookId, chapterId, patch, options) {
-      cache.forgetBook(bookId);
       return updateTx(bookId, chapterId, patch, options);
     },
   };

@@ -10,7 +10,6 @@ import { createSqliteAdminLedgerStore, createSqliteRequestMetricsStore } from '.
 import { createSqliteAuditStore } from './audit-store.js';
 import { createSqliteBooksStore } from './books-store.js';
 import { createSqliteChaptersStore } from './chapters-store.js';
-import { createOwnedChapterCache } from './owned-chapter-cache.js';
 import { ensurePrivateDatabase, vacuumInto } from './private-files.js';
 import { appliedSchemaVersion, migrate } from './migrations.js';
 import { createSqliteTokensStore } from './tokens-store.js';
@@ -44,13 +43,12 @@ export function openSqliteStore(dataDir: string, log: (message: string) => void 
   }
   const schemaVersion = appliedSchemaVersion(db);
   if (applied.length > 0) log(`Applied store migrations ${applied.join(', ')}`);
-  const ownedChapters = createOwnedChapterCache(db);
   return {
     kind: 'sqlite',
     users: createSqliteUsersStore(db),
     tokens: createSqliteTokensStore(db),
-    books: createSqliteBooksStore(db, ownedChapters),
-    chapters: createSqliteChaptersStore(db, ownedChapters),
+    books: createSqliteBooksStore(db),
+    chapters: createSqliteChaptersStore(db),
     audit: createSqliteAuditStore(db),
     adminLedger: createSqliteAdminLedgerStore(db),
     requestMetrics: createSqliteRequestMetricsStore(db),
