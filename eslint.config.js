@@ -3,6 +3,16 @@ import tseslint from 'typescript-eslint';
 
 const outsideShared = ['**/api/**', '**/extension/**', '**/addon/**'];
 
+/**
+ * Another package's internal files (its build output, sources, generated code, stores): only its entry points are
+ * its interface, and internals move between releases without notice. Stylesheets are exempt: packages ship them
+ * as files (uPlot's CSS is `uplot/dist/uPlot.min.css`).
+ */
+const packageInternals = {
+  regex: '^(?:@[^/.][^/]*/)?[^/.][^/]*/(?:.+/)?(?:dist|lib|src/gen|store)/(?!.*\\.css$)',
+  message: "Import the package's entry point, not its internal files.",
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', '.output/**', '.wxt/**', 'data/**', 'coverage/**', 'test-artifacts/**'] },
   js.configs.recommended,
@@ -11,13 +21,17 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'error',
+      'no-restricted-imports': ['error', { patterns: [packageInternals] }],
     },
   },
   {
     // The contract is the border: shared code never reaches into a deployable.
     files: ['shared/**/*.{ts,tsx}'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: outsideShared, message: 'shared/ must not import from api/, extension/ or addon/.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: outsideShared, message: 'shared/ must not import from api/, extension/ or addon/.' }, packageInternals] },
+      ],
     },
   },
   {

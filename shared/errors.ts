@@ -43,7 +43,6 @@ export const ErrorBodySchema = z.object({
     details: z.unknown().optional(),
   }),
 });
-export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
 /** Maps an unknown code (from a newer server) to INTERNAL so older clients still decide sensibly. */
 export function normalizeErrorCode(code: unknown): ErrorCode {

@@ -23,10 +23,3 @@ export function newId(kind: IdKind): string {
   return `${ID_PREFIX[kind]}_${nextUlid()}`;
 }
 
-const ULID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
-
-/** True when `value` has the shape of an id of `kind`; malformed ids are treated as "not found". */
-export function isId(kind: IdKind, value: string): boolean {
-  const prefix = `${ID_PREFIX[kind]}_`;
-  return value.startsWith(prefix) && ULID_PATTERN.test(value.slice(prefix.length));
-}

@@ -89,8 +89,6 @@ const EnvSchema = z
         }
       })
       .optional(),
-    AI_MAX_OUTPUT_TOKENS: int(256, 200_000).default(4_096),
-    AI_CONTEXT_TOKENS: int(1_024, 2_000_000).default(128_000),
     AI_CACHE_MAX_MB: int(1, 10_000).default(64),
     AI_CACHE_TTL_S: int(1, 365 * 86_400).default(30 * 86_400),
     QUOTA_DAILY_TOKENS: int(0, 1e12).default(200_000),
@@ -194,8 +192,6 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
       maxRetries: env.AI_MAX_RETRIES,
       /** USD per million tokens, by model. */
       prices: env.AI_PRICES ?? DEFAULT_PRICES,
-      maxOutputTokens: env.AI_MAX_OUTPUT_TOKENS,
-      contextTokens: env.AI_CONTEXT_TOKENS,
       cacheMaxBytes: env.AI_CACHE_MAX_MB * 1024 * 1024,
       cacheTtlS: env.AI_CACHE_TTL_S,
     },

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser as ExtensionApi } from '@wxt-dev/browser/src/gen/index.js';
+import type { Browser as ExtensionApi } from '@wxt-dev/browser';
 import puppeteer, { type Browser, type Page, type WebWorker } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extensionIdFromKey } from '../../extension/lib/extension-id.js';

@@ -371,9 +371,8 @@ describe('admin: tokens', () => {
     await admin({ method: 'GET', url: `/v1/admin/users/${user.id}/tokens` });
     await admin({ method: 'GET', url: '/v1/admin/users?limit=100' });
     await admin({ method: 'GET', url: '/v1/admin/audit?limit=100' });
-    const db = new Database(path.join(t.dataDir, 'auto-author.sqlite'), { readonly: true, fileMustExist: true });
-    const hashes = (db.prepare('SELECT hash FROM tokens').all() as Array<{ hash: string }>).map((row) => row.hash);
-    db.close();
+    // The hash the store keeps of every token this file was given (the test above checks that it keeps exactly that).
+    const hashes = [...rawTokens].map(sha256);
     expect(hashes.length).toBeGreaterThan(5);
     const everything = bodies.join('\n');
     for (const hash of hashes) expect(everything.includes(hash), `hash ${hash.slice(0, 8)}… leaked`).toBe(false);

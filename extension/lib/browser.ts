@@ -1,4 +1,4 @@
-import type { Browser } from '@wxt-dev/browser/src/gen/index.js';
+import type { Browser } from '@wxt-dev/browser';
 import { browser as wxtBrowser } from 'wxt/browser';
 
 /**

@@ -66,7 +66,6 @@ export const UsageGroupSchema = UsageTotalsSchema.extend({
   /** A readable name where the key is an id (the user's email), else null. */
   label: z.string().nullable(),
 });
-export type UsageGroup = z.infer<typeof UsageGroupSchema>;
 
 export const AdminLedgerEntrySchema = LedgerEntrySchema.extend({
   userId: z.string(),
@@ -128,7 +127,6 @@ export const StatsTotalsSchema = z.object({
   costUsd: z.number(),
   cacheHitRatio: z.number().nullable(),
 });
-export type StatsTotals = z.infer<typeof StatsTotalsSchema>;
 
 export const CIRCUIT_STATES = ['closed', 'open'] as const;
 

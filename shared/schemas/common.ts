@@ -23,7 +23,6 @@ export const PageQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(LIMITS.pageLimitMax).default(LIMITS.pageLimitDefault),
   cursor: z.string().max(LIMITS.cursorMax).optional(),
 });
-export type PageQuery = z.infer<typeof PageQuerySchema>;
 
 /** A page of a collection: `{ items, nextCursor }`, `nextCursor` null at the end. */
 export function pageOf<T extends z.ZodType>(item: T) {

@@ -11,7 +11,6 @@ export const ReadyResponseSchema = z.object({
   uptimeS: z.number(),
   checks: z.record(z.string(), CheckSchema),
 });
-export type ReadyResponse = z.infer<typeof ReadyResponseSchema>;
 
 export const LiveResponseSchema = z.object({ status: z.literal('ok') });
 
@@ -24,5 +23,3 @@ export const MetaSchema = z.object({
   /** The address authors reach this server at (PUBLIC_URL), for links; null when it is the one the page came from. */
   publicUrl: z.string().nullable(),
 });
-/** Public facts about this server (no auth). */
-export type Meta = z.infer<typeof MetaSchema>;

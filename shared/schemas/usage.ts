@@ -27,7 +27,6 @@ export const LedgerEntrySchema = z.object({
   createdAt: TimestampSchema,
 });
 /** One AI call as metered: tokens, cost, cache hit, outcome. */
-export type LedgerEntry = z.infer<typeof LedgerEntrySchema>;
 
 export const UsageSchema = z.object({
   daily: QuotaWindowSchema,

@@ -126,4 +126,3 @@ export function createAdminStatsService(deps: {
     },
   };
 }
-export type AdminStatsService = ReturnType<typeof createAdminStatsService>;

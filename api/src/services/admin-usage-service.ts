@@ -113,4 +113,3 @@ export function createAdminUsageService(deps: { store: Store }) {
     },
   };
 }
-export type AdminUsageService = ReturnType<typeof createAdminUsageService>;

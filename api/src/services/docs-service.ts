@@ -180,4 +180,3 @@ export function createDocsService(deps: {
     },
   };
 }
-export type DocsService = ReturnType<typeof createDocsService>;

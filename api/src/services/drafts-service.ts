@@ -153,4 +153,3 @@ export function createDraftsService(deps: {
     },
   };
 }
-export type DraftsService = ReturnType<typeof createDraftsService>;

@@ -74,4 +74,3 @@ export function createGoogleSignInService(deps: {
     },
   };
 }
-export type GoogleSignInService = ReturnType<typeof createGoogleSignInService>;

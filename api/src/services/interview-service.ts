@@ -91,4 +91,3 @@ export function createInterviewService(deps: { store: EngineStore; books: BooksS
     },
   };
 }
-export type InterviewService = ReturnType<typeof createInterviewService>;

@@ -62,4 +62,3 @@ export function createPrincipalCache<P>(options: { ttlMs: number; maxEntries: nu
     },
   };
 }
-export type PrincipalCache<P> = ReturnType<typeof createPrincipalCache<P>>;

@@ -194,4 +194,3 @@ export function createQuestionsService(deps: {
     },
   };
 }
-export type QuestionsService = ReturnType<typeof createQuestionsService>;

@@ -135,4 +135,3 @@ export function createTocProposalService(deps: {
     },
   };
 }
-export type TocProposalService = ReturnType<typeof createTocProposalService>;

@@ -30,7 +30,7 @@ function memoryCounter() {
   };
 }
 
-export interface FailoverStoreOptions {
+interface FailoverStoreOptions {
   redis: Redis | null;
   /** Prefix of the Redis keys. */
   prefix: string;
