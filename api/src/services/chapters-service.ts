@@ -4,7 +4,6 @@ import type { Chapter, CreateChapterBody, PutTocBody, UpdateChapterBody } from '
 import { AppError, conflict, notFound } from '../lib/app-error.js';
 import { decodeCursor, encodeCursor } from '../lib/paging.js';
 import { presentChapter } from '../lib/presenters.js';
-import { hasOwnedChapterRead } from '../stores/owned-reads.js';
 import type { ChapterRecord, Store, TocChangeSet } from '../stores/types.js';
 import type { BooksService } from './books-service.js';
 import { isoNow, type Clock } from './clock.js';
@@ -16,20 +15,10 @@ const limitReached = () => new AppError('LIMIT_REACHED', `A book can hold at mos
 export function createChaptersService(deps: { store: Store; books: BooksService; clock: Clock }) {
   const { store, books, clock } = deps;
 
-  // Checks the book is the user's and reads the chapter in one query when the store can (SQLite), else in two.
-  const ownedRead = hasOwnedChapterRead(store.chapters) ? store.chapters : null;
-
   /** The chapter of the user's live book, or 404 for the book (not theirs, trashed, missing) or the chapter. */
   async function requireChapter(userId: string, bookId: string, chapterId: string): Promise<ChapterRecord> {
-    let chapter: ChapterRecord | null;
-    if (ownedRead) {
-      const owned = await ownedRead.getOwned(userId, bookId, chapterId);
-      if (owned === 'no-book') throw notFound('book');
-      chapter = owned;
-    } else {
-      await books.requireBook(userId, bookId);
-      chapter = await store.chapters.get(bookId, chapterId);
-    }
+    const chapter = await store.chapters.getOwned(userId, bookId, chapterId);
+    if (chapter === 'no-book') throw notFound('book');
     if (!chapter) throw notFound('chapter');
     return chapter;
   }

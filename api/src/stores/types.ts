@@ -152,6 +152,11 @@ export interface TocChangeSet {
 
 export interface ChaptersStore {
   get(bookId: string, chapterId: string): Promise<ChapterRecord | null>;
+  /**
+   * A chapter of the user's live book, with the ownership check, in one read (SQLite keeps recent ones in memory):
+   * null when the book is the user's live book but has no such chapter; 'no-book' when it is not.
+   */
+  getOwned(userId: string, bookId: string, chapterId: string): Promise<Readonly<ChapterRecord> | null | 'no-book'>;
   /** Every chapter of the book, archived ones included, by parent then position. */
   listByBook(bookId: string): Promise<ChapterRecord[]>;
   /**

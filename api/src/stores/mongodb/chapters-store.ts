@@ -20,6 +20,10 @@ export function createMongoChaptersStore(client: MongoClient, collections: Colle
     get(bookId, chapterId) {
       return get(bookId, chapterId);
     },
+    async getOwned(userId, bookId, chapterId) {
+      const book = await books.findOne({ _id: bookId, userId, deletedAt: null }, { projection: { _id: 1 } });
+      return book ? get(bookId, chapterId) : 'no-book';
+    },
     async listByBook(bookId) {
       const docs = await chapters.find({ bookId }).sort({ position: 1, _id: 1 }).toArray();
       return docs.map((doc) => fromDoc<ChapterRecord>(doc));

@@ -1,6 +1,6 @@
-import type { OwnedChapterRead } from '../owned-reads.js';
 import type { CasResult, ChapterRecord, ChaptersStore, TocChangeSet } from '../types.js';
 import { insert, setClause, statementCache, type Db, writeTransaction } from './helpers.js';
+import { createOwnedChapterCache, type OwnedChapterRow } from './owned-chapter-cache.js';
 
 /**
  * The owned-chapter read: the book's owner and liveness, then the chapter's columns (all NULL when the book has no
@@ -12,7 +12,7 @@ function ownedChapterRead(db: Db) {
     .prepare('SELECT b.userId, b.deletedAt IS NULL, c.* FROM books b LEFT JOIN chapters c ON c.id = ? AND c.bookId = b.id WHERE b.id = ?')
     .raw(true);
   const names = statement.columns().slice(2).map((column) => column.name);
-  return (bookId: string, chapterId: string) => {
+  return (bookId: string, chapterId: string): OwnedChapterRow | undefined => {
     const values = statement.get(chapterId, bookId) as unknown[] | undefined;
     if (values === undefined) return undefined;
     let chapter: Record<string, unknown> | null = null;
@@ -24,9 +24,10 @@ function ownedChapterRead(db: Db) {
   };
 }
 
-export function createSqliteChaptersStore(db: Db): ChaptersStore & OwnedChapterRead {
+export function createSqliteChaptersStore(db: Db): ChaptersStore {
   const prepare = statementCache(db);
   const readOwned = ownedChapterRead(db);
+  const ownedCache = createOwnedChapterCache(db);
   const get = (bookId: string, chapterId: string) =>
     (prepare('SELECT * FROM chapters WHERE id = ? AND bookId = ?').get(chapterId, bookId) as ChapterRecord | undefined) ?? null;
   const bumpToc = (bookId: string, at: string) =>
@@ -83,7 +84,7 @@ export function createSqliteChaptersStore(db: Db): ChaptersStore & OwnedChapterR
       return get(bookId, chapterId);
     },
     async getOwned(userId, bookId, chapterId) {
-      const read = readOwned(bookId, chapterId);
+      const read = ownedCache.get(bookId, chapterId, () => readOwned(bookId, chapterId));
       if (!read || read.book.userId !== userId || !read.book.live) return 'no-book';
       return read.chapter;
     },

@@ -28,6 +28,24 @@ export function chaptersContract(open: StoreFactory): void {
       expect(await store().chapters.get(book.id, section.id)).toEqual(section);
     });
 
+    it('reads a chapter of the user’s live book with the ownership check: null for no such chapter, no-book otherwise', async () => {
+      const { book, chapters } = await givenChapters(store(), 1);
+      const chapter = chapters[0]!;
+      expect(await store().chapters.getOwned(book.userId, book.id, chapter.id)).toEqual(chapter);
+      expect(await store().chapters.getOwned(book.userId, book.id, 'ch_01ARZ3NDEKTSV4RRFFQ69G5FAV')).toBeNull();
+      const stranger = await givenBook(store());
+      expect(await store().chapters.getOwned(stranger.userId, book.id, chapter.id)).toBe('no-book');
+      expect(await store().chapters.getOwned(book.userId, 'bk_01ARZ3NDEKTSV4RRFFQ69G5FAV', chapter.id)).toBe('no-book');
+
+      // What it answers follows every write: a rename, a trash and a restore.
+      expect((await store().chapters.update(book.id, chapter.id, { title: 'Renamed' }, { expectedVersion: 1, bumpToc: true, at: time(2) })).ok).toBe(true);
+      expect(await store().chapters.getOwned(book.userId, book.id, chapter.id)).toMatchObject({ title: 'Renamed', version: 2 });
+      await store().books.setDeleted(book.userId, book.id, time(3), time(3));
+      expect(await store().chapters.getOwned(book.userId, book.id, chapter.id)).toBe('no-book');
+      await store().books.setDeleted(book.userId, book.id, null, time(4));
+      expect(await store().chapters.getOwned(book.userId, book.id, chapter.id)).toMatchObject({ title: 'Renamed' });
+    });
+
     it('scopes chapters to their book', async () => {
       const { chapters } = await givenChapters(store(), 1);
       const other = await givenBook(store());
