@@ -5,7 +5,8 @@ import { AppError } from '../lib/app-error.js';
 import type { LedgerStore } from '../stores/engine-types.js';
 import { cacheKey, type AiCache } from './ai-cache.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
-import { ProviderError, type AiTask, type LlmProvider, type TokenUsage } from './llm.js';
+import { ProviderError, type AiTask, type LlmProvider, type StreamItemListener, type TokenUsage } from './llm.js';
+import { reportItems } from './stream-items.js';
 
 export interface AiCallContext {
   userId: string;
@@ -14,6 +15,11 @@ export interface AiCallContext {
   /** Skip the cache lookup (an explicit regenerate); the fresh answer is still cached. */
   fresh: boolean;
   signal: AbortSignal;
+  /**
+   * Receives the items of the task's streamed list as they are written (the model's answer streams; template mode
+   * and cache hits report theirs at once). Unvalidated as a whole until the call returns: for showing, not saving.
+   */
+  onItem?: StreamItemListener;
 }
 
 export interface AiCallResult<O> {
@@ -74,7 +80,7 @@ export function createAiGateway(deps: {
     for (let attempt = 0; ; attempt++) {
       const started = Date.now();
       try {
-        const result = await provider.call(task, input, model, ctx.signal);
+        const result = await provider.call(task, input, model, ctx.signal, ctx.onItem);
         const latencyMs = Date.now() - started;
         if (result.finishReason === 'length') {
           await meter(task as AiTask<unknown, unknown>, ctx, { model, usage: result.usage, cached: false, outcome: 'truncated', latencyMs });
@@ -144,6 +150,7 @@ export function createAiGateway(deps: {
       const key = this.keyFor(task, input, ctx.userId);
       const hit = async (answer: { output: unknown; model: string }): Promise<AiCallResult<O>> => {
         await meter(task as AiTask<unknown, unknown>, ctx, { model: answer.model, usage: { inputTokens: 0, outputTokens: 0 }, cached: true, outcome: 'ok', latencyMs: 0 });
+        if (ctx.onItem && task.stream) reportItems(task as AiTask<unknown, unknown>, answer.output, ctx.onItem);
         return { output: task.outputSchema.parse(answer.output), generatedBy: generatedBy(task as AiTask<unknown, unknown>, answer.model), cached: true };
       };
       if (!ctx.fresh) {

@@ -15,7 +15,16 @@ export interface AiTask<I, O> {
   maxOutputTokens(input: I): number;
   messages(input: I): { system: string; user: string };
   offline(input: I): O;
+  /**
+   * The list in the output whose items can be shown while the answer is still being written (`key`: a top-level
+   * array, e.g. `blocks`), each checked against `item` before it is shown. The whole output is still validated
+   * before anything is saved.
+   */
+  stream?: { key: string; item: z.ZodType };
 }
+
+/** Receives each completed item of a streamed answer; `index` starts again at 0 when the gateway retries. */
+export type StreamItemListener = (index: number, item: unknown) => void;
 
 export interface TokenUsage {
   inputTokens: number;
@@ -36,7 +45,8 @@ export interface LlmProvider {
   readonly offline: boolean;
   /** Ordered fallback chain of models. */
   readonly models: string[];
-  call<I, O>(task: AiTask<I, O>, input: I, model: string, signal: AbortSignal): Promise<ProviderResult>;
+  /** With `onItem` (and a task that declares `stream`), the answer is streamed and its items reported as they complete. */
+  call<I, O>(task: AiTask<I, O>, input: I, model: string, signal: AbortSignal, onItem?: StreamItemListener): Promise<ProviderResult>;
 }
 
 /** A failed provider call, classified for the retry policy. */

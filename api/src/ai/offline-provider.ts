@@ -1,4 +1,5 @@
-import type { LlmProvider } from './llm.js';
+import type { AiTask, LlmProvider } from './llm.js';
+import { reportItems } from './stream-items.js';
 
 // Part of every cache key: bumped when template mode's output changes, so no stale template output is served.
 export const OFFLINE_MODEL = 'offline-templates-v2';
@@ -12,8 +13,11 @@ export function createOfflineProvider(): LlmProvider {
     name: 'offline',
     offline: true,
     models: [OFFLINE_MODEL],
-    async call(task, input) {
-      return { output: task.offline(input), usage: { inputTokens: 0, outputTokens: 0 }, finishReason: 'stop', model: OFFLINE_MODEL };
+    async call(task, input, _model, _signal, onItem) {
+      const output = task.offline(input);
+      // Template mode shows its items through the same path as a streamed model answer.
+      if (onItem && task.stream) reportItems(task as AiTask<unknown, unknown>, output, onItem);
+      return { output, usage: { inputTokens: 0, outputTokens: 0 }, finishReason: 'stop', model: OFFLINE_MODEL };
     },
   };
 }

@@ -25,7 +25,9 @@ export type Step =
   | { kind: 'malformed' }
   | { kind: 'invalid' }
   | { kind: 'length' }
-  | { kind: 'raw'; status: number; body: string; contentType: string };
+  | { kind: 'raw'; status: number; body: string; contentType: string }
+  /** A streamed answer whose connection drops after `afterChunks` content chunks (non-streamed requests: a reset). */
+  | { kind: 'cut'; afterChunks: number };
 
 /** Step builders for `script` and `scriptModel`. */
 export const step = {
@@ -47,6 +49,8 @@ export const step = {
   truncated: (): Step => ({ kind: 'length' }),
   /** Any HTTP answer verbatim, e.g. an HTML error page from a proxy in front of the model server. */
   raw: (status: number, body: string, contentType = 'text/html'): Step => ({ kind: 'raw', status, body, contentType }),
+  /** The connection drops mid-answer, after `afterChunks` streamed chunks. */
+  cut: (afterChunks = 3): Step => ({ kind: 'cut', afterChunks }),
 };
 
 export interface Usage {
@@ -89,6 +93,8 @@ export interface RecordedRequest {
   finishReason: 'stop' | 'length' | null;
   /** Set when the client went away before an answer was written (e.g. a timeout). */
   aborted: boolean;
+  /** A streamed answer: content chunks written so far, and whether its last chunk was written. */
+  streamed?: { chunks: number; done: boolean };
 }
 
 export interface OpenAiTestServerOptions {
@@ -100,6 +106,9 @@ export interface OpenAiTestServerOptions {
   models?: string[];
   /** When set, requests must carry `Authorization: Bearer <apiKey>` (else 401). */
   apiKey?: string;
+  /** Streamed answers (`stream: true`): characters of content per chunk, and the pause between chunks. */
+  streamChunkChars?: number;
+  streamChunkMs?: number;
 }
 
 export interface OpenAiTestServer {
@@ -112,6 +121,8 @@ export interface OpenAiTestServer {
   readonly requests: RecordedRequest[];
   /** Fixed delay before every answer; may be changed between tests. */
   delayMs: number;
+  /** Pause between the chunks of a streamed answer; may be changed between tests. */
+  streamChunkMs: number;
   /** Queues steps for requests with this schema name ('*' = any schema), consumed in order before defaults. */
   script(schemaName: SchemaName | '*', steps: Step[]): void;
   /** Every request for this model gets `step` (null removes the rule); checked before the schema queues. */
@@ -405,6 +416,10 @@ export async function startOpenAiTestServer(options: OpenAiTestServerOptions = {
       finishReason = 'length';
       completionTokens = maxTokens;
     }
+    if (current.kind === 'cut' && !body.stream) {
+      record.aborted = true;
+      return void res.destroy();
+    }
     const promptTokens = body.messages.reduce((sum, m) => sum + tokensOf(textOf(m.content)) + 4, 0);
     const usage: Usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens ?? tokensOf(content), total_tokens: 0 };
     usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
@@ -412,6 +427,7 @@ export async function startOpenAiTestServer(options: OpenAiTestServerOptions = {
     record.usage = usage;
     record.content = content;
     record.finishReason = finishReason;
+    if (body.stream) return streamAnswer(res, record, body, content, finishReason, usage, current.kind === 'cut' ? current.afterChunks : null, signal);
     sendJson(res, 200, {
       id: `chatcmpl-test-${++completionSeq}`,
       object: 'chat.completion',
@@ -421,6 +437,36 @@ export async function startOpenAiTestServer(options: OpenAiTestServerOptions = {
       choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, logprobs: null, finish_reason: finishReason }],
       usage,
     });
+  }
+
+  /**
+   * A streamed chat completion as OpenAI sends it: server-sent `chat.completion.chunk`s carrying content deltas, the
+   * finish reason on the last choice chunk, usage in a final chunk with no choices when `stream_options.include_usage`
+   * is set, then `data: [DONE]`. With `cutAfter`, the connection drops after that many content chunks.
+   */
+  async function streamAnswer(
+    res: http.ServerResponse, record: RecordedRequest, body: ChatRequestBody, content: string, finishReason: 'stop' | 'length', usage: Usage, cutAfter: number | null, signal: AbortSignal,
+  ) {
+    const id = `chatcmpl-test-${++completionSeq}`;
+    const created = Math.floor(Date.now() / 1000);
+    const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
+      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: body.model, system_fingerprint: null, choices, ...extra })}\n\n`;
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-request-id': `req_test_${seq}` });
+    res.write(chunk([{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }]));
+    const size = options.streamChunkChars ?? 24;
+    const streamed: { chunks: number; done: boolean } = (record.streamed = { chunks: 0, done: false });
+    for (let at = 0; at < content.length; at += size) {
+      if (cutAfter !== null && streamed.chunks >= cutAfter) return void res.destroy();
+      await sleep(server.streamChunkMs, signal);
+      if (signal.aborted) return;
+      res.write(chunk([{ index: 0, delta: { content: content.slice(at, at + size) }, logprobs: null, finish_reason: null }]));
+      streamed.chunks++;
+    }
+    streamed.done = true;
+    res.write(chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: finishReason }]));
+    const streamOptions = body.stream_options as { include_usage?: boolean } | undefined;
+    if (streamOptions?.include_usage) res.write(chunk([], { usage }));
+    res.end('data: [DONE]\n\n');
   }
 
   function notifyWaiters() {
@@ -515,6 +561,7 @@ export async function startOpenAiTestServer(options: OpenAiTestServerOptions = {
     port: address.port,
     requests,
     delayMs: options.delayMs ?? 0,
+    streamChunkMs: options.streamChunkMs ?? 0,
     script(schemaName, steps) {
       const queue = queues.get(schemaName) ?? [];
       queue.push(...steps);

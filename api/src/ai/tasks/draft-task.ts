@@ -63,4 +63,5 @@ export const draftSectionTask: AiTask<DraftInput, DraftOutput> = {
     ].join('\n'),
   }),
   offline: composeOfflineSection,
+  stream: { key: 'blocks', item: DraftBlockOutSchema },
 };

@@ -4,19 +4,13 @@ import type { AiTask } from '../llm.js';
 import { BriefSchema, dataBlock, systemPrompt } from './common.js';
 import { offlineChapterQuestions } from '../offline/question-templates.js';
 
-export const QuestionsOutputSchema = z.object({
-  questions: z
-    .array(
-      z.object({
-        text: z.string().min(5).max(600),
-        helpText: z.string().max(600).nullable(),
-        lens: z.enum(LENSES),
-        suggestedWords: z.number().int().min(20).max(2_000),
-      }),
-    )
-    .min(1)
-    .max(20),
+const QuestionOutSchema = z.object({
+  text: z.string().min(5).max(600),
+  helpText: z.string().max(600).nullable(),
+  lens: z.enum(LENSES),
+  suggestedWords: z.number().int().min(20).max(2_000),
 });
+export const QuestionsOutputSchema = z.object({ questions: z.array(QuestionOutSchema).min(1).max(20) });
 export type QuestionsOutput = z.infer<typeof QuestionsOutputSchema>;
 
 export const QuestionsInputSchema = z.object({
@@ -53,6 +47,7 @@ export const questionsTask: AiTask<QuestionsInput, QuestionsOutput> = {
     user: [dataBlock('brief', input.brief), dataBlock('chapter', input.chapter), dataBlock('other_chapters', input.otherChapters), dataBlock('keep', input.keep)].join('\n'),
   }),
   offline: (input) => ({ questions: offlineChapterQuestions(input) }),
+  stream: { key: 'questions', item: QuestionOutSchema },
 };
 
 /** The same prompt module used to regenerate one question in place. */

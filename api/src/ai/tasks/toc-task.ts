@@ -4,9 +4,8 @@ import { offlineTocOutline } from '../offline/toc-outline.js';
 import { BriefSchema, dataBlock, systemPrompt } from './common.js';
 
 const SectionOut = z.object({ ref: z.string().nullable(), title: z.string().min(1).max(300), description: z.string().max(1_000).nullable() });
-export const TocOutputSchema = z.object({
-  chapters: z.array(SectionOut.extend({ sections: z.array(SectionOut).max(12) })).min(1).max(40),
-});
+const ChapterOut = SectionOut.extend({ sections: z.array(SectionOut).max(12) });
+export const TocOutputSchema = z.object({ chapters: z.array(ChapterOut).min(1).max(40) });
 export type TocOutput = z.infer<typeof TocOutputSchema>;
 
 export const TocInputSchema = z.object({
@@ -50,4 +49,5 @@ export const tocTask: AiTask<TocInput, TocOutput> = {
     user: [dataBlock('brief', input.brief), dataBlock('interview', input.interview), dataBlock('existing_chapters', input.existing)].join('\n'),
   }),
   offline: offlineToc,
+  stream: { key: 'chapters', item: ChapterOut },
 };
