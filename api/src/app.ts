@@ -113,7 +113,7 @@ export default fp<AppOptions>(
     await app.register(ai, { config, provider: options.provider });
     await app.register(services, { config, clock, googleKeySource: options.googleKeySource, docsBackoffMs: options.docsBackoffMs });
     await app.register(security, { config });
-    await app.register(openapi);
+    await app.register(openapi, { config });
     await app.register(rateLimit, { config });
     await app.register(auth, { config });
     await app.register(notFound);

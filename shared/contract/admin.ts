@@ -11,8 +11,8 @@ export const adminEndpoints = {
     query: AdminUsageQuerySchema, response: AdminUsageSchema,
   }),
   adminUsageCsv: endpoint({
-    method: 'GET', path: '/v1/admin/usage.csv', auth: 'admin', tag: 'admin', status: 200,
-    // No response schema: the body is text/csv (RFC 4180, CRLF, header row), not JSON.
+    method: 'GET', path: '/v1/admin/usage.csv', auth: 'admin', tag: 'admin', status: 200, produces: 'text/csv',
+    // No response schema: the body is RFC 4180 CSV (CRLF, header row), not JSON.
     summary: `The filtered usage ledger as CSV, newest first (at most ${ADMIN_LIMITS.usageCsvMaxRows} rows)`,
     query: UsageFilterQuerySchema,
   }),

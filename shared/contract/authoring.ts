@@ -25,7 +25,7 @@ export const authoringEndpoints = {
   putInterviewAnswers: endpoint({
     method: 'PUT', path: '/v1/books/:bookId/interview/answers', auth: 'user', tag: 'interview', status: 200,
     summary: 'Save kick-off answers (compare-and-swap per answer when version is sent)', params: BookParamsSchema,
-    body: PutInterviewAnswersBodySchema, response: InterviewSchema,
+    body: PutInterviewAnswersBodySchema, response: InterviewSchema, errors: ['CONFLICT'],
   }),
   generateToc: endpoint({
     method: 'POST', path: '/v1/books/:bookId/toc/generate', auth: 'user', tag: 'toc', ...started,
@@ -38,7 +38,7 @@ export const authoringEndpoints = {
   applyProposal: endpoint({
     method: 'POST', path: '/v1/books/:bookId/toc/proposals/:proposalId/apply', auth: 'user', tag: 'toc', status: 200,
     summary: 'Merge a proposal into the TOC by id; chapters with material are never dropped', params: ProposalParamsSchema,
-    body: ApplyProposalBodySchema, response: z.object({ toc: TocSchema, kept: z.array(z.string()) }),
+    body: ApplyProposalBodySchema, response: z.object({ toc: TocSchema, kept: z.array(z.string()) }), errors: ['LIMIT_REACHED'],
   }),
   generateQuestions: endpoint({
     method: 'POST', path: '/v1/books/:bookId/chapters/:chapterId/questions/generate', auth: 'user', tag: 'questions', ...started,
@@ -63,7 +63,7 @@ export const authoringEndpoints = {
   regenerateQuestion: endpoint({
     method: 'POST', path: '/v1/books/:bookId/chapters/:chapterId/questions/:questionId/regenerate', auth: 'user',
     tag: 'questions', ...started, summary: 'Replace one unanswered question in place (at most 5 times)',
-    params: QuestionParamsSchema, body: GenerateBodySchema.nullish(),
+    params: QuestionParamsSchema, body: GenerateBodySchema.nullish(), errors: ['QUESTION_ANSWERED', 'LIMIT_REACHED', 'CONFLICT'],
   }),
   chapterProgress: endpoint({
     method: 'GET', path: '/v1/books/:bookId/chapters/:chapterId/progress', auth: 'user', tag: 'questions', status: 200,
@@ -76,6 +76,7 @@ export const authoringEndpoints = {
   generateDraft: endpoint({
     method: 'POST', path: '/v1/books/:bookId/chapters/:chapterId/drafts/generate', auth: 'user', tag: 'drafts', ...started,
     summary: "Draft the chapter from the author's answers (job)", params: ChapterParamsSchema, body: GenerateDraftBodySchema,
+    errors: ['LIMIT_REACHED'],
   }),
   listDrafts: endpoint({
     method: 'GET', path: '/v1/books/:bookId/chapters/:chapterId/drafts', auth: 'user', tag: 'drafts', status: 200,

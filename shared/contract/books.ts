@@ -8,7 +8,7 @@ import { endpoint } from './endpoint.js';
 export const bookEndpoints = {
   createBook: endpoint({
     method: 'POST', path: '/v1/books', auth: 'user', tag: 'books', status: 201,
-    summary: 'Create a book', body: CreateBookBodySchema, response: BookSchema,
+    summary: 'Create a book', body: CreateBookBodySchema, response: BookSchema, errors: ['LIMIT_REACHED'],
   }),
   listBooks: endpoint({
     method: 'GET', path: '/v1/books', auth: 'user', tag: 'books', status: 200,

@@ -15,7 +15,7 @@ export const chapterEndpoints = {
   putToc: endpoint({
     method: 'PUT', path: '/v1/books/:bookId/toc', auth: 'user', tag: 'toc', status: 200,
     summary: 'Structural edit merged by chapter id; chapters left out are archived; 409 on a stale version',
-    params: BookParamsSchema, body: PutTocBodySchema, response: TocSchema,
+    params: BookParamsSchema, body: PutTocBodySchema, response: TocSchema, errors: ['LIMIT_REACHED'],
   }),
   listChapters: endpoint({
     method: 'GET', path: '/v1/books/:bookId/chapters', auth: 'user', tag: 'chapters', status: 200,
@@ -25,7 +25,7 @@ export const chapterEndpoints = {
   createChapter: endpoint({
     method: 'POST', path: '/v1/books/:bookId/chapters', auth: 'user', tag: 'chapters', status: 201,
     summary: 'Add a chapter (or a section under parentId)', params: BookParamsSchema, body: CreateChapterBodySchema,
-    response: ChapterSchema,
+    response: ChapterSchema, errors: ['LIMIT_REACHED'],
   }),
   getChapter: endpoint({
     method: 'GET', path: '/v1/books/:bookId/chapters/:chapterId', auth: 'user', tag: 'chapters', status: 200,
@@ -43,5 +43,6 @@ export const chapterEndpoints = {
   restoreChapter: endpoint({
     method: 'POST', path: '/v1/books/:bookId/chapters/:chapterId/restore', auth: 'user', tag: 'chapters', status: 200,
     summary: 'Restore an archived chapter to the end of its level', params: ChapterParamsSchema, response: ChapterSchema,
+    errors: ['LIMIT_REACHED'],
   }),
 };

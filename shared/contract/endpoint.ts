@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ErrorCode } from '../errors.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -7,6 +8,9 @@ export type EndpointAuth = 'none' | 'user' | 'admin';
 
 /** Rate-limit group; AI job kinds get their own groups later. */
 export type RateGroup = 'default' | 'auth' | 'ai';
+
+/** A success body that is not JSON: the job event stream (events progress, result, error) or a CSV file. */
+export type StreamMediaType = 'text/event-stream' | 'text/csv';
 
 /** One endpoint, declared once and used by both the API route and the typed client. */
 export interface EndpointDef {
@@ -22,6 +26,15 @@ export interface EndpointDef {
   /** Success status; 204 has no response body. */
   status: 200 | 201 | 202 | 204;
   response?: z.ZodType;
+  /** The success body's media type when it is not JSON (then there is no `response` schema). */
+  produces?: StreamMediaType;
+  /**
+   * Error codes this endpoint answers with beyond those its declaration implies (every endpoint: VALIDATION,
+   * RATE_LIMITED, INTERNAL; signed-in: UNAUTHORIZED, ACCOUNT_DISABLED, FORBIDDEN; path params: NOT_FOUND; a body:
+   * PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE; a body with `version`: CONFLICT; a job start: JOB_ACTIVE, QUOTA_EXCEEDED,
+   * AI_UNAVAILABLE).
+   */
+  errors?: readonly ErrorCode[];
   /** Other statuses that answer with a non-error body (e.g. readiness 503). */
   otherResponses?: Record<number, z.ZodType>;
   rateGroup?: RateGroup;

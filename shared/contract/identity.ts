@@ -10,6 +10,7 @@ export const identityEndpoints = {
   authGoogle: endpoint({
     method: 'POST', path: '/v1/auth/google', auth: 'none', tag: 'identity', status: 200, rateGroup: 'auth',
     summary: 'Exchange a Google ID token for an API token', body: GoogleAuthBodySchema, response: GoogleAuthResponseSchema,
+    errors: ['UNAUTHORIZED', 'SIGNUP_CLOSED', 'ACCOUNT_DISABLED', 'FORBIDDEN'],
   }),
   getMe: endpoint({
     method: 'GET', path: '/v1/me', auth: 'user', tag: 'identity', status: 200,
@@ -34,7 +35,7 @@ export const identityEndpoints = {
   }),
   adminCreateUser: endpoint({
     method: 'POST', path: '/v1/admin/users', auth: 'admin', tag: 'admin', status: 201,
-    summary: 'Create a user', body: CreateUserBodySchema, response: UserSchema,
+    summary: 'Create a user', body: CreateUserBodySchema, response: UserSchema, errors: ['CONFLICT'],
   }),
   adminUpdateUser: endpoint({
     method: 'PATCH', path: '/v1/admin/users/:userId', auth: 'admin', tag: 'admin', status: 200,

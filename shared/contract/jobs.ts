@@ -9,7 +9,7 @@ export const jobEndpoints = {
     summary: "A job's state, progress, result and error", params: JobParamsSchema, response: JobSchema,
   }),
   jobEvents: endpoint({
-    method: 'GET', path: '/v1/jobs/:jobId/events', auth: 'user', tag: 'jobs', status: 200,
+    method: 'GET', path: '/v1/jobs/:jobId/events', auth: 'user', tag: 'jobs', status: 200, produces: 'text/event-stream',
     summary: 'Server-sent events: progress, result, error (resume with Last-Event-ID)', params: JobParamsSchema,
   }),
   cancelJob: endpoint({
@@ -28,6 +28,6 @@ export const jobEndpoints = {
   quote: endpoint({
     method: 'POST', path: '/v1/quote', auth: 'user', tag: 'usage', status: 200,
     summary: 'Estimate tokens and cost of a generation, or say it is cached (free)', body: QuoteBodySchema,
-    response: QuoteSchema,
+    response: QuoteSchema, errors: ['NOT_FOUND', 'QUESTION_ANSWERED', 'LIMIT_REACHED'],
   }),
 };

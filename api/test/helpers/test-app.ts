@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Fastify, { type FastifyInstance, type InjectOptions, type LightMyRequestResponse } from 'fastify';
@@ -6,6 +6,7 @@ import app, { serverOptions } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Clock } from '../../src/services/clock.js';
 import type { GoogleKeySource } from '../../src/services/google-verifier.js';
+import { installContractCheck } from './openapi-contract.js';
 
 export const ADMIN_TOKEN = 'aa_test-admin-token-0123456789abcdef';
 
@@ -33,6 +34,8 @@ export async function buildTestApp(
     RATE_LIMIT_AUTH_PER_MIN: '1000', ...env,
   });
   const instance = Fastify(serverOptions(config));
+  // Every response this app sends is checked against its own /openapi.json (see openapi-contract.ts).
+  const contract = installContractCheck(instance);
   await instance.register(app, { config, clock: extra.clock, googleKeySource: extra.googleKeySource, docsBackoffMs: extra.docsBackoffMs });
   await instance.ready();
   const as = (token: string, options: InjectOptions) =>
@@ -54,6 +57,10 @@ export async function buildTestApp(
     async close() {
       await instance.close();
       if (!extra.dataDir) rmSync(dataDir, { recursive: true, force: true });
+      const mismatches = contract.mismatches();
+      // CONTRACT_MISMATCH_LOG=<file> collects them across the whole suite (to count or fix them in one go).
+      if (process.env.CONTRACT_MISMATCH_LOG) appendFileSync(process.env.CONTRACT_MISMATCH_LOG, mismatches.map((line) => `${line}\n`).join(''));
+      if (mismatches.length > 0) throw new Error(`Responses that break /openapi.json:\n${mismatches.join('\n')}`);
     },
   };
 }

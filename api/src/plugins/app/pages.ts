@@ -22,7 +22,10 @@ const CSP = [
 const FAVICON_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#0b57d0"/>'
   + '<path d="M6 9c3.5-1.2 7-.8 9.3 1.2V24c-2.3-1.8-5.8-2.2-9.3-1Zm20 0c-3.5-1.2-7-.8-9.3 1.2V24c2.3-1.8 5.8-2.2 9.3-1Z" fill="#fff"/></svg>';
 
-/** Serves the web preview at /app and the admin dashboard at /admin (built by `npm run build`); `/` opens /app. */
+/**
+ * Serves the web preview at /app and the admin dashboard at /admin (built by `npm run build`); `/` opens /app. Pages
+ * are not API operations, so they stay out of the OpenAPI document.
+ */
 export default fp(
   async (app) => {
     app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/app'));
@@ -31,7 +34,7 @@ export default fp(
       reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(FAVICON_SVG));
     for (const page of PAGES) {
       if (!existsSync(path.join(page.dir, 'index.html'))) {
-        app.get(page.prefix, async (_request, reply) =>
+        app.get(page.prefix, { schema: { hide: true } }, async (_request, reply) =>
           reply.code(503).type('text/plain; charset=utf-8').send(`${page.prefix} is not built yet: run "npm run build" (npm start does it).`),
         );
         continue;
@@ -41,7 +44,7 @@ export default fp(
           reply.header('content-security-policy', CSP);
         });
         await scope.register(fastifyStatic, { root: page.dir, prefix: `${page.prefix}/`, decorateReply: false, index: ['index.html'] });
-        scope.get(page.prefix, async (_request, reply) => reply.redirect(`${page.prefix}/`));
+        scope.get(page.prefix, { schema: { hide: true } }, async (_request, reply) => reply.redirect(`${page.prefix}/`));
       });
     }
   },
