@@ -38,7 +38,8 @@ export interface ObservedResponse {
  * status must be declared, the media type too, a JSON body must match its schema, each event of an event stream its
  * item schema. Validators are compiled once per operation, status and media type.
  */
-export function createContractChecker(document: Document) {
+export function createContractChecker(served: object) {
+  const document = served as Document;
   const ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false });
   addFormats(ajv);
   ajv.addSchema(document as unknown as Json, DOC_ID);
@@ -124,7 +125,7 @@ export function createContractChecker(document: Document) {
 export function installContractCheck(app: FastifyInstance) {
   const found: string[] = [];
   let checker: ReturnType<typeof createContractChecker> | undefined;
-  const checkerOf = () => (checker ??= createContractChecker(app.swagger() as unknown as Document));
+  const checkerOf = () => (checker ??= createContractChecker(app.swagger()));
   const observe = (request: FastifyRequest, reply: FastifyReply, status: number, headers: Record<string, unknown>, body: string) => {
     const route = request.routeOptions.url;
     if (!route || request.method === 'HEAD' || request.method === 'OPTIONS') return null;
