@@ -22,7 +22,7 @@ interface JobView {
   updatedAt: string;
 }
 
-const JOB_KEYS = ['bookId', 'chapterId', 'createdAt', 'error', 'id', 'kind', 'progress', 'result', 'stage', 'status', 'updatedAt'];
+const JOB_KEYS = ['bookId', 'chapterId', 'createdAt', 'error', 'id', 'kind', 'partial', 'progress', 'result', 'stage', 'status', 'updatedAt'];
 const ENV = { JOBS_CONCURRENCY: '1', RATE_LIMIT_AI_PER_MIN: '100000' };
 
 let t: TestApp;

@@ -28,6 +28,12 @@ export const JobSchema = z.object({
   chapterId: z.string().nullable(),
   result: z.record(z.string(), z.unknown()).nullable(),
   error: JobErrorSchema.nullable(),
+  /**
+   * On a progress event: one item of the answer being written (a draft block, a question, a TOC chapter) at its
+   * position; a later event with the same index replaces it (the model was asked again). Not saved until the job
+   * succeeds; null elsewhere.
+   */
+  partial: z.object({ index: z.number().int().min(0), item: z.unknown() }).nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -101,8 +101,14 @@ export function createDraftsService(deps: {
         for (const [index, base] of inputs.entries()) {
           await ctx.progress(5 + (index / inputs.length) * 85, `writing section ${index + 1} of ${inputs.length}`);
           const previousHeadings = blocks.filter((b) => b.type === 'heading').map((b) => b.text);
+          // Blocks are shown as the model writes them, after those of the sections before (answer refs left out).
+          const offset = blocks.length;
+          const onItem = (at: number, item: unknown) => {
+            const { sources: _refs, ...block } = item as { sources: unknown };
+            ctx.item(offset + at, block);
+          };
           const section = await writeSection({ ...base, previousHeadings }, byRef, (input) =>
-            ai.run(draftSectionTask, input, { userId: user.id, bookId, jobId: ctx.jobId, fresh: params.fresh, signal: ctx.signal }),
+            ai.run(draftSectionTask, input, { userId: user.id, bookId, jobId: ctx.jobId, fresh: params.fresh, signal: ctx.signal, onItem }),
           );
           blocks.push(...section.blocks);
           generatedBy ??= section.generatedBy;

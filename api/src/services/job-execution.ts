@@ -13,6 +13,8 @@ export interface JobContext {
   signal: AbortSignal;
   /** Records progress; throws once the job was cancelled or taken from this runner, so work stops between AI calls. */
   progress(percent: number, stage: string): Promise<void>;
+  /** Reports an item of the answer being written (in order, as a progress event); never throws. */
+  item(index: number, item: unknown): void;
 }
 
 export type JobWork = (context: JobContext) => Promise<Record<string, unknown>>;
@@ -54,6 +56,8 @@ export function createJobExecution(deps: {
     const handler = deps.handlers.get(job.kind);
     if (!user || !handler) throw notFound('job');
     const work = await handler(user, job);
+    // Items are recorded one after another, off the model's stream; the job ends only after the last is recorded.
+    let items = Promise.resolve();
     const result = await work({
       jobId: job.id,
       signal: controller.signal,
@@ -63,7 +67,13 @@ export function createJobExecution(deps: {
         }
         controller.signal.throwIfAborted();
       },
+      item: (index, item) => {
+        items = items.then(async () => {
+          if (!controller.signal.aborted) observe(controller, await transitions.transition(job.id, { statuses: ['running'] }, {}, 'progress', { index, item }));
+        }).catch((error: unknown) => log.warn({ err: error, jobId: job.id }, 'could not record an item of the answer being written'));
+      },
     });
+    await items;
     controller.signal.throwIfAborted();
     return result;
   }

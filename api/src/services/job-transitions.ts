@@ -1,13 +1,13 @@
 import type { Job } from '../../../shared/schemas/ai.js';
-import type { JobEventRecord, JobEventType, JobGuard, JobPatch, JobRecord, JobsStore } from '../stores/engine-types.js';
+import type { JobEventRecord, JobEventType, JobGuard, JobPartial, JobPatch, JobRecord, JobsStore } from '../stores/engine-types.js';
 import type { Clock } from './clock.js';
 import type { JobEventBus } from './job-events.js';
 import type { JobError } from './job-rules.js';
 
-export function presentJob(job: JobRecord): Job {
+export function presentJob(job: JobRecord & { partial?: JobPartial | null }): Job {
   return {
     id: job.id, kind: job.kind, status: job.status, progress: job.progress, stage: job.stage, bookId: job.bookId,
-    chapterId: job.chapterId, result: job.result, error: job.error, createdAt: job.createdAt, updatedAt: job.updatedAt,
+    chapterId: job.chapterId, result: job.result, error: job.error, partial: job.partial ?? null, createdAt: job.createdAt, updatedAt: job.updatedAt,
   };
 }
 
@@ -22,8 +22,8 @@ export const presentEvent = (event: JobEventRecord): JobEvent => ({ seq: event.s
  * the job after the change, or null when the guard failed.
  */
 export function createJobTransitions(deps: { jobs: JobsStore; bus: JobEventBus; clock: Clock }) {
-  async function transition(jobId: string, guard: JobGuard, patch: JobPatch, type: JobEventType): Promise<JobRecord | null> {
-    const job = await deps.jobs.transition(jobId, guard, patch, type, deps.clock.now().toISOString());
+  async function transition(jobId: string, guard: JobGuard, patch: JobPatch, type: JobEventType, partial?: JobPartial): Promise<JobRecord | null> {
+    const job = await deps.jobs.transition(jobId, guard, patch, type, deps.clock.now().toISOString(), partial ?? null);
     if (job) deps.bus.publish({ jobId, seq: job.seq });
     return job;
   }

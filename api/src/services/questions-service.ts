@@ -62,8 +62,11 @@ export function createQuestionsService(deps: {
       brief: base.brief, chapter: { title: base.chapter.title, description: base.chapter.description }, otherChapters: base.otherChapters,
       keep: keep.map((pair) => pair.question.text), count: params.count, lens: null, variant: 0,
     };
-    const ask = (ctx: JobContext, request: QuestionsInput) =>
-      ai.run(questionsTask, request, { userId: user.id, bookId, jobId: ctx.jobId, fresh: params.fresh, signal: ctx.signal });
+    // Questions are shown as the model writes them (a second request for missing ones continues after the first's).
+    const ask = (ctx: JobContext, request: QuestionsInput, offset = 0) =>
+      ai.run(questionsTask, request, {
+        userId: user.id, bookId, jobId: ctx.jobId, fresh: params.fresh, signal: ctx.signal, onItem: (at, item) => ctx.item(offset + at, item),
+      });
     return {
       reserve: () => reservationFor(ai, questionsTask, input, { userId: user.id, fresh: params.fresh }),
       work: async (ctx) => {
@@ -72,7 +75,7 @@ export function createQuestionsService(deps: {
         const received = first.output.questions.slice(0, params.count);
         if (received.length < params.count) {
           await ctx.progress(50, `asking for ${params.count - received.length} more questions`);
-          const more = await ask(ctx, { ...input, keep: [...input.keep, ...received.map((q) => q.text)], count: params.count - received.length });
+          const more = await ask(ctx, { ...input, keep: [...input.keep, ...received.map((q) => q.text)], count: params.count - received.length }, received.length);
           const seen = new Set(received.map((q) => q.text));
           received.push(...more.output.questions.filter((q) => !seen.has(q.text)).slice(0, params.count - received.length));
         }

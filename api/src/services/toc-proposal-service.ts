@@ -55,7 +55,12 @@ export function createTocProposalService(deps: {
       reserve: () => reservationFor(ai, tocTask, input, { userId: user.id, fresh }),
       work: async (ctx) => {
         await ctx.progress(10, 'asking the model');
-        const { output, generatedBy } = await ai.run(tocTask, input, { userId: user.id, bookId, jobId: ctx.jobId, fresh, signal: ctx.signal });
+        // Chapters are shown as the model writes them (titles only: its refs to existing chapters are internal).
+        const onItem = (at: number, item: unknown) => {
+          const chapter = item as { title: string; description: string | null; sections: Array<{ title: string }> };
+          ctx.item(at, { title: chapter.title, description: chapter.description, sections: chapter.sections.map((s) => s.title) });
+        };
+        const { output, generatedBy } = await ai.run(tocTask, input, { userId: user.id, bookId, jobId: ctx.jobId, fresh, signal: ctx.signal, onItem });
         const used = new Set<string>();
         // A ref the model invented, or used twice, becomes a new chapter rather than hijacking another.
         const idOf = (ref: string | null) => {

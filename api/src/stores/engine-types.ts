@@ -99,12 +99,19 @@ export interface JobRecord {
 
 export type JobEventType = 'progress' | 'result' | 'error';
 
+/** An item of the answer being written (a draft block, a question…), sent with the progress event that reports it. */
+export interface JobPartial {
+  index: number;
+  item: unknown;
+}
+
 /** One stored job event: the job as it was after the transition numbered `seq` (replayed to reconnecting streams). */
 export interface JobEventRecord {
   jobId: string;
   seq: number;
   type: JobEventType;
-  job: JobRecord;
+  /** With `partial` when the event reported an item of the answer being written. */
+  job: JobRecord & { partial?: JobPartial | null };
   createdAt: string;
 }
 
@@ -236,7 +243,7 @@ export interface JobsStore {
    * Atomically, when `guard` holds: applies the patch, adds one to `seq`, moves `updatedAt` and stores the event
    * of that sequence number. Returns the job after it, or null when the guard failed (nothing written).
    */
-  transition(jobId: string, guard: JobGuard, patch: JobPatch, type: JobEventType, at: string): Promise<JobRecord | null>;
+  transition(jobId: string, guard: JobGuard, patch: JobPatch, type: JobEventType, at: string, partial?: JobPartial | null): Promise<JobRecord | null>;
   /** Extends the lease of an active job (no event); returns the job, or null when it is no longer active. */
   renewLease(jobId: string, leaseUntil: string): Promise<JobRecord | null>;
   /** Flags the user's active job for cancellation (no event); returns the job (flagged or final), or null when not theirs. */

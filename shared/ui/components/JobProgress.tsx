@@ -1,7 +1,7 @@
 import { useCallback, useSyncExternalStore } from 'react';
 import type { Job } from '../../schemas/ai.js';
 import { ErrorNotice } from './ErrorNotice.js';
-import { jobConnection, jobFailure } from '../core/jobs.js';
+import { jobConnection, jobFailure, jobPartials } from '../core/jobs.js';
 
 const STATUS: Record<string, string> = {
   queued: 'Waiting to start',
@@ -18,11 +18,21 @@ export function jobStatusText(job: Job, connection: 'live' | 'reconnecting'): st
   return `${STATUS[job.status] ?? job.status}${job.stage && active ? ` — ${job.stage}` : ''}`;
 }
 
+/** One line of an item being written: a TOC chapter's title, a question's or a block's text, a list's items. */
+export function partialText(item: unknown): string {
+  const value = (item ?? {}) as { title?: unknown; text?: unknown; items?: unknown };
+  if (typeof value.title === 'string') return value.title;
+  if (typeof value.text === 'string') return value.text;
+  return Array.isArray(value.items) ? value.items.filter((i) => typeof i === 'string').join(' · ') : '';
+}
+
 /** Live progress of a job, with cancel while it runs and the failure explained by code. */
 export function JobProgress({ job, label, onCancel, onRetry }: { job: Job | null; label: string; onCancel?: () => void; onRetry?: () => void }) {
   const jobId = job?.id ?? '';
   const read = useCallback(() => jobConnection.get(jobId), [jobId]);
   const connection = useSyncExternalStore(jobConnection.subscribe, read, read);
+  const readItems = useCallback(() => jobPartials.get(jobId), [jobId]);
+  const items = useSyncExternalStore(jobPartials.subscribe, readItems, readItems);
   if (!job) return null;
   const active = job.status === 'queued' || job.status === 'running';
   return (
@@ -32,6 +42,12 @@ export function JobProgress({ job, label, onCancel, onRetry }: { job: Job | null
         <progress max={100} value={job.status === 'succeeded' ? 100 : job.progress} aria-valuetext={`${job.progress}%`} />
       </label>
       {active && onCancel && <button type="button" onClick={onCancel}>Cancel</button>}
+      {active && items.length > 0 && (
+        <div className="aa-job-partial" aria-live="polite">
+          <p className="aa-hint">Written so far (nothing is saved until it is done):</p>
+          <ol>{items.map((item, i) => <li key={i} dir="auto">{partialText(item)}</li>)}</ol>
+        </div>
+      )}
       {job.status === 'failed' && job.error && (
         <ErrorNotice
           error={jobFailure(job.error)}

@@ -7,7 +7,7 @@ import { createSseParser, followJob, jobConnection, type JobConnection, type Sse
 
 const job = (status: Job['status'], progress: number): Job => ({
   id: 'job_1', kind: 'draft.generate', status, progress, stage: status, bookId: 'bk_1', chapterId: 'ch_1',
-  result: status === 'succeeded' ? { draftId: 'dr_1', words: 600 } : null, error: null,
+  result: status === 'succeeded' ? { draftId: 'dr_1', words: 600 } : null, error: null, partial: null,
   createdAt: '2025-01-01T00:00:00.000Z', updatedAt: '2025-01-01T00:00:00.000Z',
 });
 const sse = (...jobs: Job[]) => new Response(

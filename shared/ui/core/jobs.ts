@@ -85,6 +85,30 @@ export const jobConnection = {
   },
 };
 
+const partials = new Map<string, readonly unknown[]>();
+const partialListeners = new Set<() => void>();
+const NO_ITEMS: readonly unknown[] = Object.freeze([]);
+function setPartial(jobId: string, partial: { index: number; item: unknown } | null) {
+  if (partial === null) {
+    if (!partials.delete(jobId)) return;
+  } else {
+    // A later item at the same or a lower index replaces what follows it (the model was asked again).
+    const items = (partials.get(jobId) ?? []).slice(0, partial.index);
+    items[partial.index] = partial.item;
+    partials.set(jobId, items);
+  }
+  for (const listener of partialListeners) listener();
+}
+
+/** The items of the answer a followed job is writing, in order (empty when none), for `useSyncExternalStore`. */
+export const jobPartials = {
+  get: (jobId: string): readonly unknown[] => partials.get(jobId) ?? NO_ITEMS,
+  subscribe(listener: () => void): () => void {
+    partialListeners.add(listener);
+    return () => partialListeners.delete(listener);
+  },
+};
+
 /**
  * Follows a job until it ends and resolves with its final state. Live progress comes from the event stream; when
  * the stream breaks or stays silent past the idle timeout, the job is polled every 2 s and the stream re-opened
@@ -106,6 +130,7 @@ export async function followJob(jobId: string, options: FollowJobOptions): Promi
     }
   } finally {
     setConnection(jobId, null);
+    setPartial(jobId, null);
   }
 }
 
@@ -145,6 +170,7 @@ async function streamJob(jobId: string, options: FollowJobOptions, lastEventId: 
       if (event.id) outcome.lastEventId = event.id;
       try {
         outcome.job = JobSchema.parse(JSON.parse(event.data));
+        if (outcome.job.partial) setPartial(jobId, outcome.job.partial);
         options.onUpdate(outcome.job);
       } catch {
         // An event this client cannot read: the poll after the stream gives the state.

@@ -30,8 +30,8 @@ export function createMongoJobsStore(client: MongoClient, collections: Collectio
   // Writing the user's lock row first makes concurrent job writes of one user conflict; the driver retries the
   // loser with a snapshot that holds the winner's write (so N creates against a quota allowing k create exactly k).
   const lockUser = (userId: string, session: ClientSession) => locks.updateOne({ _id: `jobs:${userId}` }, { $inc: { writes: 1 } }, { upsert: true, session });
-  const addEvent = (job: JobRecord, type: JobEventRecord['type'], at: string, session: ClientSession) =>
-    jobEvents.insertOne({ _id: `${job.id}:${job.seq}`, jobId: job.id, seq: job.seq, type, job, createdAt: at }, { session });
+  const addEvent = (job: JobRecord, type: JobEventRecord['type'], at: string, session: ClientSession, partial: JobEventRecord['job']['partial'] = null) =>
+    jobEvents.insertOne({ _id: `${job.id}:${job.seq}`, jobId: job.id, seq: job.seq, type, job: partial ? { ...job, partial } : job, createdAt: at }, { session });
 
   return {
     async create(job, windows, decide) {
@@ -61,7 +61,7 @@ export function createMongoJobsStore(client: MongoClient, collections: Collectio
         .toArray();
       return docs.map((doc) => fromDoc<JobRecord>(doc));
     },
-    async transition(jobId, guard, patch, type, at) {
+    async transition(jobId, guard, patch, type, at, partial) {
       return inTransaction<JobRecord | null>(client, async (session) => {
         const current = await jobs.findOne({ _id: jobId }, { session });
         if (!current) return null;
@@ -76,7 +76,7 @@ export function createMongoJobsStore(client: MongoClient, collections: Collectio
         const doc = await jobs.findOneAndUpdate(filter, { $set: { ...definedOnly(patch), updatedAt: at }, $inc: { seq: 1 } }, { returnDocument: 'after', session });
         if (!doc) return rollback<JobRecord | null>(session, null);
         const job = fromDoc<JobRecord>(doc);
-        await addEvent(job, type, at, session);
+        await addEvent(job, type, at, session, partial);
         return job;
       });
     },

@@ -1,5 +1,5 @@
 import type {
-  CacheRecord, CacheStore, JobCreateResult, JobEventRecord, JobEventType, JobGuard, JobPatch, JobRecord, JobsStore, LedgerRecord, LedgerStore, QuotaUse,
+  CacheRecord, CacheStore, JobCreateResult, JobEventRecord, JobEventType, JobGuard, JobPartial, JobPatch, JobRecord, JobsStore, LedgerRecord, LedgerStore, QuotaUse,
 } from '../engine-types.js';
 import { insert, jsonIn, jsonOut, setClause, statementCache, type Db, writeTransaction } from './helpers.js';
 
@@ -16,8 +16,8 @@ const jobIn = (row: unknown): JobRecord | null => {
 export function createSqliteJobsStore(db: Db): JobsStore {
   const prepare = statementCache(db);
   const read = (id: string) => jobIn(prepare('SELECT * FROM jobs WHERE id = ?').get(id));
-  const addEvent = (job: JobRecord, type: JobEventType, at: string) =>
-    prepare('INSERT INTO job_events (jobId, seq, type, job, createdAt) VALUES (?, ?, ?, ?, ?)').run(job.id, job.seq, type, JSON.stringify(job), at);
+  const addEvent = (job: JobRecord, type: JobEventType, at: string, partial: JobPartial | null = null) =>
+    prepare('INSERT INTO job_events (jobId, seq, type, job, createdAt) VALUES (?, ?, ?, ?, ?)').run(job.id, job.seq, type, JSON.stringify(partial ? { ...job, partial } : job), at);
 
   const quotaUse = (userId: string, dayStart: string, monthStart: string): QuotaUse => {
     const tokens = (since: string) =>
@@ -39,7 +39,7 @@ export function createSqliteJobsStore(db: Db): JobsStore {
     return { outcome: 'created', job: read(job.id)! };
   });
 
-  const transitionTx = writeTransaction(db, (jobId: string, guard: JobGuard, patch: JobPatch, type: JobEventType, at: string) => {
+  const transitionTx = writeTransaction(db, (jobId: string, guard: JobGuard, patch: JobPatch, type: JobEventType, at: string, partial: JobPartial | null) => {
     const set = setClause(jsonOut(patch as JobRecord, Object.keys(patch).filter((k) => k === 'result' || k === 'error') as Array<keyof JobRecord>));
     const where = [`id = ?`, `status IN (${guard.statuses.map(() => '?').join(', ')})`];
     const values: unknown[] = [jobId, ...guard.statuses];
@@ -54,7 +54,7 @@ export function createSqliteJobsStore(db: Db): JobsStore {
     const changed = prepare(`UPDATE jobs SET ${set.sql ? `${set.sql}, ` : ''}seq = seq + 1, updatedAt = ? WHERE ${where.join(' AND ')}`).run(...set.values, at, ...values).changes;
     if (changed === 0) return null;
     const job = read(jobId)!;
-    addEvent(job, type, at);
+    addEvent(job, type, at, partial);
     return job;
   });
 
@@ -76,8 +76,8 @@ export function createSqliteJobsStore(db: Db): JobsStore {
         .all(userId, bookId, bookId, limit)
         .map((row) => jobIn(row)!);
     },
-    async transition(jobId, guard, patch, type, at) {
-      return transitionTx(jobId, guard, patch, type, at);
+    async transition(jobId, guard, patch, type, at, partial) {
+      return transitionTx(jobId, guard, patch, type, at, partial ?? null);
     },
     async renewLease(jobId, leaseUntil) {
       const changed = prepare(`UPDATE jobs SET leaseUntil = ? WHERE id = ? AND ${ACTIVE}`).run(leaseUntil, jobId).changes;

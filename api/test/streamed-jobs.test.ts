@@ -1,0 +1,104 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openEventStream } from './helpers/sse-client.js';
+import { SUMMARY, waitForJob } from './helpers/journey.js';
+import { buildTestApp, type TestApp } from './helpers/test-app.js';
+import { openAiTestEnv, startOpenAiTestServer, step, type OpenAiTestServer } from './support/openai-test-server.js';
+
+/**
+ * What the panels see while a model writes: each draft block (and each question) arrives as a progress event of the
+ * job's stream while the model is still writing, in order; the draft is saved only once the whole answer validated.
+ */
+
+let server: OpenAiTestServer;
+let t: TestApp | null = null;
+
+beforeAll(async () => {
+  server = await startOpenAiTestServer({ streamChunkChars: 20 });
+});
+afterAll(() => server?.close());
+beforeEach(() => server.reset());
+afterEach(async () => {
+  await t?.close();
+  t = null;
+});
+
+const BLOCKS = [
+  { type: 'heading', level: 2, text: 'Ask before you advise', items: null, sources: [] },
+  { type: 'paragraph', level: null, text: 'Maria asked her nurse what had surprised her that week, and listened.', items: null, sources: ['A1'] },
+  { type: 'list', level: null, text: null, items: ['Ask one open question', 'Listen for two minutes'], sources: ['A2'] },
+];
+
+async function chapterReadyToDraft() {
+  t = await buildTestApp(openAiTestEnv(server, { AI_TIMEOUT_MS: '5000', AI_MAX_RETRIES: '1' }));
+  const app = t;
+  const user = await app.newUser();
+  const api = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
+    app.as(user.token, { method, url, ...(payload !== undefined ? { payload: payload as object } : {}) });
+  const book = (await api('POST', '/v1/books', { title: 'Listening' })).json<{ id: string }>();
+  await api('PUT', `/v1/books/${book.id}/summary`, { summary: SUMMARY });
+  const chapter = (await api('POST', `/v1/books/${book.id}/chapters`, { title: 'Ask first' })).json<{ id: string }>();
+  const base = `/v1/books/${book.id}/chapters/${chapter.id}`;
+  const generated = await api('POST', `${base}/questions/generate`, { count: 5 });
+  await waitForJob(app, user.token, generated.json<{ job: { id: string } }>().job.id);
+  const questions = (await api('GET', `${base}/questions?limit=20`)).json<{ items: Array<{ id: string }> }>().items;
+  await api('POST', `${base}/answers/batch`, {
+    answers: questions.slice(0, 2).map((q, i) => ({ questionId: q.id, status: 'final', text: `On the ward, Maria asked her nurse what had surprised her, story ${i}.` })),
+  });
+  await app.app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.app.server.address() as { port: number };
+  return { app, user, api, base, origin: `http://127.0.0.1:${address.port}` };
+}
+
+describe('a job shows what the model writes while it writes', () => {
+  it('each draft block arrives as a progress event before the result, in order; the saved draft is the validated whole', async () => {
+    const { user, api, base, origin } = await chapterReadyToDraft();
+    server.streamChunkMs = 15;
+    server.script('chapter_draft_section', [step.ok({ blocks: BLOCKS })]);
+    const started = (await api('POST', `${base}/drafts/generate`, { style: 'professional', targetWords: 300 })).json<{ job: { id: string } }>();
+    const stream = await openEventStream(`${origin}/v1/jobs/${started.job.id}/events`, user.token);
+    const events = await stream.ended;
+    const parsed = events.map((event) => ({ type: event.event, id: Number(event.id), job: JSON.parse(event.data) }));
+    const partials = parsed.filter((event) => event.job.partial);
+    // The scripted section is far below 300 words, so the model is asked again for a longer one: its blocks are
+    // shown from index 0 again, replacing the first attempt's.
+    const indexes = partials.map((event) => event.job.partial.index);
+    expect(indexes.slice(0, 3)).toEqual([0, 1, 2]);
+    expect(partials.slice(0, 3).map((event) => event.job.partial.item)).toEqual(BLOCKS.map(({ sources: _refs, ...block }) => block));
+    const restart = indexes.lastIndexOf(0);
+    expect(restart).toBeGreaterThan(0);
+    expect(partials.every((event) => event.type === 'progress' && event.job.status === 'running')).toBe(true);
+    const result = parsed.at(-1)!;
+    expect(result.type).toBe('result');
+    expect(result.job.partial).toBeNull();
+    // Event ids only grow: a reconnecting client resumes after the last block it saw.
+    expect(parsed.map((event) => event.id)).toEqual([...parsed.map((event) => event.id)].sort((a, b) => a - b));
+    // What was shown last is what was saved.
+    const draft = (await api('GET', `${base}/drafts/${result.job.result.draftId}`)).json<{ blocks: Array<{ text?: string; items?: string[] }> }>();
+    const shown = partials.slice(restart).map((event) => event.job.partial.item as { text: string | null; items: string[] | null });
+    expect(draft.blocks.map((block) => block.text ?? block.items)).toEqual(shown.map((item) => item.text ?? item.items));
+
+    // Replay from any event: exactly what came after it, the blocks included.
+    const from = partials[0]!.id;
+    const replay = await (await openEventStream(`${origin}/v1/jobs/${started.job.id}/events`, user.token, String(from))).ended;
+    expect(replay.map((event) => Number(event.id))).toEqual(parsed.filter((event) => event.id > from).map((event) => event.id));
+  });
+
+  it('a stream cut off twice saves nothing: the blocks shown were never a draft', async () => {
+    const { user, api, base } = await chapterReadyToDraft();
+    server.script('chapter_draft_section', [step.cut(4), step.cut(4)]);
+    const started = (await api('POST', `${base}/drafts/generate`, { style: 'professional', targetWords: 300 })).json<{ job: { id: string } }>();
+    const job = await waitForJob(t!, user.token, started.job.id);
+    expect(job).toMatchObject({ status: 'failed', error: { code: 'AI_UNAVAILABLE', retryable: true } });
+    expect((await api('GET', `${base}/drafts`)).json<{ items: unknown[] }>().items).toEqual([]);
+  });
+
+  it('chapter questions stream the same way', async () => {
+    const { user, api, base, origin } = await chapterReadyToDraft();
+    server.streamChunkMs = 5;
+    const started = (await api('POST', `${base}/questions/generate`, { count: 5, fresh: true })).json<{ job: { id: string } }>();
+    const events = await (await openEventStream(`${origin}/v1/jobs/${started.job.id}/events`, user.token)).ended;
+    const items = events.map((event) => JSON.parse(event.data)).filter((job) => job.partial).map((job) => job.partial.item.text);
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.every((text) => typeof text === 'string' && text.length > 0)).toBe(true);
+  });
+});
