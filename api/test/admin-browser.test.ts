@@ -200,7 +200,7 @@ describe('admin dashboard in Chromium', () => {
     await app.setViewport({ width: 390, height: 844 });
     await app.goto(link);
     await app.waitForFunction(() => !location.hash.includes('token='));
-    await app.locator('nav[aria-label="Panels"] ::-p-text(Connect)').click();
+    await app.locator('button[data-panel="connect"]').click();
     await app.waitForFunction((email) => document.body.innerText.includes(`Connected as ${email}`), {}, writer.email);
 
     await app.locator('::-p-aria([name="Disconnect"][role="button"])').click();
