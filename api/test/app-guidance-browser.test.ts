@@ -9,6 +9,7 @@ import { ensureAppBuilt } from './helpers/app-build.js';
 import { runJob, SUMMARY } from './helpers/journey.js';
 import { CHROMIUM, CHROMIUM_ARGS, panelPage } from './helpers/panel-page.js';
 import { buildTestApp, type TestApp } from './helpers/test-app.js';
+import { openAiTestEnv, startOpenAiTestServer, type OpenAiTestServer } from './support/openai-test-server.js';
 
 // The /app panels guide the author and tell the real reason, in real Chromium against the real API over HTTP
 // (template mode): the server's reason where a step cannot run, limits with their counts, one refused brief field
@@ -159,6 +160,7 @@ describe('the next step is always one click away', () => {
     await ui.allSaved();
 
     await clickPrimary(page, 'Next: Start the interview');
+    await page.waitForFunction(() => document.querySelector('.aa-quote')?.textContent === 'Free: template mode (no AI model)');
     await clickPrimary(page, 'Start the interview');
     await page.waitForSelector('.aa-answer textarea');
     for (const [i, field] of (await page.$$('.aa-answer textarea')).entries()) {
@@ -230,6 +232,41 @@ describe('narrow sidebars and any script', () => {
     expect(await page.$$eval('.aa-app textarea, .aa-app input:not([type="checkbox"]):not([type="password"]):not([name="targetWords"])', (els) => els.filter((el) => el.getAttribute('dir') !== 'auto').map((el) => el.getAttribute('name')))).toEqual([]);
     await ui.allSaved();
     await ui.shot('rtl-300');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('cost before spending', () => {
+  let models: OpenAiTestServer;
+  let ai: Served;
+  beforeAll(async () => {
+    models = await startOpenAiTestServer();
+    ai = await serve(openAiTestEnv(models, { AI_MAX_RETRIES: '0' }));
+  });
+  afterAll(async () => {
+    await ai?.t.close();
+    await models?.close();
+  });
+
+  it("shows each generate button's quote and what is left today, then cached and free once made", async () => {
+    const { page, context, ui, api, bookId, errors } = await openBook({ on: ai });
+    const quote = (await api('POST', '/v1/quote', { operation: 'interview.generate', bookId })).json();
+    const left = (await api('GET', '/v1/me/usage')).json().daily.remaining as number;
+    expect(quote).toMatchObject({ cached: false, offline: false });
+    expect(quote.estimatedTokens).toBeGreaterThan(0);
+    await ui.openNav('Interview');
+    const expected = await page.evaluate((n: number, l: number) => `About ${n.toLocaleString()} tokens · ${l.toLocaleString()} left today`, quote.estimatedTokens, left);
+    await page.waitForFunction((text: string) => document.querySelector('.aa-quote')?.textContent === text, {}, expected);
+    await ui.shot('quote-interview');
+
+    await ui.click('Start the interview');
+    await page.waitForSelector('.aa-answer textarea');
+    // The same request again would come from the cache: free.
+    await page.waitForFunction(() => document.querySelector('.aa-quote')?.textContent === 'Cached, free');
+
+    await ui.openNav('TOC');
+    await page.waitForFunction(() => /^About [\d,]+ tokens · [\d,]+ left today$/.test(document.querySelector('.aa-quote')?.textContent ?? ''));
     expect(errors).toEqual([]);
     await context.close();
   });

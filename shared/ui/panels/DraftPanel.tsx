@@ -9,6 +9,7 @@ import { DraftBlocks } from '../components/DraftBlocks.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { JobProgress } from '../components/JobProgress.js';
 import { OfflineBadge } from '../components/OfflineBadge.js';
+import { QuoteNote } from '../components/QuoteNote.js';
 
 type Style = (typeof DRAFT_STYLES)[number];
 const DEFAULT_WORDS = 1_500;
@@ -88,6 +89,7 @@ function Drafter({ bookId, chapterId }: { bookId: string; chapterId: string }) {
           ? <p id="aa-draft-words-hint" className="aa-hint aa-template-mode">Template mode (no AI model): the draft is your own answers arranged as prose, with repeats merged. Style and length apply only with an AI model.</p>
           : <p id="aa-draft-words-hint" className="aa-hint">{LIMITS.draftWordsMin}–{LIMITS.draftWordsMax.toLocaleString()} words.</p>}
         <button type="submit" className={generateIsNext ? 'aa-primary' : undefined} disabled={job.running || (!validLength && !templateMode)}>Write a draft</button>
+        <QuoteNote operation="draft.generate" bookId={bookId} chapterId={chapterId} params={{ style, targetWords: validLength ? words : DEFAULT_WORDS }} />
       </form>
       <JobProgress job={job.running || job.job?.status !== 'succeeded' ? job.job : null} label="Draft" onCancel={() => void job.cancel()} onRetry={generate} />
       {job.error ? <ErrorNotice error={job.error} onRetry={generate} onDismiss={job.clearError} /> : null}

@@ -8,6 +8,7 @@ import { BookSection } from '../components/BookSection.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { JobProgress } from '../components/JobProgress.js';
 import { OfflineBadge } from '../components/OfflineBadge.js';
+import { QuoteNote } from '../components/QuoteNote.js';
 
 /** Kick-off interview: 3–6 questions about the book, answers autosaved. */
 export function InterviewPanel() {
@@ -43,6 +44,7 @@ function Interviewer({ bookId }: { bookId: string }) {
         </button>
         <button type="button" className="aa-link" onClick={() => { readiness.reload(); interview.reload(); }}>Refresh</button>
       </div>
+      {!notReady && <QuoteNote operation="interview.generate" bookId={bookId} />}
       <JobProgress job={job.running || job.job?.status === 'failed' ? job.job : null} label="Interview questions" onCancel={() => void job.cancel()} onRetry={generate} />
       {job.error ? <ErrorNotice error={job.error} onRetry={generate} onDismiss={job.clearError} /> : null}
       {interview.error ? <ErrorNotice error={interview.error} onRetry={interview.reload} /> : null}

@@ -10,6 +10,7 @@ import { BookSection, ChapterScoped } from '../components/BookSection.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { JobProgress } from '../components/JobProgress.js';
 import { OfflineBadge } from '../components/OfflineBadge.js';
+import { QuoteNote } from '../components/QuoteNote.js';
 
 type Filter = 'all' | 'unanswered' | 'draft' | 'final';
 const STATUS_LABEL: Record<string, string> = { unanswered: 'Unanswered', draft: 'Draft', final: 'Final' };
@@ -68,6 +69,7 @@ function QuestionList({ bookId, chapterId }: { bookId: string; chapterId: string
       <div className="aa-row">
         <button type="button" className={generateIsNext ? 'aa-primary' : undefined} onClick={generate} disabled={job.running}>{items.length ? 'Ask more questions' : 'Generate questions'}</button>
       </div>
+      <QuoteNote operation="questions.generate" bookId={bookId} chapterId={chapterId} params={{ count: LIMITS.questionsDefault }} />
       <JobProgress job={job.running || job.job?.status === 'failed' ? job.job : null} label="Questions" onCancel={() => void job.cancel()} onRetry={generate} />
       {job.error ? <ErrorNotice error={job.error} onRetry={generate} onDismiss={job.clearError} /> : null}
       {progress.data && (
@@ -98,7 +100,7 @@ function QuestionList({ bookId, chapterId }: { bookId: string; chapterId: string
       {actionError ? <ErrorNotice error={actionError} onDismiss={() => setActionError(null)} /> : null}
       {questions.data && items.length === 0 && <p className="aa-muted">No questions{filter === 'all' ? ' yet' : ' with this status'}.</p>}
       {mode === 'one' && items.length > 0 && (
-        <nav className="aa-row aa-space" aria-label="Question navigation">
+        <nav className="aa-row aa-space aa-qnav" aria-label="Question navigation">
           <button type="button" disabled={at === 0} onClick={() => setIndex(at - 1)}>Previous</button>
           <span aria-live="polite">Question {at + 1} of {items.length}</span>
           <button type="button" disabled={at >= items.length - 1} onClick={() => setIndex(at + 1)}>Next</button>

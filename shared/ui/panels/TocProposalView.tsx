@@ -8,6 +8,7 @@ import { diffProposal } from '../core/toc-edit.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { JobProgress } from '../components/JobProgress.js';
 import { OfflineBadge } from '../components/OfflineBadge.js';
+import { QuoteNote } from '../components/QuoteNote.js';
 import { STORAGE_KEYS } from '../panel-host.js';
 
 const MARK = { added: '+', kept: '=', renamed: '~', 'left-out': '−' } as const;
@@ -72,6 +73,7 @@ export function TocProposalView({ bookId, toc, onApplied }: { bookId: string; to
   return (
     <section aria-label="Proposal" className="aa-subsection">
       <button type="button" className={proposeIsNext ? 'aa-primary' : undefined} onClick={generate} disabled={job.running}>Propose a table of contents</button>
+      <QuoteNote operation="toc.generate" bookId={bookId} />
       <JobProgress job={job.running || job.job?.status === 'failed' ? job.job : null} label="Proposal" onCancel={() => void job.cancel()} onRetry={generate} />
       {job.error ? <ErrorNotice error={job.error} onRetry={generate} onDismiss={job.clearError} /> : null}
       {proposal && (

@@ -47,7 +47,7 @@ export function UsagePanel() {
               <tbody>
                 {data.recent.map((call) => (
                   <tr key={call.id}>
-                    <td>{call.operation}{call.cached ? ' (cached)' : ''}{call.provider === 'offline' ? ' (template mode, no AI model)' : ''}<br /><span className="aa-muted">{formatTime(call.createdAt)}</span></td>
+                    <td>{call.operation}{call.cached ? ' (cached)' : ''}{call.provider === 'offline' ? ' · template mode (no AI model)' : ''}<br /><span className="aa-muted">{formatTime(call.createdAt)}</span></td>
                     <td>{(call.inputTokens + call.outputTokens).toLocaleString()}</td>
                     <td>{usd(call.costUsd)}</td>
                   </tr>
