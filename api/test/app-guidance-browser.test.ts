@@ -211,6 +211,37 @@ describe('the next step is always one click away', () => {
   }, 120_000);
 });
 
+describe('connection and AI mode are different words', () => {
+  it('says "Cannot reach the server" while the API is stopped and clears it by itself when it answers again', async () => {
+    const { page, context, ui, errors } = await openBook();
+    await ui.openNav('Usage');
+    await ui.seeText('This month:');
+    const server = offline.t.app.server;
+    const port = (server.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    try {
+      await ui.click('Refresh');
+      await page.waitForSelector('.aa-error[data-code="NETWORK"]', { timeout: 30_000 });
+      expect(await textOf(page, '.aa-error[data-code="NETWORK"]')).toContain('Cannot reach the server');
+      // The no-model mode keeps its own name; "offline" is never used for it.
+      expect(await textOf(page, '.aa-header')).toContain('template mode (no AI model)');
+      await ui.shot('connection-lost');
+    } finally {
+      await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
+    }
+    await page.waitForFunction(() => !document.querySelector('.aa-error[data-code="NETWORK"]'), { timeout: 20_000 });
+    await ui.seeText('This month:');
+    expect(await page.evaluate(() => document.body.innerText.toLowerCase().includes('offline'))).toBe(false);
+    // The book overview is read again too: the next step shows.
+    await page.waitForSelector('.aa-next:not(:empty)');
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+});
+
 describe('narrow sidebars and any script', () => {
   it('keeps the nav on one row at 300 px and renders right-to-left text right-to-left', async () => {
     const { page, context, ui, errors } = await openBook({ width: 300 });
@@ -232,6 +263,8 @@ describe('narrow sidebars and any script', () => {
     expect(await page.$$eval('.aa-app textarea, .aa-app input:not([type="checkbox"]):not([type="password"]):not([name="targetWords"])', (els) => els.filter((el) => el.getAttribute('dir') !== 'auto').map((el) => el.getAttribute('name')))).toEqual([]);
     await ui.allSaved();
     await ui.shot('rtl-300');
+    // Every page has an icon: the browser's own request for it is answered, not a 404.
+    expect(await page.evaluate(async () => { const r = await fetch('/favicon.ico'); return [r.status, r.headers.get('content-type')]; })).toEqual([200, 'image/svg+xml']);
     expect(errors).toEqual([]);
     await context.close();
   });

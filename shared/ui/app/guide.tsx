@@ -34,7 +34,7 @@ export function useIsNext(action: NextStep['action']): boolean {
  * whether it was written (the API's record of doc writes, or the host's local preview).
  */
 export function useBookOverview(bookId: string | null): BookOverview | null {
-  const { client, host, revision } = useSession();
+  const { client, host, revision, connection } = useSession();
   const [overview, setOverview] = useState<{ bookId: string; data: BookOverview } | null>(null);
   useEffect(() => {
     if (!bookId) return;
@@ -68,7 +68,8 @@ export function useBookOverview(bookId: string | null): BookOverview | null {
       live = false;
       clearTimeout(timer);
     };
-  }, [client, host, bookId, revision]);
+    // Read again after every change, and when the server answers again after an outage.
+  }, [client, host, bookId, revision, connection.epoch]);
   return bookId && overview?.bookId === bookId ? overview.data : null;
 }
 
