@@ -75,7 +75,7 @@ describe('the contract check every test app runs', () => {
     const headers = { 'x-request-id': 'req_1' };
     const json = (route: string, status: number, body: unknown, method = 'GET') =>
       check({ method, route, status, contentType: 'application/json; charset=utf-8', headers, body: JSON.stringify(body) });
-    const job = { id: 'job_1', kind: 'toc.generate', status: 'running', progress: 10, stage: null, bookId: 'bk_1', chapterId: null, result: null, error: null, createdAt: 'x', updatedAt: 'x' };
+    const job = { id: 'job_1', kind: 'toc.generate', status: 'running', progress: 10, stage: null, bookId: 'bk_1', chapterId: null, result: null, error: null, partial: null, createdAt: 'x', updatedAt: 'x' };
 
     expect(json('/v1/jobs/:jobId', 200, job)).toBeNull();
     expect(json('/v1/jobs/:jobId', 418, job)).toMatch(/status not declared/);
