@@ -1,5 +1,7 @@
 /** Named limits shared by the API (validation) and the panels (counters, hints). */
 export const LIMITS = {
+  /** Job event streams one user may hold open on one server. */
+  eventStreamsPerUser: 20,
   bookTitleMax: 300,
   bookSubtitleMax: 300,
   bookDescriptionMax: 5_000,

@@ -5,11 +5,10 @@ import { GenerateDraftBodySchema, GenerateQuestionsBodySchema } from '../../../s
 import type { JobKind } from '../../../shared/schemas/ai.js';
 import { AppError } from '../lib/app-error.js';
 import { defineRoute } from '../lib/route.js';
+import { sseStream } from '../lib/sse.js';
 import { presentJob, type JobEvent } from '../services/jobs-service.js';
 import type { UserRecord } from '../stores/types.js';
 import type { RouteRequest } from '../lib/route.js';
-
-const PING_MS = 15_000;
 
 /** Quote params follow the generate endpoint's own body schema; anything else is a VALIDATION error. */
 function parseParams<S extends z.ZodType>(schema: S, params: Record<string, unknown>): z.output<S> {
@@ -23,7 +22,7 @@ function parseParams<S extends z.ZodType>(schema: S, params: Record<string, unkn
 }
 
 export default async function jobRoutes(app: FastifyInstance) {
-  const { jobs, quota, interview, tocProposals, questions, drafts } = app.services;
+  const { jobs, eventStreams, quota, interview, tocProposals, questions, drafts } = app.services;
 
   defineRoute(app, endpoints.getJob, async ({ principal, params }) => presentJob(await jobs.get(principal.user.id, params.jobId)));
   defineRoute(app, endpoints.cancelJob, async ({ principal, params }) => presentJob(await jobs.cancel(principal.user.id, params.jobId)));
@@ -37,34 +36,23 @@ export default async function jobRoutes(app: FastifyInstance) {
   defineRoute(app, endpoints.jobEvents, async (request: RouteRequest<typeof endpoints.jobEvents>, reply) => {
     const lastEventId = request.headers['last-event-id'];
     const afterSeq = typeof lastEventId === 'string' && /^\d{1,15}$/.test(lastEventId) ? Number(lastEventId) : null;
-    const raw = reply.raw;
-    let ping: NodeJS.Timeout | undefined;
-    const end = () => {
-      clearInterval(ping);
-      if (!raw.writableEnded) raw.end();
-    };
-    const send = (event: JobEvent) => {
-      if (!reply.sent) open();
-      raw.write(`id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event.job)}\n\n`);
-    };
-    const open = () => {
-      reply.hijack();
-      raw.writeHead(200, {
-        ...(reply.getHeaders() as Record<string, string>),
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
-      ping = setInterval(() => raw.write(': ping\n\n'), PING_MS);
-    };
-    // Throws NOT_FOUND (answered as JSON) before anything is written.
-    const stop = await jobs.follow(request.principal.user.id, request.params.jobId, afterSeq, send, end);
-    if (!reply.sent) open();
-    raw.on('close', () => {
-      stop();
-      end();
+    let stopFollowing: () => void = () => undefined;
+    const stream = sseStream(reply, () => {
+      forget();
+      stopFollowing();
     });
+    // Counted against the user's cap (429 past it), and closed if the token is revoked or the user disabled or demoted.
+    const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? '';
+    const forget = eventStreams.open(request.principal, token, stream.end);
+    const send = (event: JobEvent) => stream.send(String(event.seq), event.type, JSON.stringify(event.job));
+    try {
+      // Throws NOT_FOUND (answered as JSON) before anything is written.
+      stopFollowing = await jobs.follow(request.principal.user.id, request.params.jobId, afterSeq, send, stream.end);
+    } catch (error) {
+      forget();
+      throw error;
+    }
+    stream.start();
   });
 
   defineRoute(app, endpoints.myUsage, async ({ principal }) => quota.usage(principal.user));

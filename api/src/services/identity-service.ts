@@ -7,6 +7,7 @@ import { presentToken, presentUser } from '../lib/presenters.js';
 import type { Store, TokenRecord, UserPatch, UserRecord } from '../stores/types.js';
 import type { AuditService } from './audit-service.js';
 import { isoNow, type Clock } from './clock.js';
+import type { NoticeBus } from './notice-bus.js';
 import { createPrincipalCache } from './principal-cache.js';
 import { hashToken, looksLikeToken, newRawToken } from './tokens.js';
 
@@ -23,9 +24,14 @@ const PRINCIPAL_CACHE_MAX = 10_000;
 
 type AuthFailure = { error: 'UNAUTHORIZED' | 'ACCOUNT_DISABLED' };
 
-export function createIdentityService(deps: { store: Store; audit: AuditService; clock: Clock }) {
+/** "User `userId`'s tokens, role or status changed": every instance drops what it cached about them. */
+export type IdentityChanges = NoticeBus<{ userId: string }>;
+
+export function createIdentityService(deps: { store: Store; audit: AuditService; clock: Clock; changes?: IdentityChanges }) {
   const { store, audit, clock } = deps;
   const principals = createPrincipalCache<Principal>({ ttlMs: PRINCIPAL_CACHE_TTL_MS, maxEntries: PRINCIPAL_CACHE_MAX });
+  // Changes made on another instance (with Redis) reach this cache at once, not after its few seconds.
+  deps.changes?.subscribe('*', ({ userId }) => principals.dropUser(userId));
 
   /** A cached principal still usable now: its token has not expired and marking it used is not due. */
   function cachedPrincipal(raw: string): Principal | undefined {
@@ -47,6 +53,7 @@ export function createIdentityService(deps: { store: Store; audit: AuditService;
       return await change();
     } finally {
       principals.dropUser(userId);
+      deps.changes?.publish({ userId });
     }
   }
 

@@ -8,7 +8,10 @@ import { createChaptersService } from '../../services/chapters-service.js';
 import type { Clock } from '../../services/clock.js';
 import { createGoogleSignInService } from '../../services/google-signin-service.js';
 import { googleKeySource, type GoogleKeySource } from '../../services/google-verifier.js';
-import { createIdentityService } from '../../services/identity-service.js';
+import { createEventStreamRegistry } from '../../services/event-streams.js';
+import { createIdentityService, type IdentityChanges } from '../../services/identity-service.js';
+import { createNoticeBus } from '../../services/notice-bus.js';
+import { LIMITS } from '../../../../shared/limits.js';
 import type { Store } from '../../stores/types.js';
 import type { EngineStore } from '../../stores/engine-types.js';
 import type { AiGateway } from '../../ai/ai-gateway.js';
@@ -28,7 +31,9 @@ function createServices(app: { store: Store & EngineStore; log: FastifyBaseLogge
   const { config, clock } = options;
   const store = app.store;
   const audit = createAuditService({ store, clock, log: app.log, retentionDays: config.auditRetentionDays });
-  const identity = createIdentityService({ store, audit, clock });
+  const identityChanges: IdentityChanges = createNoticeBus({ redis: app.redis, log: app.log, channel: 'aa:identity-changes', keyOf: (notice) => notice.userId });
+  const identity = createIdentityService({ store, audit, clock, changes: identityChanges });
+  const eventStreams = createEventStreamRegistry({ identity, changes: identityChanges, maxPerUser: LIMITS.eventStreamsPerUser, log: app.log });
   const googleSignIn = createGoogleSignInService({
     store, identity, audit, clock, clientIds: config.google.clientIds, allowedDomains: config.google.allowedDomains,
     keySource: options.googleKeySource ?? googleKeySource(),
@@ -44,7 +49,7 @@ function createServices(app: { store: Store & EngineStore; log: FastifyBaseLogge
   });
   const engine = { store, books, chapters, jobs, ai: app.ai.gateway, clock };
   return {
-    audit, identity, googleSignIn, books, chapters, quota, jobs,
+    audit, identity, identityChanges, eventStreams, googleSignIn, books, chapters, quota, jobs,
     interview: createInterviewService(engine),
     tocProposals: createTocProposalService(engine),
     questions: createQuestionsService(engine),
@@ -77,6 +82,7 @@ declare module 'fastify' {
 export default fp<ServicesOptions>(
   async (app, options) => {
     app.decorate('services', createServices(app, options));
+    app.addHook('onClose', async () => app.services.identityChanges.close());
   },
   { name: 'services', dependencies: ['store', 'ai', 'redis'] },
 );
