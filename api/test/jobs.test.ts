@@ -236,6 +236,36 @@ describe('restart', () => {
     }
   });
 
+  it('a stream on a job that ended before job events were stored gets its final state from the record', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'aa-jobs-old-'));
+    try {
+      const before = await buildTestApp(ENV, { dataDir });
+      const author = await before.newUser();
+      const book = await authorClient(before, author.token).book('Older than events');
+      const job = await runJob(before, author.token, 'POST', `/v1/books/${book}/interview/generate`);
+      await before.close();
+      const db = openStoreFile(dataDir);
+      try {
+        db.prepare('DELETE FROM job_events WHERE jobId = ?').run(job.id);
+      } finally {
+        db.close();
+      }
+      const after = await buildTestApp(ENV, { dataDir });
+      try {
+        await after.app.listen({ port: 0, host: '127.0.0.1' });
+        const stream = await openEventStream(`http://127.0.0.1:${(after.app.server.address() as AddressInfo).port}/v1/jobs/${job.id}/events`, author.token);
+        const events = await stream.ended;
+        expect(events).toHaveLength(1);
+        expect(events[0]!.event).toBe('result');
+        expect(JSON.parse(events[0]!.data)).toMatchObject({ id: job.id, status: 'succeeded' });
+      } finally {
+        await after.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('a job left running by a crashed process is failed once its lease runs out, not only at start-up', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'aa-jobs-lease-'));
     try {

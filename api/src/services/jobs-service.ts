@@ -182,7 +182,11 @@ export function createJobsService(deps: {
           if (first && events.length === 0) {
             // Nothing was missed: a stream on a finished job still gets its final event, then ends.
             const current = await jobs.getById(jobId);
-            if (current && FINAL_STATUSES.has(current.status)) events = await jobs.events(jobId, current.seq - 1);
+            if (current && FINAL_STATUSES.has(current.status)) {
+              events = await jobs.events(jobId, current.seq - 1);
+              // A job that ended before events were stored (an older version) has none: its record stands in.
+              if (events.length === 0) events = [{ jobId, seq: current.seq, type: current.status === 'succeeded' ? 'result' : 'error', job: current, createdAt: current.updatedAt }];
+            }
           }
           first = false;
           for (const event of events) {
