@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { EndpointDef } from '../../../shared/contract/endpoint.js';
 import { ERROR_CODES, ErrorBodySchema, type ErrorCode } from '../../../shared/errors.js';
 import { JobSchema } from '../../../shared/schemas/ai.js';
+import type { JobEventType } from '../stores/engine-types.js';
 import { errorStatusesOf } from './openapi-errors.js';
 
 type Json = Record<string, unknown>;
@@ -13,7 +14,10 @@ export interface OpenApiDocument extends Json {
 }
 
 /** Job events a client reads from the stream; each `data` is the job's state as JSON. */
-export const JOB_EVENT_TYPES = ['progress', 'result', 'error'] as const;
+export const JOB_EVENT_TYPES = ['progress', 'result', 'error'] as const satisfies readonly JobEventType[];
+// Fails to compile when the store gains an event type the document does not list.
+const everyEventTypeListed: Exclude<JobEventType, (typeof JOB_EVENT_TYPES)[number]> extends never ? true : never = true;
+void everyEventTypeListed;
 
 const toJsonSchema = (schema: z.ZodType) => {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'output', unrepresentable: 'any' });
