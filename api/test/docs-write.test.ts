@@ -113,10 +113,22 @@ describe('writing chapters into the doc', () => {
     }, { documentId });
     const response = await write(bookId, { documentId });
     expect(response.statusCode, response.body).toBe(200);
-    expect(emulator.counts).toMatchObject({ get: 2, batchUpdate: 2 });
+    // The refused write's 400 is a conflict because a revision read shows the document moved; then a full re-read.
+    expect(emulator.counts).toMatchObject({ get: 3, batchUpdate: 2 });
     const paragraphs = emulator.paragraphs(documentId);
     expect(paragraphs[0]!.text).toBe('Typed meanwhile. Original first line.');
     expect(paragraphs.filter((p) => p.text === 'Racing chapter')).toHaveLength(1);
+  });
+
+  it('reports a 400 on a document that did not move as the refused write it is, never as a conflict to retry', async () => {
+    const documentId = emulator.createDocument({ paragraphs: ['Untouched.'] });
+    const { bookId } = await bookWithDrafts(t, author.token, [{ title: 'Refused chapter', blocks: sampleBlocks('Refused') }]);
+    emulator.injectFault({ method: 'batchUpdate', documentId, status: 400, message: 'Invalid requests[0].insertText: Index 99 must be less than the end index.' });
+    const response = await write(bookId, { documentId });
+    expect(response.statusCode).toBe(500);
+    expect(errorOf(response)).toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('nothing in the document changed') });
+    expect(emulator.countsFor(documentId)).toEqual({ get: 2, batchUpdate: 1 });
+    expect(emulator.text(documentId)).toBe('Untouched.\n');
   });
 
   it('writes a 30-chapter book with exactly one read and one batchUpdate', async () => {

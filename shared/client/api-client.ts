@@ -5,7 +5,8 @@ import {
 } from '../contract/index.js';
 import { ApiError, errorFromResponse } from './api-error.js';
 import { parseLeniently } from './lenient-parse.js';
-import { isRetryable, retryDelayMs, sleep, type BackoffOptions } from './retry.js';
+import { withRetry, type RetryPolicy } from '../retry.js';
+import { clientRetryDecision } from './retry.js';
 
 export { ApiError, CLIENT_ERROR_CODES, isApiError, parseRetryAfter } from './api-error.js';
 export type { ApiErrorCode, ApiErrorInit, ClientErrorCode } from './api-error.js';
@@ -119,11 +120,14 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
   const getToken = options.getToken ?? (() => null);
   const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
-  const maxRetries = Math.max(0, options.maxRetries ?? DEFAULTS.maxRetries);
-  const backoff: BackoffOptions = {
-    initialRetryDelayMs: options.initialRetryDelayMs ?? DEFAULTS.initialRetryDelayMs,
-    maxRetryDelayMs: options.maxRetryDelayMs ?? DEFAULTS.maxRetryDelayMs,
-    maxRetryAfterMs: options.maxRetryAfterMs ?? DEFAULTS.maxRetryAfterMs,
+  // A longer Retry-After than the client waits out ends the retries and surfaces `retryAfterS` to the caller.
+  const retryPolicy: RetryPolicy = {
+    retries: Math.max(0, options.maxRetries ?? DEFAULTS.maxRetries),
+    baseDelayMs: options.initialRetryDelayMs ?? DEFAULTS.initialRetryDelayMs,
+    maxDelayMs: options.maxRetryDelayMs ?? DEFAULTS.maxRetryDelayMs,
+    jitter: 0.25,
+    maxServerWaitMs: options.maxRetryAfterMs ?? DEFAULTS.maxRetryAfterMs,
+    longerServerWait: 'give-up',
   };
 
   /** One attempt: fetch under its own deadline, then read and judge the body. */
@@ -173,18 +177,19 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   async function send(def: EndpointDef, call: AnyRequestOptions = {}): Promise<unknown> {
     const path = buildPath(def.path, call.params);
     const url = `${baseUrl}${path}${buildQuery(call.query)}`;
-    for (let retry = 0; ; retry++) {
-      if (call.signal?.aborted) throw aborted();
-      try {
-        return await attempt(def, url, call);
-      } catch (error) {
-        if (!(error instanceof ApiError) || retry >= maxRetries || !isRetryable(error)) throw error;
-        const delayMs = retryDelayMs(retry + 1, error, backoff);
-        if (delayMs === null) throw error;
-        options.onRetry?.({ method: def.method, path, retry: retry + 1, delayMs, error });
-        await sleep(delayMs, call.signal);
-      }
-    }
+    return withRetry(
+      () => {
+        if (call.signal?.aborted) throw aborted();
+        return attempt(def, url, call);
+      },
+      retryPolicy,
+      clientRetryDecision,
+      {
+        signal: call.signal,
+        abortError: () => aborted(),
+        onRetry: ({ retry, delayMs, error }) => options.onRetry?.({ method: def.method, path, retry, delayMs, error: error as ApiError }),
+      },
+    );
   }
 
   const client: Record<string, unknown> = {};

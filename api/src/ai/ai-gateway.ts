@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { newId } from '../../../shared/ids.js';
+import { withRetry, type RetryDecision, type RetryPolicy } from '../../../shared/retry.js';
 import type { GeneratedBy } from '../../../shared/schemas/ai.js';
 import { AppError } from '../lib/app-error.js';
 import type { LedgerStore } from '../stores/engine-types.js';
@@ -35,9 +35,16 @@ export class TruncatedError extends AppError {
   }
 }
 
-const BACKOFF_BASE_MS = 250;
-const BACKOFF_CAP_MS = 8_000;
-const RETRY_AFTER_CAP_MS = 30_000;
+/** Retries of one model (AI_MAX_RETRIES of them): a server's Retry-After is waited out, at most 30 s. */
+const modelRetryPolicy = (retries: number): RetryPolicy => ({
+  retries, baseDelayMs: 250, maxDelayMs: 8_000, jitter: 0.5, maxServerWaitMs: 30_000, longerServerWait: 'cap',
+});
+
+/** Only transient failures (429, 5xx, timeouts) are tried again on the same model; a rejection never is. */
+function modelRetryDecision(error: unknown): RetryDecision {
+  if (!(error instanceof ProviderError) || error.kind !== 'retryable') return { retry: false };
+  return { retry: true, serverWaitMs: error.options.retryAfterMs };
+}
 /** Rejections that concern the model itself (no access, no such model): they count against it in the breaker. */
 const MODEL_LEVEL_REJECTIONS = new Set([401, 403, 404]);
 
@@ -75,38 +82,49 @@ export function createAiGateway(deps: {
     provider: provider.name, model, promptVersion: task.promptVersion, offline: provider.offline,
   });
 
-  async function callModel<I, O>(task: AiTask<I, O>, input: I, model: string, ctx: AiCallContext): Promise<O> {
-    let repaired = false;
-    for (let attempt = 0; ; attempt++) {
-      const started = Date.now();
-      try {
-        const result = await provider.call(task, input, model, ctx.signal, ctx.onItem);
-        const latencyMs = Date.now() - started;
-        if (result.finishReason === 'length') {
-          await meter(task as AiTask<unknown, unknown>, ctx, { model, usage: result.usage, cached: false, outcome: 'truncated', latencyMs });
-          throw new TruncatedError();
-        }
-        const parsed = task.outputSchema.safeParse(result.output);
-        if (parsed.success) {
-          await meter(task as AiTask<unknown, unknown>, ctx, { model, usage: result.usage, cached: false, outcome: 'ok', latencyMs });
-          return parsed.data;
-        }
-        throw new ProviderError('invalid_output', 'The model output does not match its schema.', { usage: result.usage });
-      } catch (error) {
-        if (!(error instanceof ProviderError)) throw error;
+  /** One call of `model`, metered whatever happens; an answer cut short or off its schema is an error. */
+  async function attemptModel<I, O>(task: AiTask<I, O>, input: I, model: string, ctx: AiCallContext): Promise<O> {
+    const started = Date.now();
+    try {
+      const result = await provider.call(task, input, model, ctx.signal, ctx.onItem);
+      const latencyMs = Date.now() - started;
+      if (result.finishReason === 'length') {
+        await meter(task as AiTask<unknown, unknown>, ctx, { model, usage: result.usage, cached: false, outcome: 'truncated', latencyMs });
+        throw new TruncatedError();
+      }
+      const parsed = task.outputSchema.safeParse(result.output);
+      if (parsed.success) {
+        await meter(task as AiTask<unknown, unknown>, ctx, { model, usage: result.usage, cached: false, outcome: 'ok', latencyMs });
+        return parsed.data;
+      }
+      throw new ProviderError('invalid_output', 'The model output does not match its schema.', { usage: result.usage });
+    } catch (error) {
+      if (error instanceof ProviderError) {
         const usage = error.options.usage ?? { inputTokens: 0, outputTokens: 0 };
         await meter(task as AiTask<unknown, unknown>, ctx, { model, usage, cached: false, outcome: error.kind, latencyMs: Date.now() - started });
-        if (error.kind === 'invalid_output') {
-          if (repaired) throw new AppError('AI_INVALID_OUTPUT', 'The model twice returned output that does not fit the expected structure.');
-          repaired = true;
-          attempt--;
-          continue;
-        }
-        if (error.kind === 'rejected') throw error; // never retried on the same model; the chain may try the next one
-        if (attempt >= deps.maxRetries) throw error;
-        const backoff = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt) * (0.5 + Math.random() / 2);
-        await sleep(Math.min(RETRY_AFTER_CAP_MS, error.options.retryAfterMs ?? backoff), undefined, { signal: ctx.signal });
       }
+      throw error;
+    }
+  }
+
+  /** A model with its retries; an off-schema answer is asked for again once (the repair), a second one is final. */
+  async function callModel<I, O>(task: AiTask<I, O>, input: I, model: string, ctx: AiCallContext): Promise<O> {
+    const withRetries = () =>
+      withRetry(() => attemptModel(task, input, model, ctx), modelRetryPolicy(deps.maxRetries), modelRetryDecision, {
+        signal: ctx.signal,
+        abortError: () => ctx.signal?.reason ?? new Error('The AI call was cancelled.'),
+      });
+    const offSchema = (error: unknown) => error instanceof ProviderError && error.kind === 'invalid_output';
+    try {
+      return await withRetries();
+    } catch (error) {
+      if (!offSchema(error)) throw error;
+    }
+    try {
+      return await withRetries();
+    } catch (error) {
+      if (offSchema(error)) throw new AppError('AI_INVALID_OUTPUT', 'The model twice returned output that does not fit the expected structure.');
+      throw error;
     }
   }
 

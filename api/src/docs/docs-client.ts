@@ -1,10 +1,19 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { auth, docs, type docs_v1 } from '@googleapis/docs';
 import type { FastifyBaseLogger } from 'fastify';
+import { withRetry, type RetryDecision, type RetryPolicy } from '../../../shared/retry.js';
 import { AppError } from '../lib/app-error.js';
 import { checkDocument } from './document-shape.js';
 
-const MAX_ATTEMPTS = 4;
+/** Docs calls: three retries of 429s, 5xx and unreachable, 1 s doubling (tests shorten it); Google sends no Retry-After. */
+const docsRetryPolicy = (baseDelayMs: number): RetryPolicy => ({
+  retries: 3, baseDelayMs, maxDelayMs: 16_000, jitter: 0.25, maxServerWaitMs: 0, longerServerWait: 'cap',
+});
+
+function docsRetryDecision(error: unknown): RetryDecision {
+  if (oauthErrorOf(error) !== null) return { retry: false };
+  const status = statusOf(error);
+  return { retry: status === 429 || status >= 500 || status === 0 };
+}
 
 /** An OAuth2 client from googleapis' own google-auth-library (one from another copy sends no Authorization header). */
 export type GoogleAuthClient = InstanceType<typeof auth.OAuth2>;
@@ -54,34 +63,48 @@ function mapGoogleError(error: unknown): Error {
   return new AppError('GOOGLE_UNAVAILABLE', 'Google Docs is not answering right now; try again shortly.');
 }
 
+/** Google's own words for a refused request (they name the request and the index, never the document's text). */
+function googleMessageOf(error: unknown): string {
+  const e = error as { message?: unknown; response?: { data?: { error?: { message?: unknown } } } };
+  const message = e.response?.data?.error?.message ?? e.message;
+  return typeof message === 'string' ? message.slice(0, 500) : 'no message';
+}
+
 /**
  * The Docs API through googleapis' own Docs package, root URL configurable (a local emulator in tests).
- * 429 and 5xx are retried with truncated exponential backoff; a 400 on a revision-guarded write is a conflict.
+ * 429 and 5xx are retried with truncated exponential backoff. A 400 on a revision-guarded write is a conflict only
+ * when a re-read shows the document's revision moved; any other 400 is logged and reported as a refused write.
  */
 export function createDocsClient(options: { rootUrl: string | null; backoffMs?: number; log?: FastifyBaseLogger }) {
   const backoffMs = options.backoffMs ?? 1_000;
   const service = (client: GoogleAuthClient): docs_v1.Docs =>
     docs({ version: 'v1', auth: client, ...(options.rootUrl ? { rootUrl: options.rootUrl } : {}) });
 
-  async function withRetries<T>(call: () => Promise<T>, onBadRequest?: (error: unknown) => Error): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await call();
-      } catch (error) {
-        // A refresh of the stored sign-in failed mid-call (Docs said 401, the client refreshed): never a conflict.
-        if (oauthErrorOf(error) !== null) throw mapTokenRefreshError(error);
-        const status = statusOf(error);
-        if (status === 400 && onBadRequest) throw onBadRequest(error);
-        const transient = status === 429 || status >= 500 || status === 0;
-        if (!transient || attempt >= MAX_ATTEMPTS) throw mapGoogleError(error);
-        await sleep(Math.min(16_000, backoffMs * 2 ** (attempt - 1)) * (0.75 + Math.random() / 2));
-      }
+  /** The call with its retries; what still fails is returned as the error Google gave (null on success). */
+  async function withRetries<T>(call: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+    try {
+      return { ok: true, value: await withRetry(call, docsRetryPolicy(backoffMs), docsRetryDecision) };
+    } catch (error) {
+      return { ok: false, error };
     }
+  }
+
+  /** Maps what Google refused: a failed refresh of the stored sign-in (mid-call) first, then the status. */
+  function refused(error: unknown): Error {
+    return oauthErrorOf(error) !== null ? mapTokenRefreshError(error) : mapGoogleError(error);
+  }
+
+  async function readRevision(client: GoogleAuthClient, documentId: string): Promise<string | null> {
+    const read = await withRetries(() => service(client).documents.get({ documentId, fields: 'revisionId' }));
+    if (!read.ok) throw refused(read.error);
+    return read.value.data.revisionId ?? null;
   }
 
   return {
     async get(client: GoogleAuthClient, documentId: string): Promise<docs_v1.Schema$Document> {
-      const response = await withRetries(() => service(client).documents.get({ documentId, includeTabsContent: true }));
+      const read = await withRetries(() => service(client).documents.get({ documentId, includeTabsContent: true }));
+      if (!read.ok) throw refused(read.error);
+      const response = read.value;
       // googleapis hands back whatever came (an HTML page or cut JSON arrives as text): check it is a document.
       const checked = checkDocument(response.data);
       if (checked.doc) return checked.doc;
@@ -91,12 +114,15 @@ export function createDocsClient(options: { rootUrl: string | null; backoffMs?: 
 
     /** Applies requests atomically if the document is still at `requiredRevisionId`; returns the new revision. */
     async batchUpdate(client: GoogleAuthClient, documentId: string, requests: docs_v1.Schema$Request[], requiredRevisionId: string): Promise<string> {
-      const response = await withRetries(
-        () => service(client).documents.batchUpdate({ documentId, requestBody: { requests, writeControl: { requiredRevisionId } } }),
-        // Google documents a 400 for a stale revision without a stable message: treat it as a conflict.
-        () => new RevisionConflict('The document changed since it was read.'),
+      const written = await withRetries(() =>
+        service(client).documents.batchUpdate({ documentId, requestBody: { requests, writeControl: { requiredRevisionId } } }),
       );
-      return response.data.writeControl?.requiredRevisionId ?? '';
+      if (written.ok) return written.value.data.writeControl?.requiredRevisionId ?? '';
+      if (oauthErrorOf(written.error) !== null || statusOf(written.error) !== 400) throw refused(written.error);
+      // Google answers a stale revision with a 400 and no stable message: the revision itself tells.
+      if ((await readRevision(client, documentId)) !== requiredRevisionId) throw new RevisionConflict('The document changed since it was read.');
+      options.log?.error({ documentId, status: 400, google: googleMessageOf(written.error) }, 'Docs API refused a batchUpdate as invalid');
+      throw new AppError('INTERNAL', 'Google Docs refused this write as invalid, so nothing in the document changed. The fault is on our side and has been logged; try again later, and tell your administrator if it keeps happening.');
     },
   };
 }
