@@ -40,15 +40,22 @@ export interface ObservedResponse {
  */
 export function createContractChecker(served: object) {
   const document = served as Document;
-  const ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false });
+  const ajv = new Ajv2020({ strict: false, validateSchema: false });
   addFormats(ajv);
   ajv.addSchema(document as unknown as Json, DOC_ID);
+  // Keyed by the schema itself, so the many error responses that are one `$ref` to Error share one validator.
   const validators = new Map<string, ValidateFunction>();
+  const schemaAt = (path: string) =>
+    path.slice(2).split('/').reduce<unknown>((node, segment) => {
+      const key = decodeURIComponent(segment).replace(/~1/g, '/').replace(/~0/g, '~');
+      return (node as Record<string, unknown> | undefined)?.[key];
+    }, document);
   const validatorAt = (path: string) => {
-    let validate = validators.get(path);
+    const key = JSON.stringify(schemaAt(path));
+    let validate = validators.get(key);
     if (!validate) {
       validate = ajv.compile({ $ref: `${DOC_ID}${path}` });
-      validators.set(path, validate);
+      validators.set(key, validate);
     }
     return validate;
   };
