@@ -6,21 +6,21 @@ import { AppError } from './app-error.js';
 /** With the `u` flag a surrogate only matches when it is unpaired. */
 const LONE_SURROGATE = /\p{Cs}/u;
 
+/** True when some string in `value` holds a lone UTF-16 surrogate (the common, clean case allocates nothing). */
+function hasIllFormedText(value: unknown): boolean {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value);
+  if (value === null || typeof value !== 'object') return false;
+  for (const item of Array.isArray(value) ? value : Object.values(value)) if (hasIllFormedText(item)) return true;
+  return false;
+}
+
 /** The path of the first string in `value` holding a lone UTF-16 surrogate, or null when every string is well formed. */
 export function illFormedTextPath(value: unknown, path: string[] = []): string[] | null {
-  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? path : null;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = illFormedTextPath(value[i], [...path, String(i)]);
-      if (found) return found;
-    }
-    return null;
-  }
-  if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      const found = illFormedTextPath(item, [...path, key]);
-      if (found) return found;
-    }
+  if (!hasIllFormedText(value)) return null;
+  if (typeof value === 'string') return path;
+  for (const [key, item] of Object.entries(value as object)) {
+    const found = illFormedTextPath(item, [...path, key]);
+    if (found) return found;
   }
   return null;
 }

@@ -108,27 +108,9 @@ export interface Collections {
 }
 
 export function collectionsOf(db: Db): Collections {
-  return {
-    users: db.collection(COLLECTION_NAMES.users),
-    tokens: db.collection(COLLECTION_NAMES.tokens),
-    books: db.collection(COLLECTION_NAMES.books),
-    summaryVersions: db.collection(COLLECTION_NAMES.summaryVersions),
-    chapters: db.collection(COLLECTION_NAMES.chapters),
-    audit: db.collection(COLLECTION_NAMES.audit),
-    migrations: db.collection(COLLECTION_NAMES.migrations),
-    locks: db.collection(COLLECTION_NAMES.locks),
-    questions: db.collection(COLLECTION_NAMES.questions),
-    answers: db.collection(COLLECTION_NAMES.answers),
-    proposals: db.collection(COLLECTION_NAMES.proposals),
-    drafts: db.collection(COLLECTION_NAMES.drafts),
-    jobs: db.collection(COLLECTION_NAMES.jobs),
-    jobEvents: db.collection(COLLECTION_NAMES.jobEvents),
-    ledger: db.collection(COLLECTION_NAMES.ledger),
-    aiCache: db.collection(COLLECTION_NAMES.aiCache),
-    docWrites: db.collection(COLLECTION_NAMES.docWrites),
-    googleCredentials: db.collection(COLLECTION_NAMES.googleCredentials),
-    idTokenClaims: db.collection(COLLECTION_NAMES.idTokenClaims),
-  };
+  // Every collection by its property name; the names come from the one table above (the type says none is missing).
+  const names: Record<keyof Collections, string> = COLLECTION_NAMES;
+  return Object.fromEntries(Object.entries(names).map(([key, name]) => [key, db.collection(name)])) as unknown as Collections;
 }
 
 export function toDoc<R extends { id: string }>(record: R): Doc<R> {
