@@ -1,10 +1,10 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SQLITE_FILE } from '../src/stores/sqlite/sqlite-store.js';
 import { SUMMARY, runJob, waitForJob } from './helpers/journey.js';
-import { buildTestApp, type TestApp } from './helpers/test-app.js';
-import { openAiTestEnv, startOpenAiTestServer, step, type OpenAiTestServer, type Step } from './support/openai-test-server.js';
+import { useModelServer } from './helpers/model-server.js';
+import { step, type Step } from './support/openai-test-server.js';
 
 /**
  * Every upstream fault the gateway must survive or report, against a real HTTP server speaking the
@@ -15,22 +15,10 @@ import { openAiTestEnv, startOpenAiTestServer, step, type OpenAiTestServer, type
 
 const TIMEOUT_MS = 800;
 const HTML = '<html><body><h1>502 Bad Gateway</h1></body></html>';
-let server: OpenAiTestServer;
-let t: TestApp | null = null;
-
-beforeAll(async () => {
-  server = await startOpenAiTestServer();
-});
-afterAll(() => server?.close());
-beforeEach(() => server.reset());
-afterEach(async () => {
-  await t?.close();
-  t = null;
-});
+const model = useModelServer();
 
 async function setup(env: Record<string, string> = {}) {
-  t = await buildTestApp(openAiTestEnv(server, { AI_TIMEOUT_MS: String(TIMEOUT_MS), AI_MAX_RETRIES: '2', ...env }));
-  const app = t;
+  const app = await model.app({ AI_TIMEOUT_MS: String(TIMEOUT_MS), AI_MAX_RETRIES: '2', ...env });
   const user = await app.newUser();
   const api = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
     app.as(user.token, { method, url, ...(payload !== undefined ? { payload: payload as object } : {}) });
@@ -76,7 +64,7 @@ async function usageOf(ctx: Ctx) {
 }
 
 /** Tokens the server reported in its answers (errors and hangs report none). */
-const reportedTokens = () => server.requests.reduce((sum, r) => sum + (r.usage?.total_tokens ?? 0), 0);
+const reportedTokens = () => model.server.requests.reduce((sum, r) => sum + (r.usage?.total_tokens ?? 0), 0);
 
 /** The reservation is released and the user is charged exactly what the server reported. */
 async function expectSettled(ctx: Ctx) {
@@ -106,11 +94,11 @@ async function rowsOf(ctx: Ctx, jobId: string) {
 describe('retries honouring retry-after', () => {
   it('429 with retry-after then ok → succeeds after waiting retry-after, one ledger row per attempt', async () => {
     const ctx = await setup();
-    server.script('kickoff_interview', [step.rateLimited(1), step.ok()]);
+    model.server.script('kickoff_interview', [step.rateLimited(1), step.ok()]);
     const job = await startAndWait(ctx, `/v1/books/${ctx.bookId}/interview/generate`);
     expect(job.status).toBe('succeeded');
-    const [first, second] = server.requests;
-    expect(server.calls('kickoff_interview')).toBe(2);
+    const [first, second] = model.server.requests;
+    expect(model.server.calls('kickoff_interview')).toBe(2);
     expect(first!.status).toBe(429);
     // retry-after: 1 s honoured (the exponential backoff alone would wait at most 250 ms).
     expect(second!.receivedAt - first!.receivedAt).toBeGreaterThanOrEqual(950);
@@ -150,16 +138,16 @@ describe('failures leave no partial record and refund the reservation', () => {
     }[schema];
     const payload = schema === 'chapter_draft_section' ? { style: 'professional', targetWords: 600 } : schema === 'chapter_questions' ? { count: 5, fresh: true } : undefined;
     const before = recordCounts(ctx);
-    const callsBefore = server.calls(schema);
-    server.script(schema, steps);
-    const allCallsBefore = server.calls();
+    const callsBefore = model.server.calls(schema);
+    model.server.script(schema, steps);
+    const allCallsBefore = model.server.calls();
 
     const started = await ctx.api('POST', url, payload);
     expect(started.statusCode, started.body).toBe(202);
     const jobId = started.json().job.id;
     if (schema === 'chapter_questions' && code === 'AI_UNAVAILABLE') {
       // While the job hangs on the model, its worst case is reserved.
-      await server.waitForCalls(allCallsBefore + 1);
+      await model.server.waitForCalls(allCallsBefore + 1);
       expect((await usageOf(ctx)).daily.reserved).toBeGreaterThan(0);
     }
     const job = await waitForJob(ctx.t, ctx.user.token, jobId, 30_000);
@@ -168,16 +156,16 @@ describe('failures leave no partial record and refund the reservation', () => {
     expect(job.error.code).toBe(code);
     if (retryable !== undefined) expect(job.error.retryable).toBe(retryable);
     expect(job.result).toBeNull();
-    expect(server.calls(schema) - callsBefore).toBe(upstream);
+    expect(model.server.calls(schema) - callsBefore).toBe(upstream);
     expect(recordCounts(ctx)).toEqual(before);
     const rows = await rowsOf(ctx, jobId);
     expect(rows.map((r) => r.outcome)).toEqual(outcomes);
     if (code === 'AI_UNAVAILABLE') for (const row of rows) expect(row).toMatchObject({ inputTokens: 0, outputTokens: 0, costUsd: 0 });
     await expectSettled(ctx);
-    if (code === 'AI_UNAVAILABLE' && upstream === 1) expect(server.pendingSteps()).toBe(1); // the ok after the 400 was never asked for
+    if (code === 'AI_UNAVAILABLE' && upstream === 1) expect(model.server.pendingSteps()).toBe(1); // the ok after the 400 was never asked for
     if (schema === 'chapter_questions' && code === 'AI_UNAVAILABLE') {
       // The client gave up on each hung request (the server notices the closed socket a moment later).
-      await expect.poll(() => server.requests.filter((r) => r.schemaName === schema).slice(-3).every((r) => r.aborted), { timeout: 2_000 }).toBe(true);
+      await expect.poll(() => model.server.requests.filter((r) => r.schemaName === schema).slice(-3).every((r) => r.aborted), { timeout: 2_000 }).toBe(true);
     }
   });
 });
@@ -190,10 +178,10 @@ describe('recoveries', () => {
     { name: 'an HTML page with status 200 once, then ok → retried', first: step.raw(200, HTML) },
   ])('$name', async ({ first }) => {
     const ctx = await setup();
-    server.script('toc_proposal', [first, step.ok()]);
+    model.server.script('toc_proposal', [first, step.ok()]);
     const job = await startAndWait(ctx, `/v1/books/${ctx.bookId}/toc/generate`);
     expect(job.status).toBe('succeeded');
-    expect(server.calls('toc_proposal')).toBe(2);
+    expect(model.server.calls('toc_proposal')).toBe(2);
     expect(recordCounts(ctx).proposals).toBe(1);
     const proposal = (await ctx.api('GET', `/v1/books/${ctx.bookId}/toc/proposals/${job.result.proposalId}`)).json();
     expect(proposal.generatedBy).toMatchObject({ provider: 'openai', model: 'test-model', offline: false });
@@ -204,10 +192,10 @@ describe('recoveries', () => {
   it('finish_reason length on a draft section → the section is split in two and both halves retried', async () => {
     const ctx = await setup();
     const chapterId = await chapterWithAnswers(ctx);
-    server.script('chapter_draft_section', [step.truncated(), step.ok(), step.ok()]);
+    model.server.script('chapter_draft_section', [step.truncated(), step.ok(), step.ok()]);
     const job = await startAndWait(ctx, `/v1/books/${ctx.bookId}/chapters/${chapterId}/drafts/generate`, { style: 'technical', targetWords: 600 });
     expect(job.status).toBe('succeeded');
-    const drafts = server.requests.filter((r) => r.schemaName === 'chapter_draft_section');
+    const drafts = model.server.requests.filter((r) => r.schemaName === 'chapter_draft_section');
     expect(drafts).toHaveLength(3);
     const system = (i: number) => String(drafts[i]!.body!.messages[0]!.content);
     const focus = (i: number) => /<data name="focus_refs">\n([\s\S]*?)\n<\/data>/.exec(String(drafts[i]!.body!.messages[1]!.content))![1]!;
@@ -227,7 +215,7 @@ describe('recoveries', () => {
 describe('model fallback chain and circuit breaker', () => {
   it('bad-model fails → good-model answers; once the breaker opens, bad-model is no longer asked', async () => {
     const ctx = await setup({ AI_MODELS: 'bad-model,good-model', AI_MAX_RETRIES: '1' });
-    server.scriptModel('bad-model', step.serverError(503));
+    model.server.scriptModel('bad-model', step.serverError(503));
     const run = async () => {
       const job = await startAndWait(ctx, `/v1/books/${ctx.bookId}/interview/generate`, { fresh: true });
       expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
@@ -237,22 +225,22 @@ describe('model fallback chain and circuit breaker', () => {
     // The breaker opens after three failed chains (one failure each: first try + one retry).
     for (let i = 1; i <= 3; i++) {
       const job = await run();
-      expect(server.calls(undefined, 'bad-model')).toBe(2 * i);
-      expect(server.calls(undefined, 'good-model')).toBe(i);
+      expect(model.server.calls(undefined, 'bad-model')).toBe(2 * i);
+      expect(model.server.calls(undefined, 'good-model')).toBe(i);
       expect((await rowsOf(ctx, job.id)).map((r) => `${r.model}:${r.outcome}`)).toEqual(['bad-model:retryable', 'bad-model:retryable', 'good-model:ok']);
     }
     expect(ctx.t.app.ai.breaker.snapshot()['bad-model']).toMatchObject({ state: 'open' });
 
     const job = await run();
-    expect(server.calls(undefined, 'bad-model')).toBe(6);
-    expect(server.calls(undefined, 'good-model')).toBe(4);
+    expect(model.server.calls(undefined, 'bad-model')).toBe(6);
+    expect(model.server.calls(undefined, 'good-model')).toBe(4);
     expect((await rowsOf(ctx, job.id)).map((r) => `${r.model}:${r.outcome}`)).toEqual(['good-model:ok']);
     const interview = (await ctx.api('GET', `/v1/books/${ctx.bookId}/interview`)).json();
     for (const q of interview.questions) expect(q.generatedBy).toMatchObject({ provider: 'openai', model: 'good-model', offline: false });
 
     // good-model calls are priced at good-model's prices (3 / 12 USD per million tokens).
     const rows = (await usageOf(ctx)).recent.filter((r) => r.model === 'good-model');
-    const answered = server.requests.filter((r) => r.model === 'good-model').reverse();
+    const answered = model.server.requests.filter((r) => r.model === 'good-model').reverse();
     rows.forEach((row, i) => {
       const u = answered[i]!.usage!;
       expect(row.costUsd).toBeCloseTo((u.prompt_tokens * 3 + u.completion_tokens * 12) / 1e6, 9);
@@ -262,11 +250,11 @@ describe('model fallback chain and circuit breaker', () => {
 
   it('a model the server does not know (404) → the next model answers at once; the breaker counts it', async () => {
     const ctx = await setup({ AI_MODELS: 'bad-model,good-model' });
-    server.scriptModel('bad-model', step.status(404, 'The model `bad-model` does not exist or you do not have access to it.'));
+    model.server.scriptModel('bad-model', step.status(404, 'The model `bad-model` does not exist or you do not have access to it.'));
     const job = await startAndWait(ctx, `/v1/books/${ctx.bookId}/interview/generate`);
     expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
-    expect(server.calls(undefined, 'bad-model')).toBe(1); // rejected: never retried on the same model
-    expect(server.calls(undefined, 'good-model')).toBe(1);
+    expect(model.server.calls(undefined, 'bad-model')).toBe(1); // rejected: never retried on the same model
+    expect(model.server.calls(undefined, 'good-model')).toBe(1);
     expect((await rowsOf(ctx, job.id)).map((r) => `${r.model}:${r.outcome}`)).toEqual(['bad-model:rejected', 'good-model:ok']);
     expect(ctx.t.app.ai.breaker.snapshot()['bad-model']).toMatchObject({ failures: 1 });
     await expectSettled(ctx);
@@ -274,19 +262,19 @@ describe('model fallback chain and circuit breaker', () => {
 
   it('a 400 on the first model → not retried there, the next model is asked, and the breaker does not count it', async () => {
     const ctx = await setup({ AI_MODELS: 'bad-model,good-model' });
-    server.scriptModel('bad-model', step.badRequest());
+    model.server.scriptModel('bad-model', step.badRequest());
     for (let i = 1; i <= 4; i++) {
       const job = await startAndWait(ctx, `/v1/books/${ctx.bookId}/interview/generate`, { fresh: true });
       expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
-      expect(server.calls(undefined, 'bad-model')).toBe(i);
+      expect(model.server.calls(undefined, 'bad-model')).toBe(i);
     }
     expect(ctx.t.app.ai.breaker.snapshot()['bad-model']).toBeUndefined();
     // With every model rejecting it, the job fails AI_UNAVAILABLE after one request per model.
-    server.scriptModel('good-model', step.badRequest());
+    model.server.scriptModel('good-model', step.badRequest());
     const failed = await startAndWait(ctx, `/v1/books/${ctx.bookId}/interview/generate`, { fresh: true });
     expect(failed.error.code).toBe('AI_UNAVAILABLE');
-    expect(server.calls(undefined, 'bad-model')).toBe(5);
-    expect(server.calls(undefined, 'good-model')).toBe(5);
+    expect(model.server.calls(undefined, 'bad-model')).toBe(5);
+    expect(model.server.calls(undefined, 'good-model')).toBe(5);
     await expectSettled(ctx);
   });
 });

@@ -1,26 +1,15 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openEventStream } from './helpers/sse-client.js';
 import { SUMMARY, waitForJob } from './helpers/journey.js';
-import { buildTestApp, type TestApp } from './helpers/test-app.js';
-import { openAiTestEnv, startOpenAiTestServer, step, type OpenAiTestServer } from './support/openai-test-server.js';
+import { useModelServer } from './helpers/model-server.js';
+import { step } from './support/openai-test-server.js';
 
 /**
  * What the panels see while a model writes: each draft block (and each question) arrives as a progress event of the
  * job's stream while the model is still writing, in order; the draft is saved only once the whole answer validated.
  */
 
-let server: OpenAiTestServer;
-let t: TestApp | null = null;
-
-beforeAll(async () => {
-  server = await startOpenAiTestServer({ streamChunkChars: 20 });
-});
-afterAll(() => server?.close());
-beforeEach(() => server.reset());
-afterEach(async () => {
-  await t?.close();
-  t = null;
-});
+const model = useModelServer({ streamChunkChars: 20 });
 
 const BLOCKS = [
   { type: 'heading', level: 2, text: 'Ask before you advise', items: null, sources: [] },
@@ -29,8 +18,7 @@ const BLOCKS = [
 ];
 
 async function chapterReadyToDraft() {
-  t = await buildTestApp(openAiTestEnv(server, { AI_TIMEOUT_MS: '5000', AI_MAX_RETRIES: '1' }));
-  const app = t;
+  const app = await model.app({ AI_TIMEOUT_MS: '5000', AI_MAX_RETRIES: '1' });
   const user = await app.newUser();
   const api = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
     app.as(user.token, { method, url, ...(payload !== undefined ? { payload: payload as object } : {}) });
@@ -52,8 +40,8 @@ async function chapterReadyToDraft() {
 describe('a job shows what the model writes while it writes', () => {
   it('each draft block arrives as a progress event before the result, in order; the saved draft is the validated whole', async () => {
     const { user, api, base, origin } = await chapterReadyToDraft();
-    server.streamChunkMs = 15;
-    server.script('chapter_draft_section', [step.ok({ blocks: BLOCKS })]);
+    model.server.streamChunkMs = 15;
+    model.server.script('chapter_draft_section', [step.ok({ blocks: BLOCKS })]);
     const started = (await api('POST', `${base}/drafts/generate`, { style: 'professional', targetWords: 300 })).json<{ job: { id: string } }>();
     const stream = await openEventStream(`${origin}/v1/jobs/${started.job.id}/events`, user.token);
     const events = await stream.ended;
@@ -84,17 +72,17 @@ describe('a job shows what the model writes while it writes', () => {
   });
 
   it('a stream cut off twice saves nothing: the blocks shown were never a draft', async () => {
-    const { user, api, base } = await chapterReadyToDraft();
-    server.script('chapter_draft_section', [step.cut(4), step.cut(4)]);
+    const { app, user, api, base } = await chapterReadyToDraft();
+    model.server.script('chapter_draft_section', [step.cut(4), step.cut(4)]);
     const started = (await api('POST', `${base}/drafts/generate`, { style: 'professional', targetWords: 300 })).json<{ job: { id: string } }>();
-    const job = await waitForJob(t!, user.token, started.job.id);
+    const job = await waitForJob(app, user.token, started.job.id);
     expect(job).toMatchObject({ status: 'failed', error: { code: 'AI_UNAVAILABLE', retryable: true } });
     expect((await api('GET', `${base}/drafts`)).json<{ items: unknown[] }>().items).toEqual([]);
   });
 
   it('chapter questions stream the same way', async () => {
     const { user, api, base, origin } = await chapterReadyToDraft();
-    server.streamChunkMs = 5;
+    model.server.streamChunkMs = 5;
     const started = (await api('POST', `${base}/questions/generate`, { count: 5, fresh: true })).json<{ job: { id: string } }>();
     const events = await (await openEventStream(`${origin}/v1/jobs/${started.job.id}/events`, user.token)).ended;
     const items = events.map((event) => JSON.parse(event.data)).filter((job) => job.partial).map((job) => job.partial.item.text);
