@@ -30,13 +30,12 @@ import ai from './plugins/external/ai.js';
 import authoringRoutes from './routes/authoring.js';
 import jobRoutes from './routes/jobs.js';
 import docRoutes from './routes/docs.js';
-import type { EngineStore } from './stores/engine-types.js';
 import type { Store } from './stores/types.js';
 
 export interface AppOptions {
   config: Config;
   /** A store owned by the caller (tests); otherwise the configured one is opened. */
-  store?: Store & EngineStore;
+  store?: Store;
   clock?: Clock;
   /** An LLM provider to use instead of the configured one (tests). */
   provider?: LlmProvider;

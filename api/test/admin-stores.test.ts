@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOB_KINDS } from '../../shared/schemas/ai.js';
 import { USAGE_GROUP_BY } from '../../shared/schemas/admin.js';
 import type { LedgerFilter, LedgerSums, RequestMinute } from '../src/stores/admin-types.js';
-import type { EngineStore, LedgerRecord } from '../src/stores/engine-types.js';
+import type { LedgerRecord } from '../src/stores/engine-types.js';
 import { openMongoStore } from '../src/stores/mongodb/mongo-store.js';
 import { openSqliteStore } from '../src/stores/sqlite/sqlite-store.js';
 import type { Store } from '../src/stores/types.js';
@@ -67,9 +67,9 @@ const scoped = (f: LedgerFilter): LedgerFilter => ({
   ...f, from: f.from ?? new Date(START).toISOString(), to: f.to ?? new Date(START + 11 * DAY).toISOString(),
 });
 
-function defineAdminStoreContract(kind: string, open: () => Promise<Store & EngineStore>) {
+function defineAdminStoreContract(kind: string, open: () => Promise<Store>) {
   describe(`admin stores on ${kind}`, () => {
-    let store: Store & EngineStore;
+    let store: Store;
     beforeAll(async () => {
       store = await open();
       for (const row of rows) await store.ledger.record(row);

@@ -8,7 +8,6 @@ import { RevisionConflict, type DocsClient } from '../docs/docs-client.js';
 import { readDocument, type DocTab } from '../docs/doc-reader.js';
 import { decideWrites } from '../docs/write-decisions.js';
 import { AppError } from '../lib/app-error.js';
-import type { EngineStore } from '../stores/engine-types.js';
 import type { BookRecord, Store } from '../stores/types.js';
 import type { BooksService } from './books-service.js';
 import { isoNow, type Clock } from './clock.js';
@@ -21,7 +20,7 @@ type ChapterResult = WriteDocResult['chapters'][number];
 
 /** Google Docs write-back and import for a book's linked document. */
 export function createDocsService(deps: {
-  store: Store & EngineStore; books: BooksService; client: DocsClient; credentials: GoogleCredentialsService; clock: Clock;
+  store: Store; books: BooksService; client: DocsClient; credentials: GoogleCredentialsService; clock: Clock;
 }) {
   const { store, books, client, credentials, clock } = deps;
 

@@ -8,7 +8,7 @@ import { draftSectionTask, type DraftInput, type DraftOutput } from '../ai/tasks
 import { AppError, notFound } from '../lib/app-error.js';
 import { presentDraft } from '../lib/authoring-presenters.js';
 import { decodeCursor, toPage } from '../lib/paging.js';
-import type { DraftRecord, EngineStore } from '../stores/engine-types.js';
+import type { DraftRecord } from '../stores/engine-types.js';
 import type { Store, UserRecord } from '../stores/types.js';
 import { launchJob, reservationFor, type JobPlan, type LaunchMode } from './ai-jobs.js';
 import { answerRefs, briefOf, withAnswers } from './authoring-context.js';
@@ -54,7 +54,7 @@ const STATUS_ATTEMPTS = 3;
 
 /** Chapter drafts: generated section by section from the answers, with provenance and a length contract. */
 export function createDraftsService(deps: {
-  store: Store & EngineStore; books: BooksService; chapters: ChaptersService; jobs: JobsService; ai: AiGateway; clock: Clock;
+  store: Store; books: BooksService; chapters: ChaptersService; jobs: JobsService; ai: AiGateway; clock: Clock;
 }) {
   const { store, books, chapters, jobs, ai, clock } = deps;
 

@@ -4,7 +4,6 @@ import { GOOGLE_RECONNECT_HINT, mapTokenRefreshError, type GoogleAuthClient } fr
 import { AppError } from '../lib/app-error.js';
 import type { GoogleOAuthClient } from '../lib/google-oauth-client-file.js';
 import type { TokenCipher } from '../lib/token-crypto.js';
-import type { EngineStore } from '../stores/engine-types.js';
 import type { Store } from '../stores/types.js';
 import { isoNow, type Clock } from './clock.js';
 
@@ -18,7 +17,7 @@ const authRequired = (message: string) => new AppError('GOOGLE_AUTH_REQUIRED', m
  * refresh token (decrypted, re-encrypted when an old key sealed it) in an OAuth2 client that googleapis refreshes.
  */
 export function createGoogleCredentialsService(deps: {
-  store: Store & EngineStore;
+  store: Store;
   cipher: TokenCipher | null;
   oauthClient: GoogleOAuthClient | null;
   clock: Clock;

@@ -5,8 +5,8 @@ import type { AiGateway } from '../ai/ai-gateway.js';
 import { interviewTask } from '../ai/tasks/interview-task.js';
 import { AppError, conflict } from '../lib/app-error.js';
 import { presentAnswer, presentQuestion } from '../lib/authoring-presenters.js';
-import type { EngineStore, QuestionRecord } from '../stores/engine-types.js';
-import type { UserRecord } from '../stores/types.js';
+import type { QuestionRecord } from '../stores/engine-types.js';
+import type { Store, UserRecord } from '../stores/types.js';
 import { launchJob, reservationFor, requireReadyBrief, type JobPlan, type LaunchMode } from './ai-jobs.js';
 import { briefOf, withAnswers } from './authoring-context.js';
 import type { BooksService } from './books-service.js';
@@ -14,7 +14,7 @@ import { isoNow, type Clock } from './clock.js';
 import type { JobsService } from './jobs-service.js';
 
 /** The kick-off interview: generated questions (answered ones are kept) and the author's answers. */
-export function createInterviewService(deps: { store: EngineStore; books: BooksService; jobs: JobsService; ai: AiGateway; clock: Clock }) {
+export function createInterviewService(deps: { store: Store; books: BooksService; jobs: JobsService; ai: AiGateway; clock: Clock }) {
   const { store, books, jobs, ai, clock } = deps;
 
   async function read(userId: string, bookId: string) {

@@ -6,7 +6,7 @@ import type { AiGateway } from '../ai/ai-gateway.js';
 import { questionsTask, regenerateQuestionTask, type QuestionsInput } from '../ai/tasks/questions-task.js';
 import { AppError, notFound } from '../lib/app-error.js';
 import { presentAnswer, presentQuestion } from '../lib/authoring-presenters.js';
-import type { EngineStore, QuestionRecord } from '../stores/engine-types.js';
+import type { QuestionRecord } from '../stores/engine-types.js';
 import type { Store, UserRecord } from '../stores/types.js';
 import { launchJob, reservationFor, type JobPlan, type LaunchMode } from './ai-jobs.js';
 import { briefOf, withAnswers } from './authoring-context.js';
@@ -20,7 +20,7 @@ type AnswerInput = { questionId: string; text: string; status: 'draft' | 'final'
 
 /** Chapter questions: generation (answered ones kept), answers with history, batch saves, regeneration, coverage. */
 export function createQuestionsService(deps: {
-  store: Store & EngineStore; books: BooksService; chapters: ChaptersService; jobs: JobsService; ai: AiGateway; clock: Clock;
+  store: Store; books: BooksService; chapters: ChaptersService; jobs: JobsService; ai: AiGateway; clock: Clock;
 }) {
   const { store, books, chapters, jobs, ai, clock } = deps;
 

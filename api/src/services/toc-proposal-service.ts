@@ -5,7 +5,7 @@ import type { AiGateway } from '../ai/ai-gateway.js';
 import { tocTask, type TocInput } from '../ai/tasks/toc-task.js';
 import { conflict, notFound, AppError } from '../lib/app-error.js';
 import { presentProposal } from '../lib/authoring-presenters.js';
-import type { EngineStore, ProposalRecord } from '../stores/engine-types.js';
+import type { ProposalRecord } from '../stores/engine-types.js';
 import type { ChapterRecord, Store, UserRecord } from '../stores/types.js';
 import { launchJob, reservationFor, requireReadyBrief, type JobPlan, type LaunchMode } from './ai-jobs.js';
 import { briefOf, withAnswers } from './authoring-context.js';
@@ -18,7 +18,7 @@ import { activeTree } from './toc-tree.js';
 
 /** TOC proposals: generated into a stored proposal, applied by merging by id without losing material. */
 export function createTocProposalService(deps: {
-  store: Store & EngineStore; books: BooksService; chapters: ChaptersService; jobs: JobsService; ai: AiGateway; clock: Clock;
+  store: Store; books: BooksService; chapters: ChaptersService; jobs: JobsService; ai: AiGateway; clock: Clock;
 }) {
   const { store, books, chapters, jobs, ai, clock } = deps;
 

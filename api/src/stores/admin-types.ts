@@ -57,16 +57,3 @@ export interface RequestMetricsStore {
   list(from: string, to: string): Promise<RequestMinute[]>;
   purgeBefore(cutoff: string): Promise<number>;
 }
-
-/** The admin dashboard's stores. */
-export interface AdminStore {
-  readonly adminLedger: AdminLedgerStore;
-  readonly requestMetrics: RequestMetricsStore;
-}
-
-// The admin stores join the store contract here, so both store implementations must provide them and every
-// holder of a `Store` (the app's `store` decoration included) can reach them without restating the type.
-declare module './types.js' {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
-  interface Store extends AdminStore {}
-}

@@ -270,18 +270,6 @@ export interface CacheStore {
   purgeExpired(now: string): Promise<number>;
 }
 
-export interface EngineStore {
-  readonly questions: QuestionsStore;
-  readonly answers: AnswersStore;
-  readonly proposals: ProposalsStore;
-  readonly drafts: DraftsStore;
-  readonly jobs: JobsStore;
-  readonly ledger: LedgerStore;
-  readonly aiCache: CacheStore;
-  readonly docWrites: DocWritesStore;
-  readonly googleCredentials: GoogleCredentialsStore;
-}
-
 /** What was last written of a chapter into the linked document (to notice author edits before a rewrite). */
 export interface DocWriteRecord {
   bookId: string;

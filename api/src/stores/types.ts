@@ -1,6 +1,10 @@
 import type { Role } from '../../../shared/schemas/identity.js';
 import type { CHAPTER_STATUSES } from '../../../shared/schemas/chapters.js';
 import type { TOKEN_SOURCES } from '../../../shared/schemas/identity.js';
+import type { AdminLedgerStore, RequestMetricsStore } from './admin-types.js';
+import type {
+  AnswersStore, CacheStore, DocWritesStore, DraftsStore, GoogleCredentialsStore, JobsStore, LedgerStore, ProposalsStore, QuestionsStore,
+} from './engine-types.js';
 
 /** Stored records. Field names double as SQLite column names and MongoDB fields (`id` is `_id` there). */
 export interface UserRecord {
@@ -188,14 +192,31 @@ export interface StoreHealth {
   details: Record<string, unknown>;
 }
 
-/** The whole persistence layer: one store per domain, plus lifecycle. */
-export interface Store {
-  readonly kind: 'sqlite' | 'mongodb';
+/**
+ * The whole persistence layer, composed here and only here: one store per domain, the transaction primitive, and
+ * lifecycle. Stores hold primitive operations; the rules that combine them live in the services.
+ */
+export interface DomainStores {
   readonly users: UsersStore;
   readonly tokens: TokensStore;
   readonly books: BooksStore;
   readonly chapters: ChaptersStore;
   readonly audit: AuditStore;
+  readonly questions: QuestionsStore;
+  readonly answers: AnswersStore;
+  readonly proposals: ProposalsStore;
+  readonly drafts: DraftsStore;
+  readonly jobs: JobsStore;
+  readonly ledger: LedgerStore;
+  readonly aiCache: CacheStore;
+  readonly docWrites: DocWritesStore;
+  readonly googleCredentials: GoogleCredentialsStore;
+  readonly adminLedger: AdminLedgerStore;
+  readonly requestMetrics: RequestMetricsStore;
+}
+
+export interface Store extends DomainStores {
+  readonly kind: 'sqlite' | 'mongodb';
   health(): Promise<StoreHealth>;
   close(): Promise<void>;
 }

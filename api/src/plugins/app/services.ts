@@ -13,7 +13,6 @@ import { createIdentityService, type IdentityChanges } from '../../services/iden
 import { createNoticeBus } from '../../services/notice-bus.js';
 import { LIMITS } from '../../../../shared/limits.js';
 import type { Store } from '../../stores/types.js';
-import type { EngineStore } from '../../stores/engine-types.js';
 import type { AiGateway } from '../../ai/ai-gateway.js';
 import { createDraftsService } from '../../services/drafts-service.js';
 import { createInterviewService } from '../../services/interview-service.js';
@@ -27,7 +26,7 @@ import { createDocsService } from '../../services/docs-service.js';
 import { createDocsClient } from '../../docs/docs-client.js';
 import { createGoogleCredentialsService } from '../../services/google-credentials-service.js';
 
-function createServices(app: { store: Store & EngineStore; log: FastifyBaseLogger; ai: { gateway: AiGateway }; redis: Redis | null }, options: ServicesOptions) {
+function createServices(app: { store: Store; log: FastifyBaseLogger; ai: { gateway: AiGateway }; redis: Redis | null }, options: ServicesOptions) {
   const { config, clock } = options;
   const store = app.store;
   const audit = createAuditService({ store, clock, log: app.log, retentionDays: config.auditRetentionDays });

@@ -2,17 +2,16 @@ import fp from 'fastify-plugin';
 import type { Config } from '../../config.js';
 import { openMongoStore } from '../../stores/mongodb/mongo-store.js';
 import { openSqliteStore } from '../../stores/sqlite/sqlite-store.js';
-import type { EngineStore } from '../../stores/engine-types.js';
 import type { Store } from '../../stores/types.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    store: Store & EngineStore;
+    store: Store;
   }
 }
 
 /** Opens the configured store (or uses the one given, for tests) and closes it on shutdown. */
-export default fp<{ config: Config; store?: Store & EngineStore }>(
+export default fp<{ config: Config; store?: Store }>(
   async (app, options) => {
     const log = (message: string) => app.log.info(message);
     const store =

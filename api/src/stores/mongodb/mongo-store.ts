@@ -1,6 +1,5 @@
 import { MongoClient } from 'mongodb';
 import type { Config } from '../../config.js';
-import type { EngineStore } from '../engine-types.js';
 import type { Store } from '../types.js';
 import { createMongoAdminLedgerStore, createMongoRequestMetricsStore } from './admin-stores.js';
 import { createMongoAnswersStore } from './answers-store.js';
@@ -34,7 +33,7 @@ async function requireTransactions(client: MongoClient): Promise<void> {
  * Opens the MongoDB store (identity, books and the authoring engine's records): one pooled client for the process,
  * migrations, then indexes. Never logs or reports the URI (it may carry credentials).
  */
-export async function openMongoStore(options: Config['mongodb'], log: (message: string) => void): Promise<Store & EngineStore> {
+export async function openMongoStore(options: Config['mongodb'], log: (message: string) => void): Promise<Store> {
   if (!options.uri) throw new Error('MongoDB store: MONGODB_URI is not set');
   const client = new MongoClient(options.uri, {
     appName: 'auto-author',

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { EngineStore } from '../engine-types.js';
 import type { Store } from '../types.js';
 import { createSqliteAnswersStore, createSqliteDraftsStore, createSqliteProposalsStore, createSqliteQuestionsStore } from './authoring-stores.js';
 import { createSqliteDocWritesStore } from './doc-writes-store.js';
@@ -21,7 +20,7 @@ export const SQLITE_FILE = 'auto-author.sqlite';
  * Opens (creating when needed) the embedded store under `dataDir`: WAL with synchronous=NORMAL, which survives
  * a killed process (a test proves it) but may lose the last transactions on a power loss.
  */
-export function openSqliteStore(dataDir: string, log: (message: string) => void = () => {}): Store & EngineStore & { backup(file: string): Promise<void> } {
+export function openSqliteStore(dataDir: string, log: (message: string) => void = () => {}): Store & { backup(file: string): Promise<void> } {
   const file = path.join(dataDir, SQLITE_FILE);
   ensurePrivateDatabase(file);
   const db = new Database(file);

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, expect } from 'vitest';
 import { newId } from '../../../../shared/ids.js';
-import type { EngineStore } from '../../../src/stores/engine-types.js';
 import type { AuditRecord, BookRecord, ChapterRecord, Store, TokenRecord, UserRecord } from '../../../src/stores/types.js';
 
 /** A store with every domain: identity, books and the authoring engine's records. */
-export type FullStore = Store & EngineStore;
+export type FullStore = Store;
 
 /** Opens a store; the contract closes it. Stores opened by one run may share a database. */
 export type StoreFactory = () => Promise<FullStore>;
