@@ -10,6 +10,8 @@ export const LIMITS = {
   bookLanguageMax: 35,
   bookTargetWordsMin: 1_000,
   bookTargetWordsMax: 1_000_000,
+  /** The author's standing instructions for every draft and revision ("British spelling", "no bullet lists"). */
+  standingInstructionsMax: 1_000,
   documentIdMax: 200,
   summaryMaxChars: 20_000,
   summaryHistory: 20,

@@ -25,7 +25,7 @@ const input: DraftInput = {
   ],
   focus: ['A1', 'A2'],
   previousHeadings: [],
-  minimumWords: null,
+  minimumWords: null, standingInstructions: null,
 };
 
 const BLOCKS = [

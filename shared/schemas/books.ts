@@ -12,6 +12,8 @@ export const BookSchema = z.object({
   audience: z.string().nullable(),
   language: z.string().nullable(),
   targetWords: z.number().int().nullable(),
+  /** The author's instructions for every draft and revision of this book (null: none). */
+  standingInstructions: z.string().nullable(),
   documentId: z.string().nullable(),
   tabId: z.string().nullable(),
   version: z.number().int(),
@@ -33,6 +35,7 @@ const bookFields = {
   audience: optionalText(LIMITS.bookAudienceMax),
   language: optionalText(LIMITS.bookLanguageMax),
   targetWords: z.number().int().min(LIMITS.bookTargetWordsMin).max(LIMITS.bookTargetWordsMax).nullable().optional(),
+  standingInstructions: optionalText(LIMITS.standingInstructionsMax),
 };
 
 export const CreateBookBodySchema = z.object({

@@ -23,7 +23,8 @@ export function presentToken(token: TokenRecord, currentTokenId: string | null):
 export function presentBook(book: BookRecord): Book {
   return {
     id: book.id, title: book.title, subtitle: book.subtitle, description: book.description, genre: book.genre,
-    audience: book.audience, language: book.language, targetWords: book.targetWords, documentId: book.documentId,
+    audience: book.audience, language: book.language, targetWords: book.targetWords,
+    standingInstructions: book.standingInstructions, documentId: book.documentId,
     tabId: book.tabId, version: book.version, tocVersion: book.tocVersion, createdAt: book.createdAt,
     updatedAt: book.updatedAt, deletedAt: book.deletedAt,
   };

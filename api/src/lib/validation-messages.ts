@@ -28,6 +28,7 @@ const FIELDS: Record<string, { subject: string; unit?: string }> = {
   genre: { subject: 'The genre' },
   language: { subject: 'The language' },
   targetWords: { subject: 'The target length', unit: 'words' },
+  standingInstructions: { subject: 'The standing instructions' },
   summary: { subject: 'The summary' },
   text: { subject: 'An answer' },
   status: { subject: 'The answer status' },

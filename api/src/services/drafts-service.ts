@@ -92,6 +92,7 @@ export function createDraftsService(deps: {
       brief: briefOf(book), chapter: { title: chapter.title, description: chapter.description }, style: params.style,
       section: { index, count: sectionCount, words: Math.ceil(params.targetWords / sectionCount) },
       answers: refs.map(({ ref, question, answer }) => ({ ref, question, answer })), focus, previousHeadings: [], minimumWords: null,
+      standingInstructions: book.standingInstructions,
     }));
     return {
       reserve: () => reservationFor(ai, draftSectionTask, inputs[0]!, { userId: user.id, fresh: params.fresh, calls: sectionCount * 2 }),

@@ -44,6 +44,8 @@ export interface BookRecord {
   audience: string | null;
   language: string | null;
   targetWords: number | null;
+  /** The author's instructions for every draft and revision (null: none). */
+  standingInstructions: string | null;
   documentId: string | null;
   tabId: string | null;
   summary: string;
@@ -95,7 +97,7 @@ export type CasResult<T> = { ok: true; record: T } | { ok: false; reason: 'confl
 
 export type UserPatch = Partial<Pick<UserRecord, 'name' | 'role' | 'disabled' | 'googleSub' | 'quotaDailyTokens' | 'quotaMonthlyTokens'>>;
 export type BookPatch = Partial<
-  Pick<BookRecord, 'title' | 'subtitle' | 'description' | 'genre' | 'audience' | 'language' | 'targetWords' | 'documentId' | 'tabId'>
+  Pick<BookRecord, 'title' | 'subtitle' | 'description' | 'genre' | 'audience' | 'language' | 'targetWords' | 'standingInstructions' | 'documentId' | 'tabId'>
 >;
 export type ChapterPatch = Partial<Pick<ChapterRecord, 'title' | 'description' | 'status' | 'parentId' | 'position' | 'archivedAt' | 'authoredAt'>>;
 

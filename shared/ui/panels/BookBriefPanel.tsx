@@ -22,11 +22,13 @@ interface BriefFields {
   genre: string;
   language: string;
   targetWords: string;
+  standingInstructions: string;
 }
 
 const fieldsOf = (book: Book): BriefFields => ({
   title: book.title, subtitle: book.subtitle ?? '', audience: book.audience ?? '', genre: book.genre ?? '',
   language: book.language ?? '', targetWords: book.targetWords === null ? '' : String(book.targetWords),
+  standingInstructions: book.standingInstructions ?? '',
 });
 
 const orNull = (text: string) => (text.trim() === '' ? null : text);
@@ -38,14 +40,14 @@ function briefBody(fields: BriefFields, version: number | null): { body: BriefBo
   const target = fields.targetWords.trim().replace(/[\s,._'’]/g, '');
   const body: BriefBody = {
     ...(version === null ? {} : { version }), title: fields.title, subtitle: orNull(fields.subtitle), audience: orNull(fields.audience),
-    genre: orNull(fields.genre), language: orNull(fields.language),
+    genre: orNull(fields.genre), language: orNull(fields.language), standingInstructions: orNull(fields.standingInstructions),
   };
   if (target === '') return { body: { ...body, targetWords: null }, refused: {} };
   if (/^\d+$/.test(target)) return { body: { ...body, targetWords: Number(target) }, refused: {} };
   return { body, refused: { targetWords: 'The target length must be a whole number of words.' } };
 }
 
-const BRIEF_KEYS = new Set<string>(['title', 'subtitle', 'audience', 'genre', 'language', 'targetWords']);
+const BRIEF_KEYS = new Set<string>(['title', 'subtitle', 'audience', 'genre', 'language', 'targetWords', 'standingInstructions']);
 
 /** Book brief: title, subtitle, audience, genre, language, target length and the summary, with readiness live. */
 export function BookBriefPanel() {
@@ -125,6 +127,9 @@ function BriefEditor({ book }: { book: Book }) {
       <BriefInput name="language" label="Language" max={LIMITS.bookLanguageMax} placeholder="e.g. English" fields={fields} refused={refused} set={set} />
       <BriefInput name="targetWords" label="Target length (words)" numeric fields={fields} refused={refused} set={set}
         hint={`Between ${LIMITS.bookTargetWordsMin.toLocaleString()} and ${LIMITS.bookTargetWordsMax.toLocaleString()} words.`} />
+      <BriefInput name="standingInstructions" label="Standing instructions" max={LIMITS.standingInstructionsMax} multiline
+        placeholder={'e.g. British spelling\nNo bullet lists'} fields={fields} refused={refused} set={set}
+        hint="Followed in every draft and revision of this book (with an AI model)." />
 
       {summary.error ? <ErrorNotice error={summary.error} onRetry={summary.reload} /> : null}
       <label>
@@ -153,13 +158,14 @@ function BriefEditor({ book }: { book: Book }) {
 }
 
 /** One brief field: its input, its hint, and what was refused at the last save (marked on the field itself). */
-function BriefInput({ name, label, max, required, placeholder, numeric, hint, fields, refused, set }: {
+function BriefInput({ name, label, max, required, placeholder, numeric, multiline, hint, fields, refused, set }: {
   name: keyof BriefFields;
   label: string;
   max?: number;
   required?: boolean;
   placeholder?: string;
   numeric?: boolean;
+  multiline?: boolean;
   hint?: string;
   fields: BriefFields;
   refused: Partial<Record<keyof BriefFields, string>>;
@@ -171,8 +177,11 @@ function BriefInput({ name, label, max, required, placeholder, numeric, hint, fi
     <>
       <label>
         {label}
-        <input name={name} dir={numeric ? undefined : 'auto'} inputMode={numeric ? 'numeric' : undefined} required={required} maxLength={max}
-          value={fields[name]} onChange={set(name)} placeholder={placeholder} aria-invalid={problem ? true : undefined} aria-describedby={described} />
+        {multiline
+          ? <textarea name={name} dir="auto" rows={3} maxLength={max} value={fields[name]} onChange={set(name)} placeholder={placeholder}
+              aria-invalid={problem ? true : undefined} aria-describedby={described} />
+          : <input name={name} dir={numeric ? undefined : 'auto'} inputMode={numeric ? 'numeric' : undefined} required={required} maxLength={max}
+              value={fields[name]} onChange={set(name)} placeholder={placeholder} aria-invalid={problem ? true : undefined} aria-describedby={described} />}
       </label>
       {hint && <p id={`aa-${name}-hint`} className="aa-hint">{hint}</p>}
       {problem && <p id={`aa-${name}-error`} className="aa-field-error" data-field-error={name}>Not saved: {problem}</p>}
@@ -181,5 +190,5 @@ function BriefInput({ name, label, max, required, placeholder, numeric, hint, fi
 }
 
 function describeFields(f: BriefFields): string {
-  return [`Title: ${f.title}`, `Subtitle: ${f.subtitle}`, `Audience: ${f.audience}`, `Genre: ${f.genre}`, `Language: ${f.language}`, `Target length: ${f.targetWords}`].join('\n');
+  return [`Title: ${f.title}`, `Subtitle: ${f.subtitle}`, `Audience: ${f.audience}`, `Genre: ${f.genre}`, `Language: ${f.language}`, `Target length: ${f.targetWords}`, `Standing instructions: ${f.standingInstructions}`].join('\n');
 }

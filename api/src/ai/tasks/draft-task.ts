@@ -27,6 +27,8 @@ export const DraftInputSchema = z.object({
   previousHeadings: z.array(z.string()),
   /** Set on the second try when the first came out too short. */
   minimumWords: z.number().int().nullable(),
+  /** The book's standing instructions from the author (null: none). */
+  standingInstructions: z.string().nullable(),
 });
 export type DraftInput = z.infer<typeof DraftInputSchema>;
 
@@ -56,6 +58,7 @@ export const draftSectionTask: AiTask<DraftInput, DraftOutput> = {
         'Do not repeat the previous headings.',
       ],
       input.brief.language,
+      input.standingInstructions,
     ),
     user: [
       dataBlock('brief', input.brief), dataBlock('chapter', input.chapter), dataBlock('answers', input.answers),

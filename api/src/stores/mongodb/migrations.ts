@@ -50,6 +50,13 @@ export const MONGO_MIGRATIONS: ReadonlyArray<{ version: number; name: string; up
       await db.collection('jobs').updateMany({ seq: { $exists: false } }, { $set: { seq: 1, params: {}, cancelRequested: false } });
     },
   },
+  {
+    version: 6,
+    name: "books carry the author's standing instructions for drafts and revisions",
+    up: async (db) => {
+      await db.collection('books').updateMany({ standingInstructions: { $exists: false } }, { $set: { standingInstructions: null } });
+    },
+  },
 ];
 
 export const LATEST_MONGO_SCHEMA_VERSION = MONGO_MIGRATIONS[MONGO_MIGRATIONS.length - 1]!.version;

@@ -162,6 +162,11 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       CREATE INDEX jobs_running_user ON jobs(userId) WHERE status = 'running';
     `,
   },
+  {
+    version: 10,
+    name: "books carry the author's standing instructions for drafts and revisions",
+    sql: `ALTER TABLE books ADD COLUMN standingInstructions TEXT;`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
