@@ -76,7 +76,8 @@ describe('a job shows what the model writes while it writes', () => {
     model.server.script('chapter_draft_section', [step.cut(4), step.cut(4)]);
     const started = (await api('POST', `${base}/drafts/generate`, { style: 'professional', targetWords: 300 })).json<{ job: { id: string } }>();
     const job = await waitForJob(app, user.token, started.job.id);
-    expect(job).toMatchObject({ status: 'failed', error: { code: 'AI_UNAVAILABLE', retryable: true } });
+    // The author is told why, and that nothing was saved.
+    expect(job).toMatchObject({ status: 'failed', error: { code: 'AI_UNAVAILABLE', retryable: true, message: expect.stringContaining('stopped part-way through its answer, so nothing was saved') } });
     expect((await api('GET', `${base}/drafts`)).json<{ items: unknown[] }>().items).toEqual([]);
   });
 

@@ -143,10 +143,16 @@ export function createAiGateway(deps: {
         lastError = error;
       }
     }
+    // Worded for authors (the panels show these messages as the reason): what happened, that nothing was saved, what next.
     if (lastError instanceof ProviderError && lastError.kind === 'rejected') {
-      throw new AppError('AI_UNAVAILABLE', 'The model server rejected the request.', { status: lastError.options.status });
+      throw new AppError('AI_UNAVAILABLE', 'The AI model refused this request, so nothing was saved. Try again; if it keeps happening, tell whoever runs this server.', { status: lastError.options.status });
     }
-    throw new AppError('AI_UNAVAILABLE', lastError ? 'The AI service is unavailable; try again shortly.' : 'Every model is cooling down after failures; try again shortly.');
+    if (lastError instanceof ProviderError && lastError.options.cutOff) {
+      throw new AppError('AI_UNAVAILABLE', 'The AI model stopped part-way through its answer, so nothing was saved. Try again in a moment.');
+    }
+    throw new AppError('AI_UNAVAILABLE', lastError
+      ? 'The AI service is not available right now, so nothing was saved. Try again in a moment.'
+      : 'The AI service failed several times just now and is paused for a minute; nothing was saved. Try again shortly.');
   }
 
   return {

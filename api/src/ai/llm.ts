@@ -54,7 +54,8 @@ export class ProviderError extends Error {
   constructor(
     readonly kind: 'retryable' | 'rejected' | 'invalid_output',
     message: string,
-    readonly options: { status?: number; retryAfterMs?: number; usage?: TokenUsage } = {},
+    /** `cutOff`: a streamed answer that stopped before its end (the author is told nothing was saved). */
+    readonly options: { status?: number; retryAfterMs?: number; usage?: TokenUsage; cutOff?: boolean } = {},
   ) {
     super(message);
     this.name = 'ProviderError';

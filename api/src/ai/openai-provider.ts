@@ -99,11 +99,11 @@ export function createOpenAiProvider(options: { apiKey: string | null; baseUrl: 
     } catch (error) {
       if (signal.aborted || error instanceof APIUserAbortError) throw error instanceof APIUserAbortError ? error : new APIUserAbortError();
       if (error instanceof APIError || error instanceof APIConnectionError) throw classified(error);
-      throw new ProviderError('retryable', 'The model server stopped answering mid-way.');
+      throw new ProviderError('retryable', 'The model server stopped answering mid-way.', { cutOff: true });
     }
     // A proxy's HTML page (or anything else that is not a stream of chunks), or a stream cut before it finished.
     if (chunks === 0) throw new ProviderError('retryable', 'The model server answered with something that is not a chat completion.');
-    if (answer.finishReason === null) throw new ProviderError('retryable', 'The model server stopped answering mid-way.', { usage: answer.usage });
+    if (answer.finishReason === null) throw new ProviderError('retryable', 'The model server stopped answering mid-way.', { usage: answer.usage, cutOff: true });
     return answer;
   }
 

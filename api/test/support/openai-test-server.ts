@@ -27,7 +27,9 @@ export type Step =
   | { kind: 'length' }
   | { kind: 'raw'; status: number; body: string; contentType: string }
   /** A streamed answer whose connection drops after `afterChunks` content chunks (non-streamed requests: a reset). */
-  | { kind: 'cut'; afterChunks: number };
+  | { kind: 'cut'; afterChunks: number }
+  /** A streamed answer that stops after `afterChunks` content chunks until `release()`, then writes the rest. */
+  | { kind: 'hold'; afterChunks: number; content?: unknown };
 
 /** Step builders for `script` and `scriptModel`. */
 export const step = {
@@ -51,6 +53,8 @@ export const step = {
   raw: (status: number, body: string, contentType = 'text/html'): Step => ({ kind: 'raw', status, body, contentType }),
   /** The connection drops mid-answer, after `afterChunks` streamed chunks. */
   cut: (afterChunks = 3): Step => ({ kind: 'cut', afterChunks }),
+  /** A streamed answer held after `afterChunks` chunks until `release()` (a non-streamed one is held whole). */
+  hold: (afterChunks: number, content?: unknown): Step => ({ kind: 'hold', afterChunks, ...(content === undefined ? {} : { content }) }),
 };
 
 export interface Usage {
@@ -93,8 +97,8 @@ export interface RecordedRequest {
   finishReason: 'stop' | 'length' | null;
   /** Set when the client went away before an answer was written (e.g. a timeout). */
   aborted: boolean;
-  /** A streamed answer: content chunks written so far, and whether its last chunk was written. */
-  streamed?: { chunks: number; done: boolean };
+  /** A streamed answer: content chunks written so far, whether its last chunk was written, whether it is held. */
+  streamed?: { chunks: number; done: boolean; held: boolean };
 }
 
 export interface OpenAiTestServerOptions {
@@ -136,6 +140,10 @@ export interface OpenAiTestServer {
   /** Holds every answer until `resume()` (requests are still received and recorded). */
   pause(): void;
   resume(): void;
+  /** Lets every answer held by a `hold` step so far go on. */
+  release(): void;
+  /** Resolves once an answer is held by a `hold` step (its chunks before the hold written). */
+  waitForHold(timeoutMs?: number): Promise<RecordedRequest>;
   /** Resolves once `count` chat requests have been received in total. */
   waitForCalls(count: number, timeoutMs?: number): Promise<void>;
   /** Clears scripts, model rules, generators and records (keeps delayMs and the pause state). */
@@ -291,6 +299,12 @@ const tokensOf = (text: string) => Math.max(1, Math.ceil(text.length / 4));
 
 // ---------------------------------------------------------------------------------------------------------
 
+function opening(): { promise: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const promise = new Promise<void>((resolve) => (open = resolve));
+  return { promise, open };
+}
+
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (ms <= 0 || signal.aborted) return resolve();
@@ -312,6 +326,9 @@ export async function startOpenAiTestServer(options: OpenAiTestServerOptions = {
   const seenModels = new Set(options.models ?? ['test-model']);
   const callWaiters: Array<{ count: number; resolve: () => void }> = [];
   let gate: { promise: Promise<void>; open: () => void } | null = null;
+  // Answers held mid-stream by `hold` steps, and who waits for one to be held.
+  let holdGate = opening();
+  const holdWaiters: Array<(record: RecordedRequest) => void> = [];
   let seq = 0;
   let completionSeq = 0;
 
@@ -403,7 +420,7 @@ export async function startOpenAiTestServer(options: OpenAiTestServerOptions = {
     let finishReason: 'stop' | 'length' = 'stop';
     const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? 4_096;
     let completionTokens: number | null = null;
-    if (current.kind === 'ok') {
+    if (current.kind === 'ok' || current.kind === 'hold') {
       content = typeof current.content === 'string' ? current.content : JSON.stringify(current.content ?? answer());
     } else if (current.kind === 'malformed') {
       const full = JSON.stringify(answer());
@@ -427,7 +444,9 @@ export async function startOpenAiTestServer(options: OpenAiTestServerOptions = {
     record.usage = usage;
     record.content = content;
     record.finishReason = finishReason;
-    if (body.stream) return streamAnswer(res, record, body, content, finishReason, usage, current.kind === 'cut' ? current.afterChunks : null, signal);
+    const stopAt = current.kind === 'cut' || current.kind === 'hold' ? { afterChunks: current.afterChunks, then: current.kind } : null;
+    if (body.stream) return streamAnswer(res, record, body, content, finishReason, usage, stopAt, signal);
+    if (current.kind === 'hold') await held(record, signal);
     sendJson(res, 200, {
       id: `chatcmpl-test-${++completionSeq}`,
       object: 'chat.completion',
@@ -442,10 +461,12 @@ export async function startOpenAiTestServer(options: OpenAiTestServerOptions = {
   /**
    * A streamed chat completion as OpenAI sends it: server-sent `chat.completion.chunk`s carrying content deltas, the
    * finish reason on the last choice chunk, usage in a final chunk with no choices when `stream_options.include_usage`
-   * is set, then `data: [DONE]`. With `cutAfter`, the connection drops after that many content chunks.
+   * is set, then `data: [DONE]`. With `stopAt`, after that many content chunks the connection drops (`cut`) or the
+   * answer waits for `release()` (`hold`).
    */
   async function streamAnswer(
-    res: http.ServerResponse, record: RecordedRequest, body: ChatRequestBody, content: string, finishReason: 'stop' | 'length', usage: Usage, cutAfter: number | null, signal: AbortSignal,
+    res: http.ServerResponse, record: RecordedRequest, body: ChatRequestBody, content: string, finishReason: 'stop' | 'length', usage: Usage,
+    stopAt: { afterChunks: number; then: 'cut' | 'hold' } | null, signal: AbortSignal,
   ) {
     const id = `chatcmpl-test-${++completionSeq}`;
     const created = Math.floor(Date.now() / 1000);
@@ -454,9 +475,10 @@ export async function startOpenAiTestServer(options: OpenAiTestServerOptions = {
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-request-id': `req_test_${seq}` });
     res.write(chunk([{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }]));
     const size = options.streamChunkChars ?? 24;
-    const streamed: { chunks: number; done: boolean } = (record.streamed = { chunks: 0, done: false });
+    const streamed: NonNullable<RecordedRequest['streamed']> = (record.streamed = { chunks: 0, done: false, held: false });
     for (let at = 0; at < content.length; at += size) {
-      if (cutAfter !== null && streamed.chunks >= cutAfter) return void res.destroy();
+      if (stopAt?.then === 'cut' && streamed.chunks >= stopAt.afterChunks) return void res.destroy();
+      if (stopAt?.then === 'hold' && streamed.chunks === stopAt.afterChunks) await held(record, signal);
       await sleep(server.streamChunkMs, signal);
       if (signal.aborted) return;
       res.write(chunk([{ index: 0, delta: { content: content.slice(at, at + size) }, logprobs: null, finish_reason: null }]));
@@ -469,6 +491,14 @@ export async function startOpenAiTestServer(options: OpenAiTestServerOptions = {
     res.end('data: [DONE]\n\n');
   }
 
+  /** Holds an answer until `release()` (or the client goes away). */
+  async function held(record: RecordedRequest, signal: AbortSignal) {
+    if (record.streamed) record.streamed.held = true;
+    for (const waiter of holdWaiters.splice(0)) waiter(record);
+    await Promise.race([holdGate.promise, new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }))]);
+    if (record.streamed) record.streamed.held = false;
+  }
+
   function notifyWaiters() {
     const count = chatCount();
     for (const waiter of [...callWaiters]) {
@@ -479,7 +509,7 @@ export async function startOpenAiTestServer(options: OpenAiTestServerOptions = {
     }
   }
 
-  /** Out-of-process control for standalone runs: GET /__test/stats, POST /__test/script, POST /__test/reset. */
+  /** Out-of-process control for standalone runs: GET /__test/stats, POST /__test/script, /__test/release, /__test/reset. */
   function handleControl(res: http.ServerResponse, method: string, path: string, raw: string) {
     if (method === 'GET' && path === '/__test/stats') {
       const bySchema: Record<string, number> = {};
@@ -501,6 +531,10 @@ export async function startOpenAiTestServer(options: OpenAiTestServerOptions = {
       } catch {
         return sendJson(res, 400, errorBody(400, 'Bad script body.'));
       }
+    }
+    if (method === 'POST' && path === '/__test/release') {
+      server.release();
+      return sendJson(res, 200, { ok: true });
     }
     if (method === 'POST' && path === '/__test/reset') {
       server.reset();
@@ -593,6 +627,18 @@ export async function startOpenAiTestServer(options: OpenAiTestServerOptions = {
       gate?.open();
       gate = null;
     },
+    release() {
+      holdGate.open();
+      holdGate = opening();
+    },
+    waitForHold(timeoutMs = 10_000) {
+      const holding = requests.find((r) => r.streamed?.held);
+      if (holding) return Promise.resolve(holding);
+      return new Promise<RecordedRequest>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no answer was held within ${timeoutMs} ms`)), timeoutMs);
+        holdWaiters.push((record) => (clearTimeout(timer), resolve(record)));
+      });
+    },
     waitForCalls(count, timeoutMs = 10_000) {
       if (chatCount() >= count) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
@@ -608,6 +654,7 @@ export async function startOpenAiTestServer(options: OpenAiTestServerOptions = {
     },
     async close() {
       server.resume();
+      server.release();
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       httpServer.closeAllConnections();
       await closed;

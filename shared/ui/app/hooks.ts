@@ -1,7 +1,7 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { Job, JobKind } from '../../schemas/ai.js';
 import { Autosaver, type AutosaveOptions, type AutosaveSnapshot, type Confirmed } from '../core/autosave.js';
-import { TERMINAL_JOB_STATUSES } from '../core/jobs.js';
+import { jobPartials, TERMINAL_JOB_STATUSES } from '../core/jobs.js';
 import { isApiError } from '../../client/api-error.js';
 import { useSession } from './session.js';
 
@@ -88,6 +88,12 @@ export function useAutosave<T>(
     retry: useCallback(() => saver.current?.retryNow(), []),
     resolve: useCallback((choice: 'mine' | 'theirs') => saver.current?.resolveConflict(choice), []),
   };
+}
+
+/** What a followed job's model has written so far (its streamed items, in order; empty when none or not followed). */
+export function useJobPartials(jobId: string | null | undefined): readonly unknown[] {
+  const read = useCallback(() => jobPartials.get(jobId ?? ''), [jobId]);
+  return useSyncExternalStore(jobPartials.subscribe, read, read);
 }
 
 /** The newest job of a kind for a target, followed live; `start` launches one; survives closing the panel. */

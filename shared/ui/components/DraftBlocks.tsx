@@ -8,21 +8,29 @@ function provenance(block: Block, questionText: Map<string, string>): string[] {
   return block.sources.map((s) => `From your answer to “${questionText.get(s.questionId) ?? 'a question'}” (version ${s.answerVersion})`);
 }
 
+function blockBody(block: Exclude<Block, { type: 'heading' }>) {
+  if (block.type === 'list') {
+    const items = block.items.map((item, j) => <li key={j} dir="auto">{item}</li>);
+    return block.ordered ? <ol>{items}</ol> : <ul>{items}</ul>;
+  }
+  return block.type === 'quote' ? <blockquote dir="auto">{block.text}</blockquote> : <p dir="auto">{block.text}</p>;
+}
+
 /**
  * A draft's blocks, rendered as text. Each sourced block shows its provenance on hover (title) and on tap or
- * Enter (an expandable note), so touch and keyboard users see it too.
+ * Enter (an expandable note), so touch and keyboard users see it too. Blocks still `writing` (streamed, not saved)
+ * have no provenance yet: the service maps their sources when the whole draft is done.
  */
-export function DraftBlocks({ blocks, questionText }: { blocks: Block[]; questionText: Map<string, string> }) {
+export function DraftBlocks({ blocks, questionText, writing = false }: { blocks: Block[]; questionText: Map<string, string>; writing?: boolean }) {
   const [open, setOpen] = useState<number | null>(null);
   return (
-    <div className="aa-blocks">
+    <div className={writing ? 'aa-blocks aa-blocks-writing' : 'aa-blocks'}>
       {blocks.map((block, i) => {
         if (block.type === 'heading') return block.level === 2 ? <h3 key={i} dir="auto">{block.text}</h3> : <h4 key={i} dir="auto">{block.text}</h4>;
+        if (writing) return <div key={i} className="aa-block">{blockBody(block)}</div>;
         const lines = provenance(block, questionText);
         const toggle = () => setOpen(open === i ? null : i);
-        const body = block.type === 'list'
-          ? (block.ordered ? <ol>{block.items.map((item, j) => <li key={j} dir="auto">{item}</li>)}</ol> : <ul>{block.items.map((item, j) => <li key={j} dir="auto">{item}</li>)}</ul>)
-          : block.type === 'quote' ? <blockquote dir="auto">{block.text}</blockquote> : <p dir="auto">{block.text}</p>;
+        const body = blockBody(block);
         return (
           <div key={i} className={`aa-block${block.unsupported ? ' aa-unsupported' : ''}`} title={lines.join('\n')}
             role="button" tabIndex={0} aria-expanded={open === i}

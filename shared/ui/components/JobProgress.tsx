@@ -1,7 +1,8 @@
-import { useCallback, useSyncExternalStore } from 'react';
+import { useCallback, useSyncExternalStore, type ReactNode } from 'react';
 import type { Job } from '../../schemas/ai.js';
 import { ErrorNotice } from './ErrorNotice.js';
-import { jobConnection, jobFailure, jobPartials } from '../core/jobs.js';
+import { useJobPartials } from '../app/hooks.js';
+import { jobConnection, jobFailure } from '../core/jobs.js';
 
 const STATUS: Record<string, string> = {
   queued: 'Waiting to start',
@@ -26,13 +27,18 @@ export function partialText(item: unknown): string {
   return Array.isArray(value.items) ? value.items.filter((i) => typeof i === 'string').join(' · ') : '';
 }
 
-/** Live progress of a job, with cancel while it runs and the failure explained by code. */
-export function JobProgress({ job, label, onCancel, onRetry }: { job: Job | null; label: string; onCancel?: () => void; onRetry?: () => void }) {
+/**
+ * Live progress of a job, with cancel while it runs and the failure explained by code. While the model writes, what it
+ * has written so far is shown, marked as not saved: as the panel's own items when it passes `written` (draft blocks,
+ * questions, TOC chapters), else as plain lines.
+ */
+export function JobProgress({ job, label, onCancel, onRetry, written }: {
+  job: Job | null; label: string; onCancel?: () => void; onRetry?: () => void; written?: (items: readonly unknown[]) => ReactNode;
+}) {
   const jobId = job?.id ?? '';
   const read = useCallback(() => jobConnection.get(jobId), [jobId]);
   const connection = useSyncExternalStore(jobConnection.subscribe, read, read);
-  const readItems = useCallback(() => jobPartials.get(jobId), [jobId]);
-  const items = useSyncExternalStore(jobPartials.subscribe, readItems, readItems);
+  const items = useJobPartials(jobId);
   if (!job) return null;
   const active = job.status === 'queued' || job.status === 'running';
   return (
@@ -43,9 +49,9 @@ export function JobProgress({ job, label, onCancel, onRetry }: { job: Job | null
       </label>
       {active && onCancel && <button type="button" onClick={onCancel}>Cancel</button>}
       {active && items.length > 0 && (
-        <div className="aa-job-partial" aria-live="polite">
-          <p className="aa-hint">Written so far (nothing is saved until it is done):</p>
-          <ol>{items.map((item, i) => <li key={i} dir="auto">{partialText(item)}</li>)}</ol>
+        <div className="aa-job-partial aa-writing" aria-live="polite" aria-busy="true">
+          <p className="aa-writing-note">Being written — not saved yet. Nothing is kept until it is complete.</p>
+          {written ? written(items) : <ol>{items.map((item, i) => <li key={i} dir="auto">{partialText(item)}</li>)}</ol>}
         </div>
       )}
       {job.status === 'failed' && job.error && (

@@ -26,8 +26,11 @@ describe('describeError', () => {
     expect(view.fields).toEqual([{ path: 'targetWords', message: 'The target length must be at least 1,000 words (not 500).' }]);
     expect(describeError(error('LIMIT_REACHED', { message: 'A book can hold at most 200 chapters and sections.', serverCode: 'LIMIT_REACHED' })).message)
       .toBe('A book can hold at most 200 chapters and sections.');
+    // A failed AI call says why (say, the model stopped part-way) and that nothing was saved.
+    expect(describeError(error('AI_UNAVAILABLE', { serverCode: 'AI_UNAVAILABLE', message: 'The AI model stopped part-way through its answer, so nothing was saved.' })).message)
+      .toBe('The AI model stopped part-way through its answer, so nothing was saved.');
     // Codes whose next step the panel knows better keep the panel's words.
-    expect(describeError(error('AI_UNAVAILABLE', { serverCode: 'AI_UNAVAILABLE' })).message).not.toContain('raw');
+    expect(describeError(error('GOOGLE_UNAVAILABLE', { serverCode: 'GOOGLE_UNAVAILABLE' })).message).not.toContain('raw');
   });
 
   it('mentions a reference only when there is one', () => {

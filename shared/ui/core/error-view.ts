@@ -73,7 +73,7 @@ const PLAIN: Record<string, [string, string, ErrorAction]> = {
  */
 const SERVER_WORDED = new Set([
   'VALIDATION', 'LIMIT_REACHED', 'PAYLOAD_TOO_LARGE', 'JOB_ACTIVE', 'QUESTION_ANSWERED', 'DOC_NOT_LINKED', 'DOC_CHAPTER_EDITED',
-  'AI_TRUNCATED', 'FORBIDDEN', 'SIGNUP_CLOSED', 'INTERNAL', 'UNSUPPORTED_MEDIA_TYPE',
+  'AI_TRUNCATED', 'AI_UNAVAILABLE', 'FORBIDDEN', 'SIGNUP_CLOSED', 'INTERNAL', 'UNSUPPORTED_MEDIA_TYPE',
 ]);
 
 /** The fields a VALIDATION error names: its body issues, or `details.field`. */

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { LIMITS } from '../../limits.js';
 import { DRAFT_STYLES, type Draft } from '../../schemas/authoring.js';
-import { useJob, useLoad } from '../app/hooks.js';
+import { useJob, useJobPartials, useLoad } from '../app/hooks.js';
 import { useIsNext } from '../app/guide.js';
 import { useSession } from '../app/session.js';
 import { BookSection, ChapterScoped } from '../components/BookSection.js';
@@ -10,6 +10,7 @@ import { ErrorNotice } from '../components/ErrorNotice.js';
 import { JobProgress } from '../components/JobProgress.js';
 import { OfflineBadge } from '../components/OfflineBadge.js';
 import { QuoteNote } from '../components/QuoteNote.js';
+import { writtenBlock, writtenItems } from '../core/written-items.js';
 
 type Style = (typeof DRAFT_STYLES)[number];
 const DEFAULT_WORDS = 1_500;
@@ -67,7 +68,11 @@ function Drafter({ bookId, chapterId }: { bookId: string; chapterId: string }) {
   }
 
   const items = drafts.data?.items ?? [];
-  const draft = items.find((d) => d.id === selected) ?? items.find((d) => d.accepted) ?? items[0] ?? null;
+  // While the model writes, its blocks stand where the draft will be; the saved draft replaces them once it is read
+  // (not an older version in between).
+  const writing = useJobPartials(job.running ? job.job?.id : null).length > 0;
+  const awaitingSaved = selected !== null && drafts.loading && !items.some((d) => d.id === selected);
+  const draft = writing || awaitingSaved ? null : items.find((d) => d.id === selected) ?? items.find((d) => d.accepted) ?? items[0] ?? null;
   const [generateIsNext, acceptIsNext] = [useIsNext('draft.generate'), useIsNext('draft.accept')];
   const questionText = new Map((questions.data?.items ?? []).map((q) => [q.id, q.text]));
 
@@ -91,7 +96,12 @@ function Drafter({ bookId, chapterId }: { bookId: string; chapterId: string }) {
         <button type="submit" className={generateIsNext ? 'aa-primary' : undefined} disabled={job.running || (!validLength && !templateMode)}>Write a draft</button>
         <QuoteNote operation="draft.generate" bookId={bookId} chapterId={chapterId} params={{ style, targetWords: validLength ? words : DEFAULT_WORDS }} />
       </form>
-      <JobProgress job={job.running || job.job?.status !== 'succeeded' ? job.job : null} label="Draft" onCancel={() => void job.cancel()} onRetry={generate} />
+      <JobProgress job={job.running || job.job?.status !== 'succeeded' ? job.job : null} label="Draft" onCancel={() => void job.cancel()} onRetry={generate}
+        written={(streamed) => (
+          <article className="aa-draft" aria-label="Draft being written">
+            <DraftBlocks blocks={writtenItems(streamed, writtenBlock)} questionText={questionText} writing />
+          </article>
+        )} />
       {job.error ? <ErrorNotice error={job.error} onRetry={generate} onDismiss={job.clearError} /> : null}
       {drafts.error ? <ErrorNotice error={drafts.error} onRetry={drafts.reload} /> : null}
       {error ? <ErrorNotice error={error} onDismiss={() => setError(null)} /> : null}

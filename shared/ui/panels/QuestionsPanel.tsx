@@ -11,6 +11,7 @@ import { ErrorNotice } from '../components/ErrorNotice.js';
 import { JobProgress } from '../components/JobProgress.js';
 import { OfflineBadge } from '../components/OfflineBadge.js';
 import { QuoteNote } from '../components/QuoteNote.js';
+import { writtenItems, writtenQuestion } from '../core/written-items.js';
 
 type Filter = 'all' | 'unanswered' | 'draft' | 'final';
 const STATUS_LABEL: Record<string, string> = { unanswered: 'Unanswered', draft: 'Draft', final: 'Final' };
@@ -70,7 +71,18 @@ function QuestionList({ bookId, chapterId }: { bookId: string; chapterId: string
         <button type="button" className={generateIsNext ? 'aa-primary' : undefined} onClick={generate} disabled={job.running}>{items.length ? 'Ask more questions' : 'Generate questions'}</button>
       </div>
       <QuoteNote operation="questions.generate" bookId={bookId} chapterId={chapterId} params={{ count: LIMITS.questionsDefault }} />
-      <JobProgress job={job.running || job.job?.status === 'failed' ? job.job : null} label="Questions" onCancel={() => void job.cancel()} onRetry={generate} />
+      <JobProgress job={job.running || job.job?.status === 'failed' ? job.job : null} label="Questions" onCancel={() => void job.cancel()} onRetry={generate}
+        written={(streamed) => (
+          <ol className="aa-question-list" aria-label="Questions being written">
+            {writtenItems(streamed, writtenQuestion).map((q, i) => (
+              <li key={i}>
+                {q.lens && <span className="aa-muted">{q.lens} lens</span>}
+                <p className="aa-question" dir="auto">{q.text}</p>
+                {q.helpText && <p className="aa-hint" dir="auto">{q.helpText}</p>}
+              </li>
+            ))}
+          </ol>
+        )} />
       {job.error ? <ErrorNotice error={job.error} onRetry={generate} onDismiss={job.clearError} /> : null}
       {progress.data && (
         <div className="aa-coverage">

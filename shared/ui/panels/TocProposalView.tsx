@@ -9,6 +9,7 @@ import { ErrorNotice } from '../components/ErrorNotice.js';
 import { JobProgress } from '../components/JobProgress.js';
 import { OfflineBadge } from '../components/OfflineBadge.js';
 import { QuoteNote } from '../components/QuoteNote.js';
+import { writtenChapter, writtenItems } from '../core/written-items.js';
 import { STORAGE_KEYS } from '../panel-host.js';
 
 const MARK = { added: '+', kept: '=', renamed: '~', 'left-out': '−' } as const;
@@ -74,7 +75,18 @@ export function TocProposalView({ bookId, toc, onApplied }: { bookId: string; to
     <section aria-label="Proposal" className="aa-subsection">
       <button type="button" className={proposeIsNext ? 'aa-primary' : undefined} onClick={generate} disabled={job.running}>Propose a table of contents</button>
       <QuoteNote operation="toc.generate" bookId={bookId} />
-      <JobProgress job={job.running || job.job?.status === 'failed' ? job.job : null} label="Proposal" onCancel={() => void job.cancel()} onRetry={generate} />
+      <JobProgress job={job.running || job.job?.status === 'failed' ? job.job : null} label="Proposal" onCancel={() => void job.cancel()} onRetry={generate}
+        written={(streamed) => (
+          <ol className="aa-proposal-writing" aria-label="Chapters being proposed">
+            {writtenItems(streamed, writtenChapter).map((chapter, i) => (
+              <li key={i}>
+                <span dir="auto">{chapter.title}</span>
+                {chapter.description && <span className="aa-muted" dir="auto"> — {chapter.description}</span>}
+                {chapter.sections.length > 0 && <ul>{chapter.sections.map((title, j) => <li key={j} dir="auto">{title}</li>)}</ul>}
+              </li>
+            ))}
+          </ol>
+        )} />
       {job.error ? <ErrorNotice error={job.error} onRetry={generate} onDismiss={job.clearError} /> : null}
       {proposal && (
         <div className="aa-proposal">
