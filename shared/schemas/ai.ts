@@ -1,9 +1,30 @@
 import { z } from 'zod';
 
-/** The job kinds; they double as ledger operation, quote operation and rate-limit group. */
-export const JOB_KINDS = ['interview.generate', 'toc.generate', 'questions.generate', 'question.regenerate', 'draft.generate'] as const;
+/** What a job kind works on: the whole book, one chapter, or one question of a chapter. */
+export type JobTarget = 'book' | 'chapter' | 'question';
+
+/**
+ * Every AI operation (job kind) and the record it works on. The API's operation table
+ * (api/src/services/ai-operations) adds how each is planned and run; a new operation is a row in both.
+ */
+export const JOB_TARGETS = {
+  'interview.generate': 'book',
+  'toc.generate': 'book',
+  'questions.generate': 'chapter',
+  'question.regenerate': 'question',
+  'draft.generate': 'chapter',
+} as const satisfies Record<string, JobTarget>;
+
+/** The job kinds; they double as ledger operation and quote operation. */
+export type JobKind = keyof typeof JOB_TARGETS;
+export const JOB_KINDS = Object.keys(JOB_TARGETS) as [JobKind, ...JobKind[]];
 export const JobKindSchema = z.enum(JOB_KINDS);
-export type JobKind = z.infer<typeof JobKindSchema>;
+
+/** Whether a job is the one a panel follows for its kind: any of the book's for book-wide kinds, else its chapter's. */
+export function isJobFor(job: { kind: JobKind; bookId: string; chapterId: string | null }, kind: JobKind, bookId: string, chapterId: string | null): boolean {
+  if (job.kind !== kind || job.bookId !== bookId) return false;
+  return JOB_TARGETS[kind] === 'book' || job.chapterId === chapterId;
+}
 
 /** Who made an AI record; `offline` records come from the deterministic offline provider, never a model. */
 export const GeneratedBySchema = z.object({

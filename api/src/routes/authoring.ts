@@ -1,19 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { endpoints } from '../../../shared/contract/index.js';
-import { AppError } from '../lib/app-error.js';
 import { defineRoute, userIdOf } from '../lib/route.js';
 
-/** Unwraps a service launch: the job it started (202). */
-function started<T>(launch: { job?: T; quote?: unknown }): { job: T } {
-  if (!launch.job) throw new AppError('INTERNAL', 'The generation could not be started; try again.');
-  return { job: launch.job };
-}
-
 export default async function authoringRoutes(app: FastifyInstance) {
-  const { interview, tocProposals, questions, drafts } = app.services;
+  const { interview, tocProposals, questions, drafts, aiOperations } = app.services;
 
   defineRoute(app, endpoints.generateInterview, async ({ principal, params, body }) =>
-    started(await interview.generate(principal.user, params.bookId, body?.fresh ?? false)),
+    aiOperations.start(principal.user, 'interview.generate', params, body),
   );
   defineRoute(app, endpoints.getInterview, async (request) => interview.read(userIdOf(request), request.params.bookId));
   defineRoute(app, endpoints.putInterviewAnswers, async (request) =>
@@ -21,7 +14,7 @@ export default async function authoringRoutes(app: FastifyInstance) {
   );
 
   defineRoute(app, endpoints.generateToc, async ({ principal, params, body }) =>
-    started(await tocProposals.generate(principal.user, params.bookId, body?.fresh ?? false)),
+    aiOperations.start(principal.user, 'toc.generate', params, body),
   );
   defineRoute(app, endpoints.getProposal, async (request) =>
     tocProposals.get(userIdOf(request), request.params.bookId, request.params.proposalId),
@@ -31,7 +24,7 @@ export default async function authoringRoutes(app: FastifyInstance) {
   );
 
   defineRoute(app, endpoints.generateQuestions, async ({ principal, params, body }) =>
-    started(await questions.generate(principal.user, params.bookId, params.chapterId, { count: body?.count, fresh: body?.fresh ?? false })),
+    aiOperations.start(principal.user, 'questions.generate', params, body),
   );
   defineRoute(app, endpoints.listQuestions, async (request) =>
     questions.list(userIdOf(request), request.params.bookId, request.params.chapterId, request.query),
@@ -43,7 +36,7 @@ export default async function authoringRoutes(app: FastifyInstance) {
     questions.batch(principal.user.id, params.bookId, params.chapterId, body.answers),
   );
   defineRoute(app, endpoints.regenerateQuestion, async ({ principal, params, body }) =>
-    started(await questions.regenerate(principal.user, params.bookId, params.chapterId, params.questionId, body?.fresh ?? false)),
+    aiOperations.start(principal.user, 'question.regenerate', params, body),
   );
   defineRoute(app, endpoints.chapterProgress, async ({ principal, params }) =>
     questions.progress(principal.user.id, params.bookId, params.chapterId),
@@ -57,7 +50,7 @@ export default async function authoringRoutes(app: FastifyInstance) {
   });
 
   defineRoute(app, endpoints.generateDraft, async ({ principal, params, body }) =>
-    started(await drafts.generate(principal.user, params.bookId, params.chapterId, { style: body.style, targetWords: body.targetWords, fresh: body.fresh ?? false })),
+    aiOperations.start(principal.user, 'draft.generate', params, body),
   );
   defineRoute(app, endpoints.listDrafts, async ({ principal, params, query }) =>
     drafts.list(principal.user.id, params.bookId, params.chapterId, query),

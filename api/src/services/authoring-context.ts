@@ -1,6 +1,6 @@
 import type { Brief } from '../ai/tasks/common.js';
 import type { AnswerRecord, QuestionRecord } from '../stores/engine-types.js';
-import type { BookRecord } from '../stores/types.js';
+import type { BookRecord, ChapterRecord, Store } from '../stores/types.js';
 
 /** The book brief as prompt data (ids never go into prompts or cache keys). */
 export function briefOf(book: BookRecord): Brief {
@@ -20,6 +20,12 @@ export function withAnswers(questions: QuestionRecord[], answers: AnswerRecord[]
   });
 }
 
+/** The questions of a chapter (or of the interview: `chapterId` null) paired with their answers. */
+export async function questionsWithAnswers(store: Pick<Store, 'questions' | 'answers'>, bookId: string, chapterId: string | null) {
+  const questions = await store.questions.list(bookId, chapterId);
+  return withAnswers(questions, await store.answers.listByQuestions(questions.map((q) => q.id)));
+}
+
 /** Positional refs (A1, A2, …) for answered questions, and the map back to sources. */
 export function answerRefs(pairs: ReturnType<typeof withAnswers>) {
   const answered = pairs.filter((pair) => pair.status !== 'unanswered');
@@ -28,4 +34,14 @@ export function answerRefs(pairs: ReturnType<typeof withAnswers>) {
     source: { questionId: pair.question.id, answerVersion: pair.answer!.version },
   }));
   return { refs, byRef: new Map(refs.map((r) => [r.ref, r.source])) };
+}
+
+/**
+ * Chapters that hold author material (answers, drafts, work in progress, or a title the author wrote themselves):
+ * never dropped or overwritten.
+ */
+export async function chaptersWithMaterial(store: Pick<Store, 'answers' | 'drafts'>, bookId: string, all: ChapterRecord[]): Promise<Set<string>> {
+  const ids = new Set([...(await store.answers.chaptersWithAnswers(bookId)), ...(await store.drafts.chaptersWithDrafts(bookId))]);
+  for (const chapter of all) if (chapter.status !== 'planned' || chapter.authoredAt) ids.add(chapter.id);
+  return ids;
 }

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import type { Job, JobKind } from '../../schemas/ai.js';
+import { isJobFor, type Job, type JobKind } from '../../schemas/ai.js';
 import { Autosaver, type AutosaveOptions, type AutosaveSnapshot, type Confirmed } from '../core/autosave.js';
 import { jobPartials, TERMINAL_JOB_STATUSES } from '../core/jobs.js';
 import { isApiError } from '../../client/api-error.js';
@@ -96,8 +96,8 @@ export function useJobPartials(jobId: string | null | undefined): readonly unkno
   return useSyncExternalStore(jobPartials.subscribe, read, read);
 }
 
-/** The newest job of a kind for a target, followed live; `start` launches one; survives closing the panel. */
-export function useJob(kind: JobKind, bookId: string | null, targetId: string | null, onSucceeded?: (job: Job) => void) {
+/** The newest job of a kind for the book (book-wide kinds) or the chapter, followed live; `start` launches one; survives closing the panel. */
+export function useJob(kind: JobKind, bookId: string | null, chapterId: string | null, onSucceeded?: (job: Job) => void) {
   const { client, follow, touched } = useSession();
   const [job, setJob] = useState<Job | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -132,15 +132,14 @@ export function useJob(kind: JobKind, bookId: string | null, targetId: string | 
     if (!bookId) return;
     let live = true;
     client.listJobs({ query: { bookId, limit: 50 } }).then((page) => {
-      const target = (j: Job) => (kind === 'interview.generate' || kind === 'toc.generate' ? true : j.chapterId === targetId);
-      const latest = page.items.find((j) => j.kind === kind && target(j));
+      const latest = page.items.find((j) => isJobFor(j, kind, bookId, chapterId));
       if (live && latest) void track(latest);
     }, () => undefined);
     return () => {
       live = false;
       abort.current?.abort();
     };
-  }, [client, kind, bookId, targetId, track]);
+  }, [client, kind, bookId, chapterId, track]);
 
   const start = useCallback(async (launch: () => Promise<{ job: Job }>) => {
     setError(null);

@@ -14,6 +14,8 @@ import { createNoticeBus } from '../../services/notice-bus.js';
 import { LIMITS } from '../../../../shared/limits.js';
 import type { Store } from '../../stores/types.js';
 import type { AiGateway } from '../../ai/ai-gateway.js';
+import { createAiOperationsService } from '../../services/ai-operations-service.js';
+import { createOperationTable } from '../../services/ai-operations/table.js';
 import { createDraftsService } from '../../services/drafts-service.js';
 import { createInterviewService } from '../../services/interview-service.js';
 import { createJobEventBus } from '../../services/job-events.js';
@@ -46,13 +48,14 @@ function createServices(app: { store: Store; log: FastifyBaseLogger; ai: { gatew
     // With Redis, BullMQ queues the jobs and a worker in every instance runs them; without, this process does.
     queue: config.redisUrl ? bullJobQueue(config.redisUrl, app.log) : undefined,
   });
-  const engine = { store, books, chapters, jobs, ai: app.ai.gateway, clock };
+  const operations = createOperationTable({ store, books, chapters, ai: app.ai.gateway, clock });
   return {
     audit, identity, identityChanges, eventStreams, googleSignIn, books, chapters, quota, jobs,
-    interview: createInterviewService(engine),
-    tocProposals: createTocProposalService(engine),
-    questions: createQuestionsService(engine),
-    drafts: createDraftsService(engine),
+    aiOperations: createAiOperationsService({ jobs, ai: app.ai.gateway, operations }),
+    interview: createInterviewService({ store, books, clock }),
+    tocProposals: createTocProposalService({ store, books, chapters, clock }),
+    questions: createQuestionsService({ store, chapters, clock }),
+    drafts: createDraftsService({ store, chapters, clock }),
     docs: createDocsService({
       store, books, clock,
       client: createDocsClient({ rootUrl: config.googleDocsRootUrl, backoffMs: options.docsBackoffMs, log: app.log }),

@@ -1,0 +1,22 @@
+import type { JobKind } from '../../../../shared/schemas/ai.js';
+import { draftGenerate } from './draft-generate.js';
+import { interviewGenerate } from './interview-generate.js';
+import type { AiOperation, OperationDeps } from './operation.js';
+import { questionRegenerate } from './question-regenerate.js';
+import { questionsGenerate } from './questions-generate.js';
+import { tocGenerate } from './toc-generate.js';
+
+/**
+ * The AI operations: each job kind → how it is planned and run (its module). What each works on is the shared
+ * `JOB_TARGETS`; starting a job, `POST /v1/quote` and the job runner all go through this table.
+ */
+export function createOperationTable(deps: OperationDeps): OperationTable {
+  return {
+    'interview.generate': interviewGenerate(deps),
+    'toc.generate': tocGenerate(deps),
+    'questions.generate': questionsGenerate(deps),
+    'question.regenerate': questionRegenerate(deps),
+    'draft.generate': draftGenerate(deps),
+  };
+}
+export type OperationTable = Record<JobKind, AiOperation>;
