@@ -1,7 +1,8 @@
 // `npm run bench:ai`: the AI path of the real API (AI_PROVIDER=openai) against the OpenAI-compatible test server, each
 // in its own process, driven from this one: (1) cache miss vs hit latency of a generation job, end to end; (2) the
-// single-flight collapse of identical concurrent generations; (3) quota reservations (job starts) per second
-// against plain GET /v1/meta in the same run. See BENCHMARKS.md ("bench:ai").
+// single-flight collapse of identical concurrent generations; (3) first visible text: the model's first token to the
+// first draft block at an SSE client; (4) quota reservations (job starts) per second against plain GET /v1/meta in
+// the same run. See BENCHMARKS.md ("bench:ai").
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -13,6 +14,7 @@ import { LIMITS } from '../../shared/limits.js';
 import {
   createReadyBook, createUser, eachLimited, generateAndWait, percentile, summaryFor, upstreamCalls, type BenchUser,
 } from './ai-client.js';
+import { firstVisibleText, reportFirstVisibleText } from './first-visible-text.js';
 import { startOpenAiTestServerProcess } from './openai-test-server-process.js';
 import { REPO_ROOT, startServer, waitForOk, type ChildServer } from './processes.js';
 import { okPerSecond, serverMicrosPerRequest, type Measurement } from './report.js';
@@ -45,6 +47,9 @@ function readOptions() {
     starts: envInt('BENCH_AI_STARTS', 2_000, 100, LIMITS.booksPerUser * LIMITS.chaptersPerBook - 1_000),
     connections: envInt('BENCH_AI_CONNECTIONS', 50, 1, 1_000),
     metaS: envInt('BENCH_AI_META_S', 5, 1, 600),
+    // A streamed answer in phase (3): about four tokens a chunk, a chunk every 10 ms (some 400 tokens/s).
+    chunkChars: envInt('BENCH_AI_CHUNK_CHARS', 16, 1, 10_000),
+    chunkMs: envInt('BENCH_AI_CHUNK_MS', 10, 0, 1_000),
   };
 }
 type Options = ReturnType<typeof readOptions>;
@@ -62,7 +67,7 @@ function codeVersion(): string {
 }
 
 async function startAll(dataDir: string, adminToken: string, options: Options, servers: ChildServer[]) {
-  const upstream = await startOpenAiTestServerProcess({ port: 0, delayMs: options.delayMs });
+  const upstream = await startOpenAiTestServerProcess({ port: 0, delayMs: options.delayMs, streamChunkChars: options.chunkChars });
   servers.push(upstream);
   const api = await startServer('API server', 'api/src/server.ts', {
     env: {
@@ -142,7 +147,7 @@ async function singleFlight(api: ChildServer, upstream: ChildServer, user: Bench
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// (3) Quota reservations vs GET /v1/meta
+// (4) Quota reservations vs GET /v1/meta
 
 interface RunFigures {
   measurement: Measurement;
@@ -296,7 +301,7 @@ function reportReservations(result: Awaited<ReturnType<typeof reservations>>, op
   const other = (seen: Map<string, number>, skip?: string) =>
     [...seen.entries()].filter(([code]) => code !== skip).map(([code, n]) => `${code}×${n}`).join(' ') || 'none';
   const micros = (m: Measurement) => serverMicrosPerRequest(m)?.toFixed(0) ?? 'n/a';
-  out(`\n(3) Quota reservations: POST …/chapters/:id/questions/generate on distinct chapters (${result.chapters} seeded in ${result.seedS.toFixed(1)} s),`);
+  out(`\n(4) Quota reservations: POST …/chapters/:id/questions/generate on distinct chapters (${result.chapters} seeded in ${result.seedS.toFixed(1)} s),`);
   out(`    each a new job whose worst-case tokens are reserved atomically against the quota; ${options.connections} connections for both`);
   out(`  GET /v1/meta (baseline): ${metaRate.toFixed(0)} req/s, p50 ${ms(meta.result.latency.p50)}, p99 ${ms(meta.result.latency.p99)}, ${micros(meta)} µs server CPU/req, non-2xx ${meta.result.non2xx}`);
   out(
@@ -360,6 +365,9 @@ async function main(): Promise<number> {
     const missP50 = reportCache(cache, options);
     const flight = await singleFlight(api, upstream, await createUser(api.url, adminToken, 'flight'), tag, options);
     reportSingleFlight(flight, missP50, options);
+    // Before (4), whose thousands of queued jobs keep the model server and the API busy after it ends.
+    const firstText = await firstVisibleText(api.url, upstream.url, await createUser(api.url, adminToken, 'stream'), tag, options);
+    reportFirstVisibleText(firstText, options, out);
     const quota = await reservations(api, upstream, adminToken, await createUser(api.url, adminToken, 'quota'), options);
     const figures = reportReservations(quota, options);
 

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 
 /**
@@ -87,6 +88,8 @@ export interface RecordedRequest {
   model: string | null;
   schemaName: string | null;
   receivedAt: number;
+  /** High-resolution wall-clock ms (`performance.timeOrigin + performance.now()`, comparable across processes). */
+  receivedAtHr: number;
   /** What the server did: ok, status, hang, malformed, invalid, length, raw, or bad-request (unparseable body). */
   outcome: Step['kind'] | 'bad-request';
   status: number | null;
@@ -97,8 +100,11 @@ export interface RecordedRequest {
   finishReason: 'stop' | 'length' | null;
   /** Set when the client went away before an answer was written (e.g. a timeout). */
   aborted: boolean;
-  /** A streamed answer: content chunks written so far, whether its last chunk was written, whether it is held. */
-  streamed?: { chunks: number; done: boolean; held: boolean };
+  /**
+   * A streamed answer: content chunks written so far, whether its last chunk was written, whether it is held, and
+   * when each content chunk was written (high-resolution wall-clock ms, as `receivedAtHr`).
+   */
+  streamed?: { chunks: number; done: boolean; held: boolean; chunkChars: number; writtenAt: number[] };
 }
 
 export interface OpenAiTestServerOptions {
@@ -299,6 +305,9 @@ const tokensOf = (text: string) => Math.max(1, Math.ceil(text.length / 4));
 
 // ---------------------------------------------------------------------------------------------------------
 
+/** Wall-clock milliseconds with sub-millisecond resolution, comparable between processes on one machine. */
+const wallClockMs = () => performance.timeOrigin + performance.now();
+
 function opening(): { promise: Promise<void>; open: () => void } {
   let open!: () => void;
   const promise = new Promise<void>((resolve) => (open = resolve));
@@ -475,13 +484,14 @@ export async function startOpenAiTestServer(options: OpenAiTestServerOptions = {
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-request-id': `req_test_${seq}` });
     res.write(chunk([{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }]));
     const size = options.streamChunkChars ?? 24;
-    const streamed: NonNullable<RecordedRequest['streamed']> = (record.streamed = { chunks: 0, done: false, held: false });
+    const streamed: NonNullable<RecordedRequest['streamed']> = (record.streamed = { chunks: 0, done: false, held: false, chunkChars: size, writtenAt: [] });
     for (let at = 0; at < content.length; at += size) {
       if (stopAt?.then === 'cut' && streamed.chunks >= stopAt.afterChunks) return void res.destroy();
       if (stopAt?.then === 'hold' && streamed.chunks === stopAt.afterChunks) await held(record, signal);
       await sleep(server.streamChunkMs, signal);
       if (signal.aborted) return;
       res.write(chunk([{ index: 0, delta: { content: content.slice(at, at + size) }, logprobs: null, finish_reason: null }]));
+      streamed.writtenAt.push(wallClockMs());
       streamed.chunks++;
     }
     streamed.done = true;
@@ -509,8 +519,8 @@ export async function startOpenAiTestServer(options: OpenAiTestServerOptions = {
     }
   }
 
-  /** Out-of-process control for standalone runs: GET /__test/stats, POST /__test/script, /__test/release, /__test/reset. */
-  function handleControl(res: http.ServerResponse, method: string, path: string, raw: string) {
+  /** Out-of-process control for standalone runs: GET /__test/stats, /__test/last; POST /__test/script, /__test/release, /__test/reset. */
+  function handleControl(res: http.ServerResponse, method: string, path: string, query: string, raw: string) {
     if (method === 'GET' && path === '/__test/stats') {
       const bySchema: Record<string, number> = {};
       const byModel: Record<string, number> = {};
@@ -523,14 +533,25 @@ export async function startOpenAiTestServer(options: OpenAiTestServerOptions = {
     }
     if (method === 'POST' && path === '/__test/script') {
       try {
-        const { schemaName, steps, model, delayMs } = JSON.parse(raw || '{}') as { schemaName?: SchemaName | '*'; steps?: Step[]; model?: string; delayMs?: number };
+        const { schemaName, steps, model, delayMs, streamChunkMs } = JSON.parse(raw || '{}') as {
+          schemaName?: SchemaName | '*'; steps?: Step[]; model?: string; delayMs?: number; streamChunkMs?: number;
+        };
         if (typeof delayMs === 'number') server.delayMs = delayMs;
+        if (typeof streamChunkMs === 'number') server.streamChunkMs = streamChunkMs;
         if (model) server.scriptModel(model, steps?.[0] ?? null);
         else if (schemaName && steps) server.script(schemaName, steps);
         return sendJson(res, 200, { ok: true, pendingSteps: server.pendingSteps() });
       } catch {
         return sendJson(res, 400, errorBody(400, 'Bad script body.'));
       }
+    }
+    if (method === 'GET' && path === '/__test/last') {
+      // The newest chat request (of `?schema=` when given): when it arrived and when each streamed chunk went out.
+      const schema = new URLSearchParams(query).get('schema');
+      const last = requests.findLast((r) => r.path.endsWith('/chat/completions') && (schema === null || r.schemaName === schema));
+      if (!last) return sendJson(res, 404, errorBody(404, 'No such request yet.'));
+      const { headers: _headers, body: _body, ...seen } = last;
+      return sendJson(res, 200, seen);
     }
     if (method === 'POST' && path === '/__test/release') {
       server.release();
@@ -554,9 +575,9 @@ export async function startOpenAiTestServer(options: OpenAiTestServerOptions = {
       const raw = Buffer.concat(chunks).toString('utf8');
       const path = (req.url ?? '/').split('?')[0]!;
       const method = req.method ?? 'GET';
-      if (path.startsWith('/__test/')) return handleControl(res, method, path, raw);
+      if (path.startsWith('/__test/')) return handleControl(res, method, path, (req.url ?? '').split('?')[1] ?? '', raw);
       const record: RecordedRequest = {
-        seq: ++seq, method, path, headers: req.headers, body: null, model: null, schemaName: null, receivedAt: Date.now(),
+        seq: ++seq, method, path, headers: req.headers, body: null, model: null, schemaName: null, receivedAt: Date.now(), receivedAtHr: wallClockMs(),
         outcome: 'ok', status: null, usage: null, content: null, finishReason: null, aborted: false,
       };
       if (method === 'GET' && /^(\/v1)?\/models\/?$/.test(path)) {
@@ -664,7 +685,7 @@ export async function startOpenAiTestServer(options: OpenAiTestServerOptions = {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Standalone: tsx api/test/support/openai-test-server.ts [--port 8799] [--host 127.0.0.1] [--delay-ms 200]
+// Standalone: tsx api/test/support/openai-test-server.ts [--port 8799] [--host 127.0.0.1] [--delay-ms 200] [--stream-chunk-chars 24]
 
 function argValue(args: string[], name: string): string | undefined {
   const index = args.indexOf(name);
@@ -679,11 +700,12 @@ if (isMain) {
   const port = Number(argValue(args, '--port') ?? 8799);
   const delayMs = Number(argValue(args, '--delay-ms') ?? 0);
   const host = argValue(args, '--host') ?? '127.0.0.1';
-  if (!Number.isInteger(port) || port < 0 || port > 65_535 || !Number.isFinite(delayMs) || delayMs < 0) {
-    console.error('usage: tsx api/test/support/openai-test-server.ts [--port 8799] [--host 127.0.0.1] [--delay-ms 200]');
+  const streamChunkChars = Number(argValue(args, '--stream-chunk-chars') ?? 24);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535 || !Number.isFinite(delayMs) || delayMs < 0 || !Number.isInteger(streamChunkChars) || streamChunkChars < 1) {
+    console.error('usage: tsx api/test/support/openai-test-server.ts [--port 8799] [--host 127.0.0.1] [--delay-ms 200] [--stream-chunk-chars 24]');
     process.exit(2);
   }
-  const server = await startOpenAiTestServer({ port, host, delayMs });
+  const server = await startOpenAiTestServer({ port, host, delayMs, streamChunkChars });
   console.log(`OpenAI test server listening on ${server.url}`);
   console.log(`OPENAI_BASE_URL=${server.baseUrl}`);
   const stop = () => {
