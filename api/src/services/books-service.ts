@@ -8,6 +8,7 @@ import { decodeCursor, toPage } from '../lib/paging.js';
 import { presentBook } from '../lib/presenters.js';
 import type { BookRecord, CasResult, Store } from '../stores/types.js';
 import { daysAgo, isoNow, type Clock } from './clock.js';
+import { createBookWithinCap, saveSummary } from './book-rules.js';
 
 function unwrap<T>(result: CasResult<T>, what: string, present: (record: T) => unknown): T {
   if (result.ok) return result.record;
@@ -40,7 +41,7 @@ export function createBooksService(deps: { store: Store; clock: Clock }) {
         targetWords: body.targetWords ?? null, standingInstructions: body.standingInstructions ?? null, documentId: body.documentId ?? null, tabId: null, summary: '',
         summaryVersion: 1, summaryUpdatedAt: at, version: 1, tocVersion: 1, createdAt: at, updatedAt: at, deletedAt: null,
       };
-      if (!(await store.books.create(book, LIMITS.booksPerUser))) {
+      if (!(await createBookWithinCap(store, book, LIMITS.booksPerUser))) {
         throw new AppError('LIMIT_REACHED', `You can keep at most ${LIMITS.booksPerUser} books (the trash included).`);
       }
       return presentBook(book);
@@ -90,7 +91,7 @@ export function createBooksService(deps: { store: Store; clock: Clock }) {
     },
 
     async putSummary(userId: string, bookId: string, body: { summary: string; version?: number }) {
-      const result = await store.books.putSummary(userId, bookId, {
+      const result = await saveSummary(store, userId, bookId, {
         summary: body.summary, words: countWords(body.summary), expectedVersion: body.version ?? null, at: isoNow(clock),
         keep: LIMITS.summaryHistory,
       });

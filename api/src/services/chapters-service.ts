@@ -4,11 +4,12 @@ import type { Chapter, CreateChapterBody, PutTocBody, UpdateChapterBody } from '
 import { AppError, conflict, notFound } from '../lib/app-error.js';
 import { decodeCursor, encodeCursor } from '../lib/paging.js';
 import { presentChapter } from '../lib/presenters.js';
-import type { ChapterRecord, Store, TocChangeSet } from '../stores/types.js';
+import type { ChapterRecord, Store } from '../stores/types.js';
 import type { BooksService } from './books-service.js';
 import { isoNow, type Clock } from './clock.js';
 import { mergeToc } from './toc-merge.js';
 import { presentToc, readingOrder } from './toc-tree.js';
+import { applyTocChanges, updateChapter, type TocChangeSet } from './toc-rules.js';
 
 const limitReached = () => new AppError('LIMIT_REACHED', `A book can hold at most ${LIMITS.chaptersPerBook} chapters and sections.`);
 
@@ -30,7 +31,7 @@ export function createChaptersService(deps: { store: Store; books: BooksService;
 
   /** Applies a structural change without a TOC version check (single-chapter operations). */
   async function applyUnchecked(bookId: string, changes: TocChangeSet) {
-    const result = await store.chapters.applyStructure(bookId, changes, {
+    const result = await applyTocChanges(store, bookId, changes, {
       expectedTocVersion: null, maxPerBook: LIMITS.chaptersPerBook, at: isoNow(clock),
     });
     if (!result.ok) throw result.reason === 'limit' ? limitReached() : notFound('book');
@@ -45,7 +46,7 @@ export function createChaptersService(deps: { store: Store; books: BooksService;
       const existing = await store.chapters.listByBook(bookId);
       if (body.version !== book.tocVersion) throw conflict('table of contents', presentToc(bookId, book.tocVersion, existing));
       const changes = mergeToc(existing, body, bookId, isoNow(clock), { authored: true });
-      const result = await store.chapters.applyStructure(bookId, changes, {
+      const result = await applyTocChanges(store, bookId, changes, {
         expectedTocVersion: body.version, maxPerBook: LIMITS.chaptersPerBook, at: isoNow(clock),
       });
       if (!result.ok) {
@@ -108,7 +109,7 @@ export function createChaptersService(deps: { store: Store; books: BooksService;
       const renamed = patch.title !== undefined && patch.title !== current.title;
       const named = renamed || (patch.description !== undefined && patch.description !== current.description);
       const at = isoNow(clock);
-      const result = await store.chapters.update(bookId, chapterId, { ...patch, ...(named && { authoredAt: at }) }, { expectedVersion: version, bumpToc: renamed, at });
+      const result = await updateChapter(store, bookId, chapterId, { ...patch, ...(named && { authoredAt: at }) }, { expectedVersion: version, bumpToc: renamed, at });
       if (!result.ok) throw result.reason === 'missing' ? notFound('chapter') : conflict('chapter', presentChapter(result.current));
       return presentChapter(result.record);
     },

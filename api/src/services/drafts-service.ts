@@ -5,6 +5,7 @@ import { decodeCursor, toPage } from '../lib/paging.js';
 import type { Store } from '../stores/types.js';
 import type { ChaptersService } from './chapters-service.js';
 import { isoNow, type Clock } from './clock.js';
+import { acceptDraft } from './draft-rules.js';
 
 /** Tries at marking a chapter drafted when concurrent edits keep changing its version. */
 const STATUS_ATTEMPTS = 3;
@@ -30,11 +31,11 @@ export function createDraftsService(deps: { store: Store; chapters: ChaptersServ
     /** Makes the draft the chapter's accepted text and marks the chapter drafted. */
     async accept(userId: string, bookId: string, chapterId: string, draftId: string) {
       let chapter = await chapters.requireChapter(userId, bookId, chapterId);
-      const draft = await store.drafts.accept(chapterId, draftId, isoNow(clock));
+      const draft = await acceptDraft(store, chapterId, draftId, isoNow(clock));
       if (!draft) throw notFound('draft');
       // Compare-and-swap on the version read: a status the author set meanwhile wins, and is never overwritten.
       for (let attempt = 0; attempt < STATUS_ATTEMPTS && (chapter.status === 'planned' || chapter.status === 'writing'); attempt++) {
-        const result = await store.chapters.update(bookId, chapterId, { status: 'drafted' }, { expectedVersion: chapter.version, bumpToc: false, at: isoNow(clock) });
+        const result = await store.chapters.update(bookId, chapterId, { status: 'drafted' }, { expectedVersion: chapter.version, at: isoNow(clock) });
         if (result.ok || result.reason === 'missing') break;
         chapter = result.current;
       }

@@ -8,6 +8,7 @@ import type { Store } from '../stores/types.js';
 import { questionsWithAnswers } from './authoring-context.js';
 import type { ChaptersService } from './chapters-service.js';
 import { isoNow, type Clock } from './clock.js';
+import { putAnswer } from './answer-rules.js';
 
 type AnswerInput = { questionId: string; text: string; status: 'draft' | 'final'; version?: number };
 
@@ -19,7 +20,7 @@ export function createQuestionsService(deps: { store: Store; chapters: ChaptersS
   async function saveAnswer(bookId: string, chapterId: string, item: AnswerInput) {
     const question = await store.questions.get(bookId, item.questionId);
     if (!question || question.chapterId !== chapterId || question.archivedAt) throw notFound('question');
-    const result = await store.answers.upsert(
+    const result = await putAnswer(store, 
       { questionId: question.id, bookId, chapterId, text: item.text, status: item.status, words: countWords(item.text) },
       { expectedVersion: item.version ?? null, at: isoNow(clock), historyLimit: LIMITS.answerHistory, newId: () => newId('answer') },
     );

@@ -1,7 +1,8 @@
 import { newId } from '../../../shared/ids.js';
 import type { PutTocBody } from '../../../shared/schemas/chapters.js';
 import { AppError } from '../lib/app-error.js';
-import type { ChapterPatch, ChapterRecord, TocChangeSet } from '../stores/types.js';
+import type { ChapterPatch, ChapterRecord } from '../stores/types.js';
+import type { TocChangeSet } from './toc-rules.js';
 
 interface Placement {
   id: string | undefined;

@@ -160,14 +160,11 @@ export interface QuestionsStore {
 export interface AnswersStore {
   listByQuestions(questionIds: string[]): Promise<AnswerRecord[]>;
   listByChapter(bookId: string, chapterId: string | null): Promise<AnswerRecord[]>;
-  /**
-   * Creates or updates the answer to a question; compare-and-swap when `expectedVersion` is set.
-   * Returns the stored answer, or 'conflict' with the current one.
-   */
-  upsert(
-    input: { questionId: string; bookId: string; chapterId: string | null; text: string; status: 'draft' | 'final'; words: number },
-    options: { expectedVersion: number | null; at: string; historyLimit: number; newId: () => string },
-  ): Promise<{ ok: true; answer: AnswerRecord } | { ok: false; current: AnswerRecord | null }>;
+  getByQuestion(questionId: string): Promise<AnswerRecord | null>;
+  /** Inserts the first answer to its question; false when the question already has one (nothing written). */
+  insert(answer: AnswerRecord): Promise<boolean>;
+  /** Rewrites the answer if it is still at `expectedVersion`, bumping the version; null when it is not (nothing written). */
+  replace(answerId: string, expectedVersion: number, change: Pick<AnswerRecord, 'text' | 'status' | 'words' | 'history' | 'updatedAt'>): Promise<AnswerRecord | null>;
   /** Chapters of the book that have at least one non-empty answer. */
   chaptersWithAnswers(bookId: string): Promise<string[]>;
 }
@@ -179,12 +176,15 @@ export interface ProposalsStore {
 }
 
 export interface DraftsStore {
-  /** Stores a draft; prunes the oldest non-accepted drafts beyond `keep`. */
-  create(draft: DraftRecord, keep: number): Promise<void>;
+  insert(draft: DraftRecord): Promise<void>;
   get(chapterId: string, draftId: string): Promise<DraftRecord | null>;
   list(chapterId: string, limit: number, beforeId: string | null): Promise<DraftRecord[]>;
   count(chapterId: string): Promise<number>;
-  accept(chapterId: string, draftId: string, at: string): Promise<DraftRecord | null>;
+  /** Ids of the chapter's drafts that are not accepted, newest first. */
+  unacceptedIds(chapterId: string): Promise<string[]>;
+  remove(chapterId: string, draftIds: string[]): Promise<void>;
+  /** Sets `acceptedAt` of one draft of the chapter (null un-accepts it); returns it, or null when there is no such draft. */
+  setAcceptedAt(chapterId: string, draftId: string, at: string | null): Promise<DraftRecord | null>;
   accepted(chapterId: string): Promise<DraftRecord | null>;
   chaptersWithDrafts(bookId: string): Promise<string[]>;
 }

@@ -132,8 +132,9 @@ export interface TokensStore {
 }
 
 export interface BooksStore {
-  /** Inserts a book unless the user already has `maxPerUser` books (atomic); false when at the cap. */
-  create(book: BookRecord, maxPerUser: number): Promise<boolean>;
+  insert(book: BookRecord): Promise<void>;
+  /** The user's books, trashed ones included. */
+  countByUser(userId: string): Promise<number>;
   /** The user's book; trashed books only with `includeDeleted`. */
   get(userId: string, bookId: string, includeDeleted?: boolean): Promise<BookRecord | null>;
   list(userId: string, query: { limit: number; beforeId: string | null; documentId: string | null; trash: boolean }): Promise<BookRecord[]>;
@@ -141,19 +142,17 @@ export interface BooksStore {
   setDeleted(userId: string, bookId: string, deletedAt: string | null, at: string): Promise<BookRecord | null>;
   /** Removes books trashed before `cutoff` with everything under them; returns their ids. */
   purgeDeletedBefore(cutoff: string): Promise<string[]>;
-  /** Saves the summary; a new history row only when the text differs from the current one. */
-  putSummary(
-    userId: string,
-    bookId: string,
-    entry: { summary: string; words: number; expectedVersion: number | null; at: string; keep: number },
-  ): Promise<CasResult<BookRecord>>;
+  /** The book's TOC version (any owner, trashed or not); null when there is no such book. */
+  tocVersion(bookId: string): Promise<number | null>;
+  /** Adds one to the book's TOC version and moves its `updatedAt`. */
+  bumpTocVersion(bookId: string, at: string): Promise<void>;
+  /** Writes the book's summary fields as given (no version check: the caller's transaction read them). */
+  setSummary(bookId: string, summary: Pick<BookRecord, 'summary' | 'summaryVersion' | 'summaryUpdatedAt'>): Promise<void>;
+  addSummaryVersion(entry: SummaryVersionRecord): Promise<void>;
+  /** Drops the book's summary versions numbered `version` and below. */
+  dropSummaryVersionsThrough(bookId: string, version: number): Promise<void>;
+  /** Newest first. */
   summaryHistory(bookId: string, limit: number): Promise<SummaryVersionRecord[]>;
-}
-
-/** One structural change set for a book's TOC, applied atomically under a tocVersion check. */
-export interface TocChangeSet {
-  creates: ChapterRecord[];
-  updates: Array<{ id: string; patch: ChapterPatch }>;
 }
 
 export interface ChaptersStore {
@@ -165,22 +164,11 @@ export interface ChaptersStore {
   getOwned(userId: string, bookId: string, chapterId: string): Promise<Readonly<ChapterRecord> | null | 'no-book'>;
   /** Every chapter of the book, archived ones included, by parent then position. */
   listByBook(bookId: string): Promise<ChapterRecord[]>;
-  /**
-   * Applies a TOC change set and bumps the book's tocVersion, atomically.
-   * `expectedTocVersion` null skips the check; 'limit' when creates would pass `maxPerBook`.
-   */
-  applyStructure(
-    bookId: string,
-    changes: TocChangeSet,
-    options: { expectedTocVersion: number | null; maxPerBook: number; at: string },
-  ): Promise<{ ok: true; tocVersion: number } | { ok: false; reason: 'conflict' | 'limit' | 'missing'; tocVersion?: number }>;
-  /** Compare-and-swap on the chapter's version; `bumpToc` also bumps the book's tocVersion (renames). */
-  update(
-    bookId: string,
-    chapterId: string,
-    patch: ChapterPatch,
-    options: { expectedVersion: number | null; bumpToc: boolean; at: string },
-  ): Promise<CasResult<ChapterRecord>>;
+  /** Chapters of the book, archived ones included. */
+  countByBook(bookId: string): Promise<number>;
+  insert(chapter: ChapterRecord): Promise<void>;
+  /** Compare-and-swap on the chapter's version (none when `expectedVersion` is null); bumps the version. */
+  update(bookId: string, chapterId: string, patch: ChapterPatch, options: { expectedVersion: number | null; at: string }): Promise<CasResult<ChapterRecord>>;
 }
 
 export interface AuditStore {
@@ -217,8 +205,28 @@ export interface DomainStores {
   readonly requestMetrics: RequestMetricsStore;
 }
 
+/**
+ * The stores whose operations can join a transaction (MongoDB passes its session to these; SQLite's one
+ * connection runs everything inside it). Add a store here when a rule needs it inside `atomically`.
+ */
+export type TransactionStores = Pick<DomainStores, 'books' | 'chapters' | 'drafts'>;
+
+export interface AtomicOptions {
+  /**
+   * A key that transactions over the same thing share (e.g. `books:<userId>` for the per-user book cap). MongoDB
+   * writes its lock row first, so concurrent transactions that only read the thing conflict and retry; SQLite's
+   * transactions already run one at a time.
+   */
+  lock?: string;
+}
+
 export interface Store extends DomainStores {
   readonly kind: 'sqlite' | 'mongodb';
+  /**
+   * Runs `work` in one transaction: all of its writes land, or none (when it throws). `work` may run more than once
+   * (MongoDB retries a transaction that conflicted), so it must only use `tx` and return its outcome.
+   */
+  atomically<T>(work: (tx: TransactionStores) => Promise<T>, options?: AtomicOptions): Promise<T>;
   health(): Promise<StoreHealth>;
   close(): Promise<void>;
 }

@@ -2,6 +2,7 @@ import type { Block } from '../../../shared/blocks.js';
 import { newId } from '../../../shared/ids.js';
 import { startDocsEmulator } from '../support/docs-emulator/index.js';
 import { buildTestApp, type TestApp } from './test-app.js';
+import { acceptDraft as storeAcceptedDraft, addDraft } from '../../src/services/draft-rules.js';
 
 const OFFLINE = { provider: 'offline', model: 'offline-templates-v1', promptVersion: 'draft.v1', offline: true };
 
@@ -21,11 +22,12 @@ export async function bookWithDrafts(t: TestApp, token: string, chapters: Array<
 export async function acceptDraft(t: TestApp, bookId: string, chapterId: string, blocks: Block[]) {
   const id = newId('draft');
   const number = ((await t.app.store.drafts.list(chapterId, 1, null))[0]?.number ?? 0) + 1;
-  await t.app.store.drafts.create(
+  await addDraft(
+    t.app.store,
     { id, bookId, chapterId, number, style: 'professional', targetWords: 500, words: 10, blocks, generatedBy: OFFLINE, acceptedAt: null, createdAt: new Date().toISOString() },
     50,
   );
-  await t.app.store.drafts.accept(chapterId, id, new Date().toISOString());
+  await storeAcceptedDraft(t.app.store, chapterId, id, new Date().toISOString());
 }
 
 const src = [{ questionId: 'q_01JTEST00000000000000000000', answerVersion: 1 }];

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOwnedChapterCache, OTHER_WRITERS_STALE_MS } from '../../src/stores/sqlite/owned-chapter-cache.js';
 import { openSqliteStore, SQLITE_FILE } from '../../src/stores/sqlite/sqlite-store.js';
 import { chapterRecord, givenBook, time, type FullStore } from './contract/fixtures.js';
+import { applyTocChanges } from '../../src/services/toc-rules.js';
 
 const unchecked = { expectedTocVersion: null, maxPerBook: 200, at: time(1) };
 
@@ -28,7 +29,7 @@ afterAll(async () => {
 async function givenChapter() {
   const book = await givenBook(store);
   const chapter = chapterRecord(book.id);
-  await store.chapters.applyStructure(book.id, { creates: [chapter], updates: [] }, unchecked);
+  await applyTocChanges(store, book.id, { creates: [chapter], updates: [] }, unchecked);
   return { book, chapter };
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { atomicallyContract } from './contract/atomically.js';
 import { auditContract } from './contract/audit.js';
 import { bookRecordsContract } from './contract/book-records.js';
 import { booksContract } from './contract/books.js';
@@ -25,6 +26,7 @@ export function defineStoreContract(name: string, open: StoreFactory): void {
     booksContract(open);
     chaptersContract(open);
     auditContract(open);
+    atomicallyContract(open);
     // The authoring engine's records.
     questionsContract(open);
     answersContract(open);

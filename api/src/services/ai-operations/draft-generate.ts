@@ -11,6 +11,7 @@ import { presentDraft } from '../../lib/authoring-presenters.js';
 import type { DraftRecord } from '../../stores/engine-types.js';
 import { answerRefs, briefOf, questionsWithAnswers } from '../authoring-context.js';
 import { isoNow } from '../clock.js';
+import { addDraft } from '../draft-rules.js';
 import { chapterOf, reservationFor, type AiOperation, type OperationDeps } from './operation.js';
 
 type Source = { questionId: string; answerVersion: number };
@@ -116,7 +117,7 @@ export function draftGenerate({ store, books, chapters, ai, clock }: OperationDe
             id: newId('draft'), bookId, chapterId, number: ((await store.drafts.list(chapterId, 1, null))[0]?.number ?? 0) + 1, style: params.style,
             targetWords: params.targetWords, words: wordsOf(blocks), blocks, generatedBy: generatedBy!, acceptedAt: null, createdAt: isoNow(clock),
           };
-          await store.drafts.create(draft, LIMITS.draftsPerChapter);
+          await addDraft(store, draft, LIMITS.draftsPerChapter);
           return { draftId: draft.id, words: draft.words, targetWords: params.targetWords, unsupportedBlocks: presentDraft(draft).unsupportedBlocks };
         },
       };

@@ -1,53 +1,39 @@
-import type { ClientSession, MongoClient } from 'mongodb';
 import type { DraftRecord, DraftsStore } from '../engine-types.js';
-import { fromDoc, fromDocOrNull, toDoc, type Collections } from './collections.js';
-import { beforeIdFilter, inTransaction, rollback } from './helpers.js';
+import { fromDoc, fromDocOrNull, toDoc } from './collections.js';
+import { beforeIdFilter, type MongoContext } from './helpers.js';
 
-export function createMongoDraftsStore(client: MongoClient, { drafts, locks }: Collections): DraftsStore {
-  const get = async (chapterId: string, draftId: string, session?: ClientSession) =>
-    fromDocOrNull<DraftRecord>(await drafts.findOne({ _id: draftId, chapterId }, { session }));
-  // Creating and accepting both write the chapter's lock row first, so they run one after the other per chapter:
-  // two accepts cannot each leave their own draft accepted, and a prune never misses a concurrent create or accept.
-  const lockChapter = (chapterId: string, session: ClientSession) =>
-    locks.updateOne({ _id: `drafts:${chapterId}` }, { $inc: { writes: 1 } }, { upsert: true, session });
+export function createMongoDraftsStore({ collections, session }: MongoContext): DraftsStore {
+  const { drafts } = collections;
+  const get = async (chapterId: string, draftId: string) => fromDocOrNull<DraftRecord>(await drafts.findOne({ _id: draftId, chapterId }, { session }));
 
   return {
-    async create(draft, keep) {
-      await inTransaction(client, async (session) => {
-        await lockChapter(draft.chapterId, session);
-        await drafts.insertOne(toDoc(draft), { session });
-        const extra = await drafts
-          .find({ chapterId: draft.chapterId, acceptedAt: null }, { session, projection: { _id: 1 } })
-          .sort({ _id: -1 })
-          .skip(keep)
-          .toArray();
-        if (extra.length > 0) await drafts.deleteMany({ _id: { $in: extra.map((doc) => doc._id) } }, { session });
-      });
+    async insert(draft) {
+      await drafts.insertOne(toDoc(draft), { session });
     },
-    get(chapterId, draftId) {
-      return get(chapterId, draftId);
-    },
+    get,
     async list(chapterId, limit, beforeId) {
-      const docs = await drafts.find({ chapterId, ...beforeIdFilter(beforeId) }).sort({ _id: -1 }).limit(limit).toArray();
+      const docs = await drafts.find({ chapterId, ...beforeIdFilter(beforeId) }, { session }).sort({ _id: -1 }).limit(limit).toArray();
       return docs.map((doc) => fromDoc<DraftRecord>(doc));
     },
     async count(chapterId) {
-      return drafts.countDocuments({ chapterId });
+      return drafts.countDocuments({ chapterId }, { session });
     },
-    async accept(chapterId, draftId, at) {
-      return inTransaction(client, async (session) => {
-        await lockChapter(chapterId, session);
-        if (!(await get(chapterId, draftId, session))) return rollback<DraftRecord | null>(session, null);
-        await drafts.updateMany({ chapterId, acceptedAt: { $ne: null }, _id: { $ne: draftId } }, { $set: { acceptedAt: null } }, { session });
-        const accepted = await drafts.findOneAndUpdate({ _id: draftId }, { $set: { acceptedAt: at } }, { session, returnDocument: 'after' });
-        return fromDocOrNull<DraftRecord>(accepted);
-      });
+    async unacceptedIds(chapterId) {
+      const docs = await drafts.find({ chapterId, acceptedAt: null }, { projection: { _id: 1 }, session }).sort({ _id: -1 }).toArray();
+      return docs.map((doc) => doc._id);
+    },
+    async remove(chapterId, draftIds) {
+      if (draftIds.length > 0) await drafts.deleteMany({ chapterId, _id: { $in: draftIds } }, { session });
+    },
+    async setAcceptedAt(chapterId, draftId, at) {
+      const doc = await drafts.findOneAndUpdate({ _id: draftId, chapterId }, { $set: { acceptedAt: at } }, { returnDocument: 'after', session });
+      return fromDocOrNull<DraftRecord>(doc);
     },
     async accepted(chapterId) {
-      return fromDocOrNull<DraftRecord>(await drafts.findOne({ chapterId, acceptedAt: { $ne: null } }));
+      return fromDocOrNull<DraftRecord>(await drafts.findOne({ chapterId, acceptedAt: { $ne: null } }, { session }));
     },
     async chaptersWithDrafts(bookId) {
-      return drafts.distinct('chapterId', { bookId });
+      return drafts.distinct('chapterId', { bookId }, { session });
     },
   };
 }

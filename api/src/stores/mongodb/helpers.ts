@@ -1,6 +1,6 @@
 import { MongoServerError, type ClientSession, type Collection, type Filter, type MongoClient, type TransactionOptions, type UpdateFilter } from 'mongodb';
 import type { CasResult } from '../types.js';
-import { fromDoc, type Doc } from './collections.js';
+import { fromDoc, type Collections, type Doc } from './collections.js';
 
 /** Snapshot reads and majority writes on the primary: what a multi-record write needs to be all-or-nothing. */
 const TRANSACTION_OPTIONS: TransactionOptions = {
@@ -15,6 +15,18 @@ const TRANSACTION_OPTIONS: TransactionOptions = {
  */
 export function inTransaction<T>(client: MongoClient, work: (session: ClientSession) => Promise<T>): Promise<T> {
   return client.withSession((session) => session.withTransaction(work, TRANSACTION_OPTIONS));
+}
+
+/** What a store works with: the client, the collections and, inside `Store.atomically`, the transaction's session. */
+export interface MongoContext {
+  client: MongoClient;
+  collections: Collections;
+  session?: ClientSession;
+}
+
+/** `inTransaction`, or the caller's transaction when the store runs inside one (MongoDB transactions do not nest). */
+export function withinTransaction<T>(ctx: MongoContext, work: (session: ClientSession) => Promise<T>): Promise<T> {
+  return ctx.session ? work(ctx.session) : inTransaction(ctx.client, work);
 }
 
 /** Ends the transaction without committing anything and hands back `outcome` (withTransaction then returns it). */

@@ -1,6 +1,6 @@
-import { MongoClient } from 'mongodb';
+import { MongoClient, type ClientSession } from 'mongodb';
 import type { Config } from '../../config.js';
-import type { Store } from '../types.js';
+import type { DomainStores, Store, TransactionStores } from '../types.js';
 import { createMongoAdminLedgerStore, createMongoRequestMetricsStore } from './admin-stores.js';
 import { createMongoAnswersStore } from './answers-store.js';
 import { createMongoAuditStore } from './audit-store.js';
@@ -20,6 +20,7 @@ import { createMongoProposalsStore } from './proposals-store.js';
 import { createMongoQuestionsStore } from './questions-store.js';
 import { createMongoTokensStore } from './tokens-store.js';
 import { createMongoUsersStore } from './users-store.js';
+import { inTransaction, type MongoContext } from './helpers.js';
 
 /** Multi-record writes use transactions, which MongoDB only offers on a replica set (or through mongos). */
 async function requireTransactions(client: MongoClient): Promise<void> {
@@ -62,24 +63,39 @@ export async function openMongoStore(options: Config['mongodb'], log: (message: 
   }
   log(`Connected to MongoDB database ${options.db} (schema version ${schemaVersion})`);
 
-  return {
-    kind: 'mongodb',
+  const ctx: MongoContext = { client, collections };
+  const stores: DomainStores = {
     users: createMongoUsersStore(collections),
     tokens: createMongoTokensStore(collections),
-    books: createMongoBooksStore(client, collections),
-    chapters: createMongoChaptersStore(client, collections),
+    books: createMongoBooksStore(ctx),
+    chapters: createMongoChaptersStore(ctx),
     audit: createMongoAuditStore(collections),
     adminLedger: createMongoAdminLedgerStore(collections),
     requestMetrics: createMongoRequestMetricsStore(db),
     questions: createMongoQuestionsStore(client, collections),
     answers: createMongoAnswersStore(collections),
     proposals: createMongoProposalsStore(collections),
-    drafts: createMongoDraftsStore(client, collections),
+    drafts: createMongoDraftsStore(ctx),
     jobs: createMongoJobsStore(client, collections),
     ledger: createMongoLedgerStore(client, collections),
     aiCache: createMongoCacheStore(collections),
     docWrites: createMongoDocWritesStore(collections),
     googleCredentials: createMongoGoogleCredentialsStore(collections),
+  };
+  /** The stores of `TransactionStores`, bound to one transaction's session. */
+  const inSession = (session: ClientSession): TransactionStores => {
+    const bound = { ...ctx, session };
+    return { books: createMongoBooksStore(bound), chapters: createMongoChaptersStore(bound), drafts: createMongoDraftsStore(bound) };
+  };
+
+  return {
+    kind: 'mongodb',
+    ...stores,
+    atomically: (work, options) =>
+      inTransaction(client, async (session) => {
+        if (options?.lock) await collections.locks.updateOne({ _id: options.lock }, { $inc: { writes: 1 } }, { upsert: true, session });
+        return work(inSession(session));
+      }),
     async health() {
       try {
         await db.command({ ping: 1 });

@@ -46,26 +46,6 @@ export function createSqliteAnswersStore(db: Db): AnswersStore {
   const prepare = statementCache(db);
   const byQuestion = (questionId: string) =>
     jsonIn<AnswerRecord | undefined>(prepare('SELECT * FROM answers WHERE questionId = ?').get(questionId), A_JSON) ?? null;
-  const upsertTx = writeTransaction(db, (input: Parameters<AnswersStore['upsert']>[0], options: Parameters<AnswersStore['upsert']>[1]) => {
-    const current = byQuestion(input.questionId);
-    if (options.expectedVersion !== null && (current?.version ?? 0) !== options.expectedVersion) return { ok: false as const, current };
-    if (!current) {
-      const answer: AnswerRecord = {
-        id: options.newId(), ...input, version: 1, history: [], createdAt: options.at, updatedAt: options.at,
-      };
-      insert(prepare, 'answers', jsonOut(answer, A_JSON));
-      return { ok: true as const, answer };
-    }
-    if (current.text === input.text && current.status === input.status) return { ok: true as const, answer: current };
-    const history = [
-      { version: current.version, text: current.text, status: current.status, updatedAt: current.updatedAt },
-      ...current.history,
-    ].slice(0, options.historyLimit);
-    prepare('UPDATE answers SET text = ?, status = ?, words = ?, version = version + 1, history = ?, updatedAt = ? WHERE id = ?').run(
-      input.text, input.status, input.words, JSON.stringify(history), options.at, current.id,
-    );
-    return { ok: true as const, answer: byQuestion(input.questionId)! };
-  });
   return {
     async listByQuestions(questionIds) {
       if (questionIds.length === 0) return [];
@@ -75,8 +55,17 @@ export function createSqliteAnswersStore(db: Db): AnswersStore {
     async listByChapter(bookId, chapterId) {
       return prepare('SELECT * FROM answers WHERE bookId = ? AND chapterId IS ?').all(bookId, chapterId).map((row) => jsonIn<AnswerRecord>(row, A_JSON));
     },
-    async upsert(input, options) {
-      return upsertTx(input, options);
+    async getByQuestion(questionId) {
+      return byQuestion(questionId);
+    },
+    async insert(answer) {
+      return insert(prepare, 'answers', jsonOut(answer, A_JSON), 'ON CONFLICT(questionId) DO NOTHING').changes === 1;
+    },
+    async replace(answerId, expectedVersion, change) {
+      const changed = prepare('UPDATE answers SET text = ?, status = ?, words = ?, history = ?, updatedAt = ?, version = version + 1 WHERE id = ? AND version = ?').run(
+        change.text, change.status, change.words, JSON.stringify(change.history), change.updatedAt, answerId, expectedVersion,
+      ).changes;
+      return changed === 1 ? jsonIn<AnswerRecord>(prepare('SELECT * FROM answers WHERE id = ?').get(answerId), A_JSON) : null;
     },
     async chaptersWithAnswers(bookId) {
       return (prepare("SELECT DISTINCT chapterId FROM answers WHERE bookId = ? AND chapterId IS NOT NULL AND trim(text) <> ''").all(bookId) as {
@@ -105,22 +94,9 @@ export function createSqliteDraftsStore(db: Db): DraftsStore {
   const prepare = statementCache(db);
   const read = (chapterId: string, draftId: string) =>
     jsonIn<DraftRecord | undefined>(prepare('SELECT * FROM drafts WHERE id = ? AND chapterId = ?').get(draftId, chapterId), D_JSON) ?? null;
-  const createTx = writeTransaction(db, (draft: DraftRecord, keep: number) => {
-    insert(prepare, 'drafts', jsonOut(draft, D_JSON));
-    const extra = prepare(
-      `SELECT id FROM drafts WHERE chapterId = ? AND acceptedAt IS NULL ORDER BY id DESC LIMIT -1 OFFSET ?`,
-    ).all(draft.chapterId, keep) as { id: string }[];
-    for (const { id } of extra) prepare('DELETE FROM drafts WHERE id = ?').run(id);
-  });
-  const acceptTx = writeTransaction(db, (chapterId: string, draftId: string, at: string) => {
-    if (!read(chapterId, draftId)) return null;
-    prepare('UPDATE drafts SET acceptedAt = NULL WHERE chapterId = ?').run(chapterId);
-    prepare('UPDATE drafts SET acceptedAt = ? WHERE id = ?').run(at, draftId);
-    return read(chapterId, draftId);
-  });
   return {
-    async create(draft, keep) {
-      createTx(draft, keep);
+    async insert(draft) {
+      insert(prepare, 'drafts', jsonOut(draft, D_JSON));
     },
     async get(chapterId, draftId) {
       return read(chapterId, draftId);
@@ -133,8 +109,15 @@ export function createSqliteDraftsStore(db: Db): DraftsStore {
     async count(chapterId) {
       return (prepare('SELECT COUNT(*) AS n FROM drafts WHERE chapterId = ?').get(chapterId) as { n: number }).n;
     },
-    async accept(chapterId, draftId, at) {
-      return acceptTx(chapterId, draftId, at);
+    async unacceptedIds(chapterId) {
+      return (prepare('SELECT id FROM drafts WHERE chapterId = ? AND acceptedAt IS NULL ORDER BY id DESC').all(chapterId) as { id: string }[]).map((row) => row.id);
+    },
+    async remove(chapterId, draftIds) {
+      prepare('DELETE FROM drafts WHERE chapterId = ? AND id IN (SELECT value FROM json_each(?))').run(chapterId, JSON.stringify(draftIds));
+    },
+    async setAcceptedAt(chapterId, draftId, at) {
+      prepare('UPDATE drafts SET acceptedAt = ? WHERE id = ? AND chapterId = ?').run(at, draftId, chapterId);
+      return read(chapterId, draftId);
     },
     async accepted(chapterId) {
       return jsonIn<DraftRecord | undefined>(prepare('SELECT * FROM drafts WHERE chapterId = ? AND acceptedAt IS NOT NULL').get(chapterId), D_JSON) ?? null;

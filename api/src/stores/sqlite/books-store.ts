@@ -8,31 +8,6 @@ export function createSqliteBooksStore(db: Db): BooksStore {
       `SELECT * FROM books WHERE id = ? AND userId = ? ${includeDeleted ? '' : 'AND deletedAt IS NULL'}`,
     ).get(bookId, userId) as BookRecord | undefined) ?? null;
 
-  const createTx = writeTransaction(db, (book: BookRecord, maxPerUser: number) => {
-    const { n } = prepare('SELECT COUNT(*) AS n FROM books WHERE userId = ?').get(book.userId) as { n: number };
-    if (n >= maxPerUser) return false;
-    insert(prepare, 'books', { ...book });
-    return true;
-  });
-
-  const putSummaryTx = writeTransaction(db, 
-    (userId: string, bookId: string, entry: Parameters<BooksStore['putSummary']>[2]) => {
-      const current = read(userId, bookId);
-      if (!current) return { ok: false as const, reason: 'missing' as const };
-      if (entry.expectedVersion !== null && entry.expectedVersion !== current.summaryVersion) {
-        return { ok: false as const, reason: 'conflict' as const, current };
-      }
-      if (current.summary === entry.summary) return { ok: true as const, record: current };
-      const version = current.summaryVersion + 1;
-      prepare('UPDATE books SET summary = ?, summaryVersion = ?, summaryUpdatedAt = ? WHERE id = ?').run(
-        entry.summary, version, entry.at, bookId,
-      );
-      insert(prepare, 'summary_versions', { bookId, version, summary: entry.summary, words: entry.words, createdAt: entry.at });
-      prepare('DELETE FROM summary_versions WHERE bookId = ? AND version <= ?').run(bookId, version - entry.keep);
-      return { ok: true as const, record: read(userId, bookId)! };
-    },
-  );
-
   const purgeTx = writeTransaction(db, (cutoff: string) => {
     const ids = (prepare('SELECT id FROM books WHERE deletedAt IS NOT NULL AND deletedAt < ?').all(cutoff) as { id: string }[]).map(
       (row) => row.id,
@@ -43,8 +18,11 @@ export function createSqliteBooksStore(db: Db): BooksStore {
   });
 
   return {
-    async create(book, maxPerUser) {
-      return createTx(book, maxPerUser);
+    async insert(book) {
+      insert(prepare, 'books', { ...book });
+    },
+    async countByUser(userId) {
+      return (prepare('SELECT COUNT(*) AS n FROM books WHERE userId = ?').get(userId) as { n: number }).n;
     },
     async get(userId, bookId, includeDeleted) {
       return read(userId, bookId, includeDeleted);
@@ -70,8 +48,20 @@ export function createSqliteBooksStore(db: Db): BooksStore {
     async purgeDeletedBefore(cutoff) {
       return purgeTx(cutoff);
     },
-    async putSummary(userId, bookId, entry) {
-      return putSummaryTx(userId, bookId, entry);
+    async tocVersion(bookId) {
+      return (prepare('SELECT tocVersion FROM books WHERE id = ?').get(bookId) as { tocVersion: number } | undefined)?.tocVersion ?? null;
+    },
+    async bumpTocVersion(bookId, at) {
+      prepare('UPDATE books SET tocVersion = tocVersion + 1, updatedAt = ? WHERE id = ?').run(at, bookId);
+    },
+    async setSummary(bookId, { summary, summaryVersion, summaryUpdatedAt }) {
+      prepare('UPDATE books SET summary = ?, summaryVersion = ?, summaryUpdatedAt = ? WHERE id = ?').run(summary, summaryVersion, summaryUpdatedAt, bookId);
+    },
+    async addSummaryVersion(entry) {
+      insert(prepare, 'summary_versions', { ...entry });
+    },
+    async dropSummaryVersionsThrough(bookId, version) {
+      prepare('DELETE FROM summary_versions WHERE bookId = ? AND version <= ?').run(bookId, version);
     },
     async summaryHistory(bookId, limit) {
       return prepare('SELECT * FROM summary_versions WHERE bookId = ? ORDER BY version DESC LIMIT ?').all(

@@ -1,5 +1,5 @@
-import type { CasResult, ChapterRecord, ChaptersStore, TocChangeSet } from '../types.js';
-import { insert, setClause, statementCache, type Db, writeTransaction } from './helpers.js';
+import type { CasResult, ChapterRecord, ChaptersStore } from '../types.js';
+import { insert, setClause, statementCache, type Db } from './helpers.js';
 import { createOwnedChapterCache, type OwnedChapterRow } from './owned-chapter-cache.js';
 
 /**
@@ -30,55 +30,6 @@ export function createSqliteChaptersStore(db: Db): ChaptersStore {
   const ownedCache = createOwnedChapterCache(db);
   const get = (bookId: string, chapterId: string) =>
     (prepare('SELECT * FROM chapters WHERE id = ? AND bookId = ?').get(chapterId, bookId) as ChapterRecord | undefined) ?? null;
-  const bumpToc = (bookId: string, at: string) =>
-    prepare('UPDATE books SET tocVersion = tocVersion + 1, updatedAt = ? WHERE id = ?').run(at, bookId);
-
-  const applyTx = writeTransaction(db, 
-    (bookId: string, changes: TocChangeSet, options: Parameters<ChaptersStore['applyStructure']>[2]) => {
-      const book = prepare('SELECT tocVersion FROM books WHERE id = ?').get(bookId) as { tocVersion: number } | undefined;
-      if (!book) return { ok: false as const, reason: 'missing' as const };
-      if (options.expectedTocVersion !== null && options.expectedTocVersion !== book.tocVersion) {
-        return { ok: false as const, reason: 'conflict' as const, tocVersion: book.tocVersion };
-      }
-      if (changes.creates.length > 0) {
-        const { n } = prepare('SELECT COUNT(*) AS n FROM chapters WHERE bookId = ?').get(bookId) as { n: number };
-        if (n + changes.creates.length > options.maxPerBook) return { ok: false as const, reason: 'limit' as const };
-      }
-      for (const chapter of changes.creates) insert(prepare, 'chapters', { ...chapter });
-      for (const { id, patch } of changes.updates) {
-        const set = setClause(patch);
-        prepare(`UPDATE chapters SET ${set.sql ? `${set.sql}, ` : ''}version = version + 1, updatedAt = ? WHERE id = ? AND bookId = ?`).run(
-          ...set.values, options.at, id, bookId,
-        );
-      }
-      bumpToc(bookId, options.at);
-      return { ok: true as const, tocVersion: book.tocVersion + 1 };
-    },
-  );
-
-  const updateTx = writeTransaction(db, 
-    (
-      bookId: string,
-      chapterId: string,
-      patch: Parameters<ChaptersStore['update']>[2],
-      options: Parameters<ChaptersStore['update']>[3],
-    ): CasResult<ChapterRecord> => {
-      // RETURNING hands back the updated row, so a successful write needs no second read.
-      const set = setClause(patch);
-      const checked = options.expectedVersion !== null;
-      const record = prepare(
-        `UPDATE chapters SET ${set.sql ? `${set.sql}, ` : ''}version = version + 1, updatedAt = ?
-           WHERE id = ? AND bookId = ?${checked ? ' AND version = ?' : ''} RETURNING *`,
-      ).get(...set.values, options.at, chapterId, bookId, ...(checked ? [options.expectedVersion] : [])) as ChapterRecord | undefined;
-      if (!record) {
-        const current = get(bookId, chapterId);
-        return current ? { ok: false, reason: 'conflict', current } : { ok: false, reason: 'missing' };
-      }
-      if (options.bumpToc) bumpToc(bookId, options.at);
-      return { ok: true, record };
-    },
-  );
-
   return {
     async get(bookId, chapterId) {
       return get(bookId, chapterId);
@@ -91,11 +42,23 @@ export function createSqliteChaptersStore(db: Db): ChaptersStore {
     async listByBook(bookId) {
       return prepare('SELECT * FROM chapters WHERE bookId = ? ORDER BY position, id').all(bookId) as ChapterRecord[];
     },
-    async applyStructure(bookId, changes, options) {
-      return applyTx(bookId, changes, options);
+    async countByBook(bookId) {
+      return (prepare('SELECT COUNT(*) AS n FROM chapters WHERE bookId = ?').get(bookId) as { n: number }).n;
     },
-    async update(bookId, chapterId, patch, options) {
-      return updateTx(bookId, chapterId, patch, options);
+    async insert(chapter) {
+      insert(prepare, 'chapters', { ...chapter });
+    },
+    async update(bookId, chapterId, patch, { expectedVersion, at }): Promise<CasResult<ChapterRecord>> {
+      // RETURNING hands back the updated row, so a successful write needs no second read.
+      const set = setClause(patch);
+      const checked = expectedVersion !== null;
+      const record = prepare(
+        `UPDATE chapters SET ${set.sql ? `${set.sql}, ` : ''}version = version + 1, updatedAt = ?
+           WHERE id = ? AND bookId = ?${checked ? ' AND version = ?' : ''} RETURNING *`,
+      ).get(...set.values, at, chapterId, bookId, ...(checked ? [expectedVersion] : [])) as ChapterRecord | undefined;
+      if (record) return { ok: true, record };
+      const current = get(bookId, chapterId);
+      return current ? { ok: false, reason: 'conflict', current } : { ok: false, reason: 'missing' };
     },
   };
 }

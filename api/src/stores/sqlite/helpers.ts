@@ -29,10 +29,10 @@ export function setClause(patch: Record<string, unknown>): { sql: string; values
   return { sql: keys.map((key) => `${key} = ?`).join(', '), values: keys.map((key) => toSqlValue(patch[key])) };
 }
 
-/** `INSERT INTO table (cols) VALUES (?, …)` with the record's values, in key order. */
-export function insert(prepare: (sql: string) => Database.Statement, table: string, record: Record<string, unknown>) {
+/** `INSERT INTO table (cols) VALUES (?, …)` with the record's values, in key order; `onConflict` is appended as is. */
+export function insert(prepare: (sql: string) => Database.Statement, table: string, record: Record<string, unknown>, onConflict = '') {
   const keys = Object.keys(record);
-  const sql = `INSERT INTO ${table} (${keys.join(', ')}) VALUES (${keys.map(() => '?').join(', ')})`;
+  const sql = `INSERT INTO ${table} (${keys.join(', ')}) VALUES (${keys.map(() => '?').join(', ')}) ${onConflict}`;
   return prepare(sql).run(...keys.map((key) => toSqlValue(record[key])));
 }
 
@@ -87,4 +87,48 @@ export function jsonIn<T>(row: unknown, fields: readonly string[]): T {
  */
 export function writeTransaction<A extends unknown[], R>(db: Db, fn: (...args: A) => R): (...args: A) => R {
   return db.transaction(fn).immediate;
+}
+
+/**
+ * `Store.atomically` on the one connection: BEGIN IMMEDIATE, the work, then COMMIT (ROLLBACK when it throws). The
+ * work awaits between its statements, so every other call waits at the gate while a transaction is open: another
+ * request's write must neither land in the transaction nor be rolled back with it. Transactions run one at a time.
+ */
+export function createTransactionGate(db: Db) {
+  let open: Promise<void> | null = null;
+  const idle = async () => {
+    while (open) await open;
+  };
+  return {
+    idle,
+    async run<T>(work: () => Promise<T>): Promise<T> {
+      while (open) await open; // checked and taken with no await in between
+      let release = () => {};
+      open = new Promise((resolve) => (release = resolve));
+      try {
+        db.exec('BEGIN IMMEDIATE');
+        try {
+          const result = await work();
+          db.exec('COMMIT');
+          return result;
+        } catch (error) {
+          if (db.inTransaction) db.exec('ROLLBACK');
+          throw error;
+        }
+      } finally {
+        open = null;
+        release();
+      }
+    },
+    /** The stores with each operation waiting at the gate while a transaction is open (and running at once otherwise). */
+    gated<S extends object>(stores: S): S {
+      const gate = (operation: (...args: unknown[]) => unknown) => (...args: unknown[]) => (open ? idle().then(() => operation(...args)) : operation(...args));
+      return Object.fromEntries(
+        Object.entries(stores).map(([name, store]) => [
+          name,
+          Object.fromEntries(Object.entries(store as object).map(([key, value]) => [key, typeof value === 'function' ? gate(value as never) : value])),
+        ]),
+      ) as S;
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { Store } from '../types.js';
+import type { DomainStores, Store } from '../types.js';
 import { createSqliteAnswersStore, createSqliteDraftsStore, createSqliteProposalsStore, createSqliteQuestionsStore } from './authoring-stores.js';
 import { createSqliteDocWritesStore } from './doc-writes-store.js';
 import { createSqliteGoogleCredentialsStore } from './google-credentials-store.js';
@@ -13,6 +13,7 @@ import { ensurePrivateDatabase, vacuumInto } from './private-files.js';
 import { appliedSchemaVersion, migrate } from './migrations.js';
 import { createSqliteTokensStore } from './tokens-store.js';
 import { createSqliteUsersStore } from './users-store.js';
+import { createTransactionGate } from './helpers.js';
 
 export const SQLITE_FILE = 'auto-author.sqlite';
 
@@ -42,8 +43,7 @@ export function openSqliteStore(dataDir: string, log: (message: string) => void 
   }
   const schemaVersion = appliedSchemaVersion(db);
   if (applied.length > 0) log(`Applied store migrations ${applied.join(', ')}`);
-  return {
-    kind: 'sqlite',
+  const stores: DomainStores = {
     users: createSqliteUsersStore(db),
     tokens: createSqliteTokensStore(db),
     books: createSqliteBooksStore(db),
@@ -60,6 +60,12 @@ export function openSqliteStore(dataDir: string, log: (message: string) => void 
     aiCache: createSqliteCacheStore(db),
     docWrites: createSqliteDocWritesStore(db),
     googleCredentials: createSqliteGoogleCredentialsStore(db),
+  };
+  const transactions = createTransactionGate(db);
+  return {
+    kind: 'sqlite',
+    ...transactions.gated(stores),
+    atomically: (work) => transactions.run(() => work(stores)),
     async health() {
       try {
         db.prepare('SELECT 1').get();
@@ -69,6 +75,7 @@ export function openSqliteStore(dataDir: string, log: (message: string) => void 
       }
     },
     async backup(target) {
+      await transactions.idle(); // VACUUM INTO cannot run inside a transaction
       backupTo(target);
     },
     async close() {

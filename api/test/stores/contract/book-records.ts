@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { DocWriteRecord } from '../../../src/stores/engine-types.js';
 import { answerInput, draftRecord, proposalRecord, questionRecord, upsertOptions } from './engine-fixtures.js';
 import { givenBook, givenUser, time, useStore, type FullStore, type StoreFactory } from './fixtures.js';
+import { addDraft } from '../../../src/services/draft-rules.js';
+import { putAnswer } from '../../../src/services/answer-rules.js';
 
 function docWriteRecord(bookId: string, chapterId: string, overrides: Partial<DocWriteRecord> = {}): DocWriteRecord {
   return {
@@ -14,12 +16,12 @@ function docWriteRecord(bookId: string, chapterId: string, overrides: Partial<Do
 async function givenMaterial(store: FullStore, bookId: string) {
   const question = questionRecord(bookId, 'ch_A');
   await store.questions.swap(bookId, 'ch_A', [question], [], time(0));
-  const answered = await store.answers.upsert(answerInput(question), upsertOptions(time(1)));
+  const answered = await putAnswer(store, answerInput(question), upsertOptions(time(1)));
   expect(answered.ok).toBe(true);
   const proposal = proposalRecord(bookId);
   await store.proposals.create(proposal);
   const draft = draftRecord(bookId, `ch_${bookId}`);
-  await store.drafts.create(draft, 50);
+  await addDraft(store, draft, 50);
   await store.docWrites.upsert(docWriteRecord(bookId, draft.chapterId));
   return { question, proposal, draft };
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../../../src/stores/types.js';
 import { bookRecord, chapterRecord, givenBook, givenUser, time, unique, useStore, type StoreFactory } from './fixtures.js';
+import { createBookWithinCap, saveSummary } from '../../../src/services/book-rules.js';
+import { applyTocChanges } from '../../../src/services/toc-rules.js';
 
 export function booksContract(open: StoreFactory): void {
   describe('books', () => {
@@ -17,19 +19,19 @@ export function booksContract(open: StoreFactory): void {
 
     it('refuses a book past the per-user cap, trashed books included', async () => {
       const user = await givenUser(store());
-      expect(await store().books.create(bookRecord(user.id), 2)).toBe(true);
+      expect(await createBookWithinCap(store(), bookRecord(user.id), 2)).toBe(true);
       const second = bookRecord(user.id);
-      expect(await store().books.create(second, 2)).toBe(true);
-      expect(await store().books.create(bookRecord(user.id), 2)).toBe(false);
+      expect(await createBookWithinCap(store(), second, 2)).toBe(true);
+      expect(await createBookWithinCap(store(), bookRecord(user.id), 2)).toBe(false);
       await store().books.setDeleted(user.id, second.id, time(1), time(1));
-      expect(await store().books.create(bookRecord(user.id), 2)).toBe(false);
+      expect(await createBookWithinCap(store(), bookRecord(user.id), 2)).toBe(false);
       // The cap is per user.
-      expect(await store().books.create(bookRecord((await givenUser(store())).id), 2)).toBe(true);
+      expect(await createBookWithinCap(store(), bookRecord((await givenUser(store())).id), 2)).toBe(true);
     });
 
     it('applies the cap atomically to concurrent creates', async () => {
       const user = await givenUser(store());
-      const results = await Promise.all(Array.from({ length: 8 }, () => store().books.create(bookRecord(user.id), 3)));
+      const results = await Promise.all(Array.from({ length: 8 }, () => createBookWithinCap(store(), bookRecord(user.id), 3)));
       expect(results.filter(Boolean)).toHaveLength(3);
       expect(await store().books.list(user.id, { limit: 20, beforeId: null, documentId: null, trash: false })).toHaveLength(3);
     });
@@ -110,8 +112,8 @@ export function booksContract(open: StoreFactory): void {
       const recent = await givenBook(store(), user.id);
       const live = await givenBook(store(), user.id);
       for (const book of [old, recent, live]) {
-        await store().books.putSummary(user.id, book.id, { summary: `About ${book.id}`, words: 2, expectedVersion: null, at: time(1, 2019), keep: 5 });
-        const created = await store().chapters.applyStructure(book.id, { creates: [chapterRecord(book.id)], updates: [] }, { expectedTocVersion: null, maxPerBook: 10, at: time(1, 2019) });
+        await saveSummary(store(), user.id, book.id, { summary: `About ${book.id}`, words: 2, expectedVersion: null, at: time(1, 2019), keep: 5 });
+        const created = await applyTocChanges(store(), book.id, { creates: [chapterRecord(book.id)], updates: [] }, { expectedTocVersion: null, maxPerBook: 10, at: time(1, 2019) });
         expect(created.ok).toBe(true);
       }
       await store().books.setDeleted(user.id, old.id, time(0, 2020), time(0, 2020));
@@ -141,7 +143,7 @@ function summaryContract(store: () => Store): void {
   describe('summary', () => {
     it('saves a new summary version with a history row; the book’s own version is untouched', async () => {
       const book = await givenBook(store());
-      const result = await store().books.putSummary(book.userId, book.id, { summary: 'First', words: 1, expectedVersion: 1, at: time(10), keep: 5 });
+      const result = await saveSummary(store(), book.userId, book.id, { summary: 'First', words: 1, expectedVersion: 1, at: time(10), keep: 5 });
       expect(result).toEqual({ ok: true, record: { ...book, summary: 'First', summaryVersion: 2, summaryUpdatedAt: time(10) } });
       expect(await store().books.get(book.userId, book.id)).toEqual({ ...book, summary: 'First', summaryVersion: 2, summaryUpdatedAt: time(10) });
       expect(await store().books.summaryHistory(book.id, 10)).toEqual([{ bookId: book.id, version: 2, summary: 'First', words: 1, createdAt: time(10) }]);
@@ -149,8 +151,8 @@ function summaryContract(store: () => Store): void {
 
     it('treats the same text as a no-op: no new version, no history row', async () => {
       const book = await givenBook(store());
-      const first = await store().books.putSummary(book.userId, book.id, { summary: 'Same', words: 1, expectedVersion: null, at: time(1), keep: 5 });
-      const again = await store().books.putSummary(book.userId, book.id, { summary: 'Same', words: 1, expectedVersion: 2, at: time(2), keep: 5 });
+      const first = await saveSummary(store(), book.userId, book.id, { summary: 'Same', words: 1, expectedVersion: null, at: time(1), keep: 5 });
+      const again = await saveSummary(store(), book.userId, book.id, { summary: 'Same', words: 1, expectedVersion: 2, at: time(2), keep: 5 });
       expect(again).toEqual(first);
       expect(again.ok && again.record).toMatchObject({ summaryVersion: 2, summaryUpdatedAt: time(1) });
       expect(await store().books.summaryHistory(book.id, 10)).toHaveLength(1);
@@ -158,19 +160,19 @@ function summaryContract(store: () => Store): void {
 
     it('answers a stale version with a conflict and the current book, writing nothing', async () => {
       const book = await givenBook(store());
-      await store().books.putSummary(book.userId, book.id, { summary: 'One', words: 1, expectedVersion: 1, at: time(1), keep: 5 });
-      const stale = await store().books.putSummary(book.userId, book.id, { summary: 'Two', words: 1, expectedVersion: 1, at: time(2), keep: 5 });
+      await saveSummary(store(), book.userId, book.id, { summary: 'One', words: 1, expectedVersion: 1, at: time(1), keep: 5 });
+      const stale = await saveSummary(store(), book.userId, book.id, { summary: 'Two', words: 1, expectedVersion: 1, at: time(2), keep: 5 });
       expect(stale).toEqual({ ok: false, reason: 'conflict', current: await store().books.get(book.userId, book.id) });
       expect(stale.ok === false && stale.reason === 'conflict' && stale.current.summary).toBe('One');
       expect((await store().books.summaryHistory(book.id, 10)).map((v) => v.summary)).toEqual(['One']);
-      const unchecked = await store().books.putSummary(book.userId, book.id, { summary: 'Two', words: 1, expectedVersion: null, at: time(3), keep: 5 });
+      const unchecked = await saveSummary(store(), book.userId, book.id, { summary: 'Two', words: 1, expectedVersion: null, at: time(3), keep: 5 });
       expect(unchecked.ok && unchecked.record.summaryVersion).toBe(3);
     });
 
     it('keeps only the newest `keep` history rows and returns history newest first, limited', async () => {
       const book = await givenBook(store());
       for (let i = 1; i <= 6; i++) {
-        const result = await store().books.putSummary(book.userId, book.id, { summary: `Text ${i}`, words: 2, expectedVersion: i, at: time(i), keep: 3 });
+        const result = await saveSummary(store(), book.userId, book.id, { summary: `Text ${i}`, words: 2, expectedVersion: i, at: time(i), keep: 3 });
         expect(result.ok).toBe(true);
       }
       const history = await store().books.summaryHistory(book.id, 10);
@@ -182,10 +184,10 @@ function summaryContract(store: () => Store): void {
       const book = await givenBook(store());
       const stranger = await givenUser(store());
       const entry = { summary: 'x', words: 1, expectedVersion: null, at: time(1), keep: 5 };
-      expect(await store().books.putSummary(book.userId, 'bk_01ARZ3NDEKTSV4RRFFQ69G5FAV', entry)).toEqual({ ok: false, reason: 'missing' });
-      expect(await store().books.putSummary(stranger.id, book.id, entry)).toEqual({ ok: false, reason: 'missing' });
+      expect(await saveSummary(store(), book.userId, 'bk_01ARZ3NDEKTSV4RRFFQ69G5FAV', entry)).toEqual({ ok: false, reason: 'missing' });
+      expect(await saveSummary(store(), stranger.id, book.id, entry)).toEqual({ ok: false, reason: 'missing' });
       await store().books.setDeleted(book.userId, book.id, time(2), time(2));
-      expect(await store().books.putSummary(book.userId, book.id, entry)).toEqual({ ok: false, reason: 'missing' });
+      expect(await saveSummary(store(), book.userId, book.id, entry)).toEqual({ ok: false, reason: 'missing' });
       expect(await store().books.summaryHistory(book.id, 10)).toEqual([]);
     });
   });

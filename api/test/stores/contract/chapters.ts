@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChapterRecord, Store } from '../../../src/stores/types.js';
 import { byId, chapterRecord, givenBook, time, useStore, type StoreFactory } from './fixtures.js';
+import { applyTocChanges, updateChapter } from '../../../src/services/toc-rules.js';
 
 const unchecked = (at = time(1)) => ({ expectedTocVersion: null, maxPerBook: 200, at });
 
@@ -8,7 +9,7 @@ const unchecked = (at = time(1)) => ({ expectedTocVersion: null, maxPerBook: 200
 async function givenChapters(store: Store, count: number) {
   const book = await givenBook(store);
   const chapters = Array.from({ length: count }, (_, position) => chapterRecord(book.id, { position, title: `Chapter ${position + 1}` }));
-  expect(await store.chapters.applyStructure(book.id, { creates: chapters, updates: [] }, unchecked())).toEqual({ ok: true, tocVersion: 2 });
+  expect(await applyTocChanges(store, book.id, { creates: chapters, updates: [] }, unchecked())).toEqual({ ok: true, tocVersion: 2 });
   return { book, chapters };
 }
 
@@ -20,7 +21,7 @@ export function chaptersContract(open: StoreFactory): void {
     it('creates chapters in one structure change and bumps the book’s tocVersion', async () => {
       const { book, chapters } = await givenChapters(store(), 2);
       const section = chapterRecord(book.id, { parentId: chapters[0]!.id, position: 0, description: 'About', status: 'writing' });
-      const result = await store().chapters.applyStructure(book.id, { creates: [section], updates: [] }, { ...unchecked(time(5)), expectedTocVersion: 2 });
+      const result = await applyTocChanges(store(), book.id, { creates: [section], updates: [] }, { ...unchecked(time(5)), expectedTocVersion: 2 });
       expect(result).toEqual({ ok: true, tocVersion: 3 });
       const book2 = await store().books.get(book.userId, book.id);
       expect(book2).toMatchObject({ tocVersion: 3, updatedAt: time(5), version: book.version });
@@ -38,7 +39,7 @@ export function chaptersContract(open: StoreFactory): void {
       expect(await store().chapters.getOwned(book.userId, 'bk_01ARZ3NDEKTSV4RRFFQ69G5FAV', chapter.id)).toBe('no-book');
 
       // What it answers follows every write: a rename, a trash and a restore.
-      expect((await store().chapters.update(book.id, chapter.id, { title: 'Renamed' }, { expectedVersion: 1, bumpToc: true, at: time(2) })).ok).toBe(true);
+      expect((await updateChapter(store(), book.id, chapter.id, { title: 'Renamed' }, { expectedVersion: 1, bumpToc: true, at: time(2) })).ok).toBe(true);
       expect(await store().chapters.getOwned(book.userId, book.id, chapter.id)).toMatchObject({ title: 'Renamed', version: 2 });
       await store().books.setDeleted(book.userId, book.id, time(3), time(3));
       expect(await store().chapters.getOwned(book.userId, book.id, chapter.id)).toBe('no-book');
@@ -51,7 +52,7 @@ export function chaptersContract(open: StoreFactory): void {
       const other = await givenBook(store());
       expect(await store().chapters.get(other.id, chapters[0]!.id)).toBeNull();
       expect(await store().chapters.listByBook(other.id)).toEqual([]);
-      const result = await store().chapters.applyStructure(other.id, { creates: [], updates: [{ id: chapters[0]!.id, patch: { title: 'Hijacked' } }] }, unchecked());
+      const result = await applyTocChanges(store(), other.id, { creates: [], updates: [{ id: chapters[0]!.id, patch: { title: 'Hijacked' } }] }, unchecked());
       expect(result.ok).toBe(true);
       expect(await store().chapters.get(chapters[0]!.bookId, chapters[0]!.id)).toEqual(chapters[0]);
     });
@@ -59,7 +60,7 @@ export function chaptersContract(open: StoreFactory): void {
     it('updates chapters in a structure change: patch applied, version bumped, absent fields kept, archived ones still listed', async () => {
       const { book, chapters } = await givenChapters(store(), 3);
       const [a, b, c] = chapters as [ChapterRecord, ChapterRecord, ChapterRecord];
-      const result = await store().chapters.applyStructure(
+      const result = await applyTocChanges(store(), 
         book.id,
         {
           creates: [],
@@ -83,7 +84,7 @@ export function chaptersContract(open: StoreFactory): void {
 
     it('bumps a chapter’s version on an update with an empty patch', async () => {
       const { book, chapters } = await givenChapters(store(), 1);
-      const result = await store().chapters.applyStructure(book.id, { creates: [], updates: [{ id: chapters[0]!.id, patch: {} }] }, unchecked(time(3)));
+      const result = await applyTocChanges(store(), book.id, { creates: [], updates: [{ id: chapters[0]!.id, patch: {} }] }, unchecked(time(3)));
       expect(result).toEqual({ ok: true, tocVersion: 3 });
       expect(await store().chapters.get(book.id, chapters[0]!.id)).toEqual({ ...chapters[0], version: 2, updatedAt: time(3) });
     });
@@ -91,7 +92,7 @@ export function chaptersContract(open: StoreFactory): void {
     it('refuses a stale expectedTocVersion and changes nothing', async () => {
       const { book, chapters } = await givenChapters(store(), 2);
       const before = await store().chapters.listByBook(book.id);
-      const result = await store().chapters.applyStructure(
+      const result = await applyTocChanges(store(), 
         book.id,
         { creates: [chapterRecord(book.id, { position: 2 })], updates: [{ id: chapters[0]!.id, patch: { title: 'Renamed' } }] },
         { ...unchecked(time(9)), expectedTocVersion: 1 },
@@ -104,7 +105,7 @@ export function chaptersContract(open: StoreFactory): void {
     it('lets exactly one of two concurrent changes with the same expectedTocVersion through', async () => {
       const { book } = await givenChapters(store(), 1);
       const change = () =>
-        store().chapters.applyStructure(book.id, { creates: [chapterRecord(book.id, { position: 1 })], updates: [] }, { ...unchecked(), expectedTocVersion: 2 });
+        applyTocChanges(store(), book.id, { creates: [chapterRecord(book.id, { position: 1 })], updates: [] }, { ...unchecked(), expectedTocVersion: 2 });
       const results = await Promise.all([change(), change()]);
       expect(results.filter((r) => r.ok)).toEqual([{ ok: true, tocVersion: 3 }]);
       expect(results.filter((r) => !r.ok)).toEqual([{ ok: false, reason: 'conflict', tocVersion: 3 }]);
@@ -113,9 +114,9 @@ export function chaptersContract(open: StoreFactory): void {
 
     it('refuses creates past maxPerBook (archived chapters count) and changes nothing', async () => {
       const { book, chapters } = await givenChapters(store(), 2);
-      await store().chapters.applyStructure(book.id, { creates: [], updates: [{ id: chapters[1]!.id, patch: { archivedAt: time(2) } }] }, unchecked());
+      await applyTocChanges(store(), book.id, { creates: [], updates: [{ id: chapters[1]!.id, patch: { archivedAt: time(2) } }] }, unchecked());
       const before = await store().chapters.listByBook(book.id);
-      const over = await store().chapters.applyStructure(
+      const over = await applyTocChanges(store(), 
         book.id,
         { creates: [chapterRecord(book.id), chapterRecord(book.id)], updates: [{ id: chapters[0]!.id, patch: { title: 'Renamed' } }] },
         { ...unchecked(), maxPerBook: 3 },
@@ -123,24 +124,24 @@ export function chaptersContract(open: StoreFactory): void {
       expect(over).toEqual({ ok: false, reason: 'limit' });
       expect(await store().chapters.listByBook(book.id)).toEqual(before);
       expect(await tocVersion(book)).toBe(3);
-      expect(await store().chapters.applyStructure(book.id, { creates: [chapterRecord(book.id)], updates: [] }, { ...unchecked(), maxPerBook: 3 })).toEqual({
+      expect(await applyTocChanges(store(), book.id, { creates: [chapterRecord(book.id)], updates: [] }, { ...unchecked(), maxPerBook: 3 })).toEqual({
         ok: true, tocVersion: 4,
       });
       // Updates alone are never refused by the limit.
-      expect((await store().chapters.applyStructure(book.id, { creates: [], updates: [] }, { ...unchecked(), maxPerBook: 3 })).ok).toBe(true);
+      expect((await applyTocChanges(store(), book.id, { creates: [], updates: [] }, { ...unchecked(), maxPerBook: 3 })).ok).toBe(true);
     });
 
     it('keeps concurrent creates within maxPerBook', async () => {
       const book = await givenBook(store());
       const results = await Promise.all(
-        Array.from({ length: 6 }, () => store().chapters.applyStructure(book.id, { creates: [chapterRecord(book.id)], updates: [] }, { ...unchecked(), maxPerBook: 4 })),
+        Array.from({ length: 6 }, () => applyTocChanges(store(), book.id, { creates: [chapterRecord(book.id)], updates: [] }, { ...unchecked(), maxPerBook: 4 })),
       );
       expect(results.filter((r) => r.ok)).toHaveLength(4);
       expect(await store().chapters.listByBook(book.id)).toHaveLength(4);
     });
 
     it('reports a missing book', async () => {
-      const result = await store().chapters.applyStructure('bk_01ARZ3NDEKTSV4RRFFQ69G5FAV', { creates: [], updates: [] }, unchecked());
+      const result = await applyTocChanges(store(), 'bk_01ARZ3NDEKTSV4RRFFQ69G5FAV', { creates: [], updates: [] }, unchecked());
       expect(result).toEqual({ ok: false, reason: 'missing' });
     });
 
@@ -148,22 +149,22 @@ export function chaptersContract(open: StoreFactory): void {
       it('compares and swaps on the chapter’s version without touching the TOC unless asked', async () => {
         const { book, chapters } = await givenChapters(store(), 1);
         const chapter = chapters[0]!;
-        const updated = await store().chapters.update(book.id, chapter.id, { status: 'drafted', description: 'Now', title: undefined }, {
+        const updated = await updateChapter(store(), book.id, chapter.id, { status: 'drafted', description: 'Now', title: undefined }, {
           expectedVersion: 1, bumpToc: false, at: time(20),
         });
         const expected = { ...chapter, status: 'drafted' as const, description: 'Now', version: 2, updatedAt: time(20) };
         expect(updated).toEqual({ ok: true, record: expected });
         expect(await tocVersion(book)).toBe(2);
-        const stale = await store().chapters.update(book.id, chapter.id, { title: 'Stale' }, { expectedVersion: 1, bumpToc: true, at: time(21) });
+        const stale = await updateChapter(store(), book.id, chapter.id, { title: 'Stale' }, { expectedVersion: 1, bumpToc: true, at: time(21) });
         expect(stale).toEqual({ ok: false, reason: 'conflict', current: expected });
         expect(await tocVersion(book)).toBe(2);
-        const free = await store().chapters.update(book.id, chapter.id, { description: null }, { expectedVersion: null, bumpToc: false, at: time(22) });
+        const free = await updateChapter(store(), book.id, chapter.id, { description: null }, { expectedVersion: null, bumpToc: false, at: time(22) });
         expect(free.ok && free.record).toMatchObject({ description: null, version: 3 });
       });
 
       it('bumps the book’s tocVersion with `bumpToc` (a rename)', async () => {
         const { book, chapters } = await givenChapters(store(), 1);
-        const renamed = await store().chapters.update(book.id, chapters[0]!.id, { title: 'Renamed' }, { expectedVersion: 1, bumpToc: true, at: time(30) });
+        const renamed = await updateChapter(store(), book.id, chapters[0]!.id, { title: 'Renamed' }, { expectedVersion: 1, bumpToc: true, at: time(30) });
         expect(renamed.ok && renamed.record.title).toBe('Renamed');
         expect(await store().books.get(book.userId, book.id)).toMatchObject({ tocVersion: 3, updatedAt: time(30) });
       });
@@ -172,8 +173,8 @@ export function chaptersContract(open: StoreFactory): void {
         const { book, chapters } = await givenChapters(store(), 1);
         const other = await givenBook(store());
         const options = { expectedVersion: null, bumpToc: true, at: time(40) };
-        expect(await store().chapters.update(book.id, 'ch_01ARZ3NDEKTSV4RRFFQ69G5FAV', { title: 'x' }, options)).toEqual({ ok: false, reason: 'missing' });
-        expect(await store().chapters.update(other.id, chapters[0]!.id, { title: 'x' }, options)).toEqual({ ok: false, reason: 'missing' });
+        expect(await updateChapter(store(), book.id, 'ch_01ARZ3NDEKTSV4RRFFQ69G5FAV', { title: 'x' }, options)).toEqual({ ok: false, reason: 'missing' });
+        expect(await updateChapter(store(), other.id, chapters[0]!.id, { title: 'x' }, options)).toEqual({ ok: false, reason: 'missing' });
         expect(await tocVersion(other)).toBe(1);
         expect(await store().chapters.get(book.id, chapters[0]!.id)).toEqual(chapters[0]);
       });

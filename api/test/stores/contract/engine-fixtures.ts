@@ -1,8 +1,9 @@
 import { newId } from '../../../../shared/ids.js';
 import type {
-  AnswersStore, CacheRecord, DraftRecord, JobRecord, LedgerRecord, ProposalRecord, QuestionRecord, QuotaCheck,
+  CacheRecord, DraftRecord, JobRecord, LedgerRecord, ProposalRecord, QuestionRecord, QuotaCheck,
 } from '../../../src/stores/engine-types.js';
 import { time, unique } from './fixtures.js';
+import type { putAnswer } from '../../../src/services/answer-rules.js';
 
 export const OFFLINE = { provider: 'offline', model: 'offline-1', promptVersion: 'v1', offline: true } as const;
 
@@ -14,14 +15,14 @@ export function questionRecord(bookId: string, chapterId: string | null, overrid
   };
 }
 
-type AnswerInput = Parameters<AnswersStore['upsert']>[0];
+type AnswerInput = Parameters<typeof putAnswer>[1];
 
-/** The input of `answers.upsert` for a question. */
+/** The input of `putAnswer` for a question. */
 export function answerInput(question: QuestionRecord, overrides: Partial<AnswerInput> = {}): AnswerInput {
   return { questionId: question.id, bookId: question.bookId, chapterId: question.chapterId, text: 'An answer', status: 'draft', words: 2, ...overrides };
 }
 
-/** The options of `answers.upsert`: unchecked unless a version is expected. */
+/** The options of `putAnswer`: unchecked unless a version is expected. */
 export const upsertOptions = (at: string, expectedVersion: number | null = null, historyLimit = 10) =>
   ({ expectedVersion, at, historyLimit, newId: () => newId('answer') });
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect } from 'vitest';
 import { newId } from '../../../../shared/ids.js';
 import type { AuditRecord, BookRecord, ChapterRecord, Store, TokenRecord, UserRecord } from '../../../src/stores/types.js';
+import { createBookWithinCap } from '../../../src/services/book-rules.js';
 
 /** A store with every domain: identity, books and the authoring engine's records. */
 export type FullStore = Store;
@@ -73,7 +74,7 @@ export async function givenUser(store: Store, overrides: Partial<UserRecord> = {
 /** A stored book of a new user unless `userId` is given. */
 export async function givenBook(store: Store, userId?: string, overrides: Partial<BookRecord> = {}): Promise<BookRecord> {
   const book = bookRecord(userId ?? (await givenUser(store)).id, overrides);
-  expect(await store.books.create(book, Number.MAX_SAFE_INTEGER)).toBe(true);
+  expect(await createBookWithinCap(store, book, Number.MAX_SAFE_INTEGER)).toBe(true);
   return book;
 }
 

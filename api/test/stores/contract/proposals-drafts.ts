@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { draftRecord, proposalRecord } from './engine-fixtures.js';
 import { givenBook, time, useStore, type StoreFactory } from './fixtures.js';
+import { acceptDraft, addDraft } from '../../../src/services/draft-rules.js';
 
 export function proposalsContract(open: StoreFactory): void {
   describe('proposals', () => {
@@ -32,7 +33,7 @@ export function draftsContract(open: StoreFactory): void {
       // Chapter ids are per book here: drafts are looked up by chapter alone.
       const chapterId = `ch_${book.id}`;
       const drafts = Array.from({ length: 5 }, (_, i) => draftRecord(book.id, chapterId, { number: i + 1, createdAt: time(i) }));
-      for (const draft of drafts) await store().drafts.create(draft, 50);
+      for (const draft of drafts) await addDraft(store(), draft, 50);
       const newestFirst = [...drafts].reverse();
       expect(await store().drafts.get(chapterId, drafts[0]!.id)).toEqual(drafts[0]);
       expect(await store().drafts.get(`${chapterId}_other`, drafts[0]!.id)).toBeNull();
@@ -51,10 +52,10 @@ export function draftsContract(open: StoreFactory): void {
       const book = await givenBook(store());
       const chapterId = `ch_${book.id}`;
       const drafts = Array.from({ length: 6 }, (_, i) => draftRecord(book.id, chapterId, { number: i + 1 }));
-      await store().drafts.create(drafts[0]!, 3);
-      await store().drafts.create(drafts[1]!, 3);
-      expect(await store().drafts.accept(chapterId, drafts[0]!.id, time(5))).toEqual({ ...drafts[0], acceptedAt: time(5) });
-      for (const draft of drafts.slice(2)) await store().drafts.create(draft, 3);
+      await addDraft(store(), drafts[0]!, 3);
+      await addDraft(store(), drafts[1]!, 3);
+      expect(await acceptDraft(store(), chapterId, drafts[0]!.id, time(5))).toEqual({ ...drafts[0], acceptedAt: time(5) });
+      for (const draft of drafts.slice(2)) await addDraft(store(), draft, 3);
       const kept = await store().drafts.list(chapterId, 10, null);
       expect(kept.map((d) => d.number)).toEqual([6, 5, 4, 1]);
       expect(await store().drafts.count(chapterId)).toBe(4);
@@ -65,20 +66,20 @@ export function draftsContract(open: StoreFactory): void {
       const book = await givenBook(store());
       const chapterId = `ch_${book.id}`;
       const [a, b] = [draftRecord(book.id, chapterId), draftRecord(book.id, chapterId, { number: 2 })];
-      await store().drafts.create(a, 50);
-      await store().drafts.create(b, 50);
+      await addDraft(store(), a, 50);
+      await addDraft(store(), b, 50);
       expect(await store().drafts.accepted(chapterId)).toBeNull();
-      await store().drafts.accept(chapterId, a.id, time(1));
+      await acceptDraft(store(), chapterId, a.id, time(1));
       expect(await store().drafts.accepted(chapterId)).toEqual({ ...a, acceptedAt: time(1) });
-      expect(await store().drafts.accept(chapterId, b.id, time(2))).toEqual({ ...b, acceptedAt: time(2) });
+      expect(await acceptDraft(store(), chapterId, b.id, time(2))).toEqual({ ...b, acceptedAt: time(2) });
       expect(await store().drafts.accepted(chapterId)).toEqual({ ...b, acceptedAt: time(2) });
       expect(await store().drafts.get(chapterId, a.id)).toEqual(a);
 
       // An unknown draft, or one of another chapter, is not accepted and changes nothing.
       const elsewhere = draftRecord(book.id, `${chapterId}_other`);
-      await store().drafts.create(elsewhere, 50);
-      expect(await store().drafts.accept(chapterId, elsewhere.id, time(3))).toBeNull();
-      expect(await store().drafts.accept(chapterId, 'dr_01ARZ3NDEKTSV4RRFFQ69G5FAV', time(3))).toBeNull();
+      await addDraft(store(), elsewhere, 50);
+      expect(await acceptDraft(store(), chapterId, elsewhere.id, time(3))).toBeNull();
+      expect(await acceptDraft(store(), chapterId, 'dr_01ARZ3NDEKTSV4RRFFQ69G5FAV', time(3))).toBeNull();
       expect(await store().drafts.accepted(chapterId)).toEqual({ ...b, acceptedAt: time(2) });
       expect(await store().drafts.accepted(elsewhere.chapterId)).toBeNull();
     });
@@ -87,8 +88,8 @@ export function draftsContract(open: StoreFactory): void {
       const book = await givenBook(store());
       const chapterId = `ch_${book.id}`;
       const drafts = Array.from({ length: 5 }, (_, i) => draftRecord(book.id, chapterId, { number: i + 1 }));
-      for (const draft of drafts) await store().drafts.create(draft, 50);
-      const results = await Promise.all(drafts.map((draft, i) => store().drafts.accept(chapterId, draft.id, time(10 + i))));
+      for (const draft of drafts) await addDraft(store(), draft, 50);
+      const results = await Promise.all(drafts.map((draft, i) => acceptDraft(store(), chapterId, draft.id, time(10 + i))));
       expect(results.every((result) => result !== null)).toBe(true);
       const listed = await store().drafts.list(chapterId, 10, null);
       expect(listed.filter((draft) => draft.acceptedAt !== null)).toHaveLength(1);
@@ -96,7 +97,7 @@ export function draftsContract(open: StoreFactory): void {
 
     it('lists the chapters of a book that have drafts', async () => {
       const book = await givenBook(store());
-      for (const chapterId of ['ch_A', 'ch_B', 'ch_A']) await store().drafts.create(draftRecord(book.id, chapterId), 50);
+      for (const chapterId of ['ch_A', 'ch_B', 'ch_A']) await addDraft(store(), draftRecord(book.id, chapterId), 50);
       expect([...(await store().drafts.chaptersWithDrafts(book.id))].sort()).toEqual(['ch_A', 'ch_B']);
       expect(await store().drafts.chaptersWithDrafts((await givenBook(store())).id)).toEqual([]);
     });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { answerInput, OFFLINE, questionRecord, upsertOptions } from './engine-fixtures.js';
 import { givenBook, time, useStore, type FullStore, type StoreFactory } from './fixtures.js';
+import { putAnswer } from '../../../src/services/answer-rules.js';
 
 /** A book with `count` interview questions (chapterId null) or chapter questions, stored with one swap. */
 async function givenQuestions(store: FullStore, count: number, chapterId: string | null = null) {
@@ -66,7 +67,7 @@ export function answersContract(open: StoreFactory): void {
     it('creates an answer at version 1 and lists it by question and by chapter', async () => {
       const { book, questions } = await givenQuestions(store(), 2);
       const [chapterQuestion] = (await givenQuestions(store(), 1, 'ch_A')).questions;
-      const result = await store().answers.upsert(answerInput(questions[0]!, { text: 'Été 🌍', words: 1 }), upsertOptions(time(3)));
+      const result = await putAnswer(store(), answerInput(questions[0]!, { text: 'Été 🌍', words: 1 }), upsertOptions(time(3)));
       expect(result.ok).toBe(true);
       const answer = result.ok ? result.answer : null;
       expect(answer).toEqual({
@@ -81,36 +82,36 @@ export function answersContract(open: StoreFactory): void {
 
     it('updates with a new version and the previous one in history; the same text and status is a no-op', async () => {
       const { questions } = await givenQuestions(store(), 1, 'ch_A');
-      const first = await store().answers.upsert(answerInput(questions[0]!, { text: 'One' }), upsertOptions(time(1)));
-      const second = await store().answers.upsert(answerInput(questions[0]!, { text: 'Two', status: 'final', words: 1 }), upsertOptions(time(2), 1));
+      const first = await putAnswer(store(), answerInput(questions[0]!, { text: 'One' }), upsertOptions(time(1)));
+      const second = await putAnswer(store(), answerInput(questions[0]!, { text: 'Two', status: 'final', words: 1 }), upsertOptions(time(2), 1));
       expect(first.ok && second.ok).toBe(true);
       if (!first.ok || !second.ok) return;
       expect(second.answer).toEqual({
         ...first.answer, text: 'Two', status: 'final', words: 1, version: 2, updatedAt: time(2),
         history: [{ version: 1, text: 'One', status: 'draft', updatedAt: time(1) }],
       });
-      const same = await store().answers.upsert(answerInput(questions[0]!, { text: 'Two', status: 'final', words: 99 }), upsertOptions(time(3), 2));
+      const same = await putAnswer(store(), answerInput(questions[0]!, { text: 'Two', status: 'final', words: 99 }), upsertOptions(time(3), 2));
       expect(same).toEqual({ ok: true, answer: second.answer });
       expect(await store().answers.listByQuestions([questions[0]!.id])).toEqual([second.answer]);
     });
 
     it('answers a stale or premature expected version with a conflict and the current answer, writing nothing', async () => {
       const { questions } = await givenQuestions(store(), 2);
-      expect(await store().answers.upsert(answerInput(questions[0]!), upsertOptions(time(1), 1))).toEqual({ ok: false, current: null });
+      expect(await putAnswer(store(), answerInput(questions[0]!), upsertOptions(time(1), 1))).toEqual({ ok: false, current: null });
       expect(await store().answers.listByQuestions([questions[0]!.id])).toEqual([]);
       // Version 0 means "only if there is no answer yet".
-      const created = await store().answers.upsert(answerInput(questions[0]!, { text: 'First' }), upsertOptions(time(2), 0));
+      const created = await putAnswer(store(), answerInput(questions[0]!, { text: 'First' }), upsertOptions(time(2), 0));
       expect(created.ok).toBe(true);
       const current = created.ok ? created.answer : null;
-      expect(await store().answers.upsert(answerInput(questions[0]!, { text: 'Again' }), upsertOptions(time(3), 0))).toEqual({ ok: false, current });
-      expect(await store().answers.upsert(answerInput(questions[0]!, { text: 'Later' }), upsertOptions(time(3), 2))).toEqual({ ok: false, current });
+      expect(await putAnswer(store(), answerInput(questions[0]!, { text: 'Again' }), upsertOptions(time(3), 0))).toEqual({ ok: false, current });
+      expect(await putAnswer(store(), answerInput(questions[0]!, { text: 'Later' }), upsertOptions(time(3), 2))).toEqual({ ok: false, current });
       expect(await store().answers.listByQuestions([questions[0]!.id])).toEqual([current]);
     });
 
     it('keeps only the newest `historyLimit` earlier versions, newest first', async () => {
       const { questions } = await givenQuestions(store(), 1);
       for (let i = 1; i <= 6; i++) {
-        const result = await store().answers.upsert(answerInput(questions[0]!, { text: `Text ${i}` }), upsertOptions(time(i), i === 1 ? null : i - 1, 3));
+        const result = await putAnswer(store(), answerInput(questions[0]!, { text: `Text ${i}` }), upsertOptions(time(i), i === 1 ? null : i - 1, 3));
         expect(result.ok).toBe(true);
       }
       const [answer] = await store().answers.listByQuestions([questions[0]!.id]);
@@ -121,11 +122,11 @@ export function answersContract(open: StoreFactory): void {
     it('lets exactly one of concurrent writers of the same expected version win', async () => {
       const { questions } = await givenQuestions(store(), 2);
       const creates = await Promise.all(
-        Array.from({ length: 6 }, (_, i) => store().answers.upsert(answerInput(questions[0]!, { text: `Create ${i}` }), upsertOptions(time(1), 0))),
+        Array.from({ length: 6 }, (_, i) => putAnswer(store(), answerInput(questions[0]!, { text: `Create ${i}` }), upsertOptions(time(1), 0))),
       );
       expect(creates.filter((result) => result.ok)).toHaveLength(1);
       const updates = await Promise.all(
-        Array.from({ length: 6 }, (_, i) => store().answers.upsert(answerInput(questions[0]!, { text: `Update ${i}` }), upsertOptions(time(2), 1))),
+        Array.from({ length: 6 }, (_, i) => putAnswer(store(), answerInput(questions[0]!, { text: `Update ${i}` }), upsertOptions(time(2), 1))),
       );
       expect(updates.filter((result) => result.ok)).toHaveLength(1);
       const [answer] = await store().answers.listByQuestions([questions[0]!.id]);
@@ -133,7 +134,7 @@ export function answersContract(open: StoreFactory): void {
 
       // Unchecked writers all land, one after the other, on a single answer.
       const unchecked = await Promise.all(
-        Array.from({ length: 6 }, (_, i) => store().answers.upsert(answerInput(questions[1]!, { text: `Free ${i}` }), upsertOptions(time(3)))),
+        Array.from({ length: 6 }, (_, i) => putAnswer(store(), answerInput(questions[1]!, { text: `Free ${i}` }), upsertOptions(time(3)))),
       );
       expect(unchecked.every((result) => result.ok)).toBe(true);
       const [free] = await store().answers.listByQuestions([questions[1]!.id]);
@@ -150,7 +151,7 @@ export function answersContract(open: StoreFactory): void {
       await store().questions.swap(book.id, null, [withText, empty, blank, interview, alsoA], [], time(0));
       const texts = [[withText, ' Yes '], [empty, ''], [blank, '   '], [interview, 'Interview'], [alsoA, 'More']] as const;
       for (const [question, text] of texts) {
-        expect((await store().answers.upsert(answerInput(question, { text }), upsertOptions(time(1)))).ok).toBe(true);
+        expect((await putAnswer(store(), answerInput(question, { text }), upsertOptions(time(1)))).ok).toBe(true);
       }
       expect(await store().answers.chaptersWithAnswers(book.id)).toEqual(['ch_A']);
       expect(await store().answers.chaptersWithAnswers((await givenBook(store())).id)).toEqual([]);

@@ -1,0 +1,27 @@
+import type { DraftRecord } from '../stores/engine-types.js';
+import type { Store } from '../stores/types.js';
+
+/**
+ * Creating and accepting drafts of one chapter share its lock, so they run one after the other: two accepts cannot
+ * each leave their own draft accepted, and a prune never misses a concurrent create or accept.
+ */
+const chapterLock = (chapterId: string) => ({ lock: `drafts:${chapterId}` });
+
+/** Stores a draft and drops the oldest drafts of its chapter that are not accepted beyond the newest `keep`. */
+export function addDraft(store: Store, draft: DraftRecord, keep: number): Promise<void> {
+  return store.atomically(async (tx) => {
+    await tx.drafts.insert(draft);
+    const unaccepted = await tx.drafts.unacceptedIds(draft.chapterId);
+    if (unaccepted.length > keep) await tx.drafts.remove(draft.chapterId, unaccepted.slice(keep));
+  }, chapterLock(draft.chapterId));
+}
+
+/** Makes the draft the chapter's one accepted draft; null when the chapter has no such draft. */
+export function acceptDraft(store: Store, chapterId: string, draftId: string, at: string): Promise<DraftRecord | null> {
+  return store.atomically(async (tx) => {
+    if (!(await tx.drafts.get(chapterId, draftId))) return null;
+    const previous = await tx.drafts.accepted(chapterId);
+    if (previous && previous.id !== draftId) await tx.drafts.setAcceptedAt(chapterId, previous.id, null);
+    return tx.drafts.setAcceptedAt(chapterId, draftId, at);
+  }, chapterLock(chapterId));
+}
