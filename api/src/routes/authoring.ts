@@ -41,13 +41,7 @@ export default async function authoringRoutes(app: FastifyInstance) {
   defineRoute(app, endpoints.chapterProgress, async ({ principal, params }) =>
     questions.progress(principal.user.id, params.bookId, params.chapterId),
   );
-  defineRoute(app, endpoints.bookProgress, async ({ principal, params }) => {
-    const toc = await app.services.chapters.getToc(principal.user.id, params.bookId);
-    const ids = toc.chapters.flatMap((chapter) => [chapter.id, ...chapter.children.map((child) => child.id)]);
-    const chapters = [];
-    for (const id of ids) chapters.push(await questions.progress(principal.user.id, params.bookId, id));
-    return { bookId: params.bookId, chapters };
-  });
+  defineRoute(app, endpoints.bookProgress, async ({ principal, params }) => questions.bookProgress(principal.user.id, params.bookId));
 
   defineRoute(app, endpoints.generateDraft, async ({ principal, params, body }) =>
     aiOperations.start(principal.user, 'draft.generate', params, body),

@@ -10,13 +10,17 @@ export function briefOf(book: BookRecord): Brief {
   };
 }
 
+/** A question's status from its answer: unanswered until the answer has text. */
+export function answerStatus(answer: Pick<AnswerRecord, 'text' | 'status'> | null): AnswerRecord['status'] | 'unanswered' {
+  return answer !== null && answer.text.trim().length > 0 ? answer.status : 'unanswered';
+}
+
 /** Questions paired with their answers; `status` derived from the answer. */
 export function withAnswers(questions: QuestionRecord[], answers: AnswerRecord[]) {
   const byQuestion = new Map(answers.map((answer) => [answer.questionId, answer]));
   return questions.map((question) => {
     const answer = byQuestion.get(question.id) ?? null;
-    const answered = answer !== null && answer.text.trim().length > 0;
-    return { question, answer, status: answered ? answer.status : ('unanswered' as const) };
+    return { question, answer, status: answerStatus(answer) };
   });
 }
 

@@ -141,7 +141,17 @@ export interface CacheRecord {
   expiresAt: string;
 }
 
+/** What book progress reads, for every chapter of a book at once (a fixed number of queries, whatever the size). */
+export interface BookProgressRows {
+  /** The active chapter questions (each chapter's by position), with the answer each has, if any. */
+  questions: Array<{ chapterId: string; suggestedWords: number | null; answer: Pick<AnswerRecord, 'text' | 'status' | 'words'> | null }>;
+  /** Each chapter that has drafts: how many, and the accepted one's id. */
+  drafts: Array<{ chapterId: string; count: number; acceptedId: string | null }>;
+}
+
 export interface QuestionsStore {
+  /** Every chapter's questions with their answers, and every chapter's draft count and accepted draft. */
+  bookProgress(bookId: string): Promise<BookProgressRows>;
   /** Active questions of a chapter (or the interview when chapterId is null), by position. */
   list(bookId: string, chapterId: string | null): Promise<QuestionRecord[]>;
   get(bookId: string, questionId: string): Promise<QuestionRecord | null>;

@@ -1,10 +1,32 @@
 import type { MongoClient } from 'mongodb';
-import type { QuestionRecord, QuestionsStore } from '../engine-types.js';
-import { fromDoc, fromDocOrNull, toDoc, type Collections } from './collections.js';
+import type { AnswerRecord, QuestionRecord, QuestionsStore } from '../engine-types.js';
+import { ENGINE_COLLECTION_NAMES, fromDoc, fromDocOrNull, toDoc, type Collections } from './collections.js';
 import { inTransaction } from './helpers.js';
 
-export function createMongoQuestionsStore(client: MongoClient, { questions }: Collections): QuestionsStore {
+type ProgressQuestion = { chapterId: string; suggestedWords: number | null; answer: Array<Pick<AnswerRecord, 'text' | 'status' | 'words'>> };
+type ProgressDrafts = { _id: string; count: number; acceptedId: string | null };
+
+export function createMongoQuestionsStore(client: MongoClient, { questions, drafts }: Collections): QuestionsStore {
   return {
+    async bookProgress(bookId) {
+      const [rows, perChapter] = await Promise.all([
+        questions.aggregate<ProgressQuestion>([
+          { $match: { bookId, chapterId: { $ne: null }, archivedAt: null } },
+          { $sort: { position: 1, _id: 1 } },
+          { $lookup: { from: ENGINE_COLLECTION_NAMES.answers, localField: '_id', foreignField: 'questionId', as: 'answer' } },
+          { $project: { _id: 0, chapterId: 1, suggestedWords: 1, answer: { text: 1, status: 1, words: 1 } } },
+        ]).toArray(),
+        drafts.aggregate<ProgressDrafts>([
+          { $match: { bookId } },
+          // $max skips nulls: the accepted draft's id, or null when none is accepted.
+          { $group: { _id: '$chapterId', count: { $sum: 1 }, acceptedId: { $max: { $cond: [{ $ne: ['$acceptedAt', null] }, '$_id', null] } } } },
+        ]).toArray(),
+      ]);
+      return {
+        questions: rows.map(({ chapterId, suggestedWords, answer }) => ({ chapterId, suggestedWords, answer: answer[0] ?? null })),
+        drafts: perChapter.map(({ _id, count, acceptedId }) => ({ chapterId: _id, count, acceptedId: acceptedId ?? null })),
+      };
+    },
     async list(bookId, chapterId) {
       const docs = await questions.find({ bookId, chapterId, archivedAt: null }).sort({ position: 1, _id: 1 }).toArray();
       return docs.map((doc) => fromDoc<QuestionRecord>(doc));

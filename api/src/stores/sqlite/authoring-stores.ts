@@ -1,5 +1,5 @@
 import type {
-  AnswerRecord, AnswersStore, DraftRecord, DraftsStore, ProposalRecord, ProposalsStore, QuestionRecord, QuestionsStore,
+  AnswerRecord, AnswersStore, BookProgressRows, DraftRecord, DraftsStore, ProposalRecord, ProposalsStore, QuestionRecord, QuestionsStore,
 } from '../engine-types.js';
 import { insert, jsonIn, jsonOut, statementCache, type Db, writeTransaction } from './helpers.js';
 
@@ -19,6 +19,21 @@ export function createSqliteQuestionsStore(db: Db): QuestionsStore {
     for (const row of insertRows) insert(prepare, 'questions', jsonOut(row, Q_JSON));
   });
   return {
+    async bookProgress(bookId) {
+      const questions = prepare(
+        `SELECT q.chapterId, q.suggestedWords, a.text, a.status, a.words FROM questions q LEFT JOIN answers a ON a.questionId = q.id
+         WHERE q.bookId = ? AND q.chapterId IS NOT NULL AND q.archivedAt IS NULL ORDER BY q.position, q.id`,
+      ).all(bookId) as Array<{ chapterId: string; suggestedWords: number | null; text: string | null; status: AnswerRecord['status']; words: number }>;
+      const drafts = prepare(
+        `SELECT chapterId, COUNT(*) AS count, MAX(CASE WHEN acceptedAt IS NOT NULL THEN id END) AS acceptedId FROM drafts WHERE bookId = ? GROUP BY chapterId`,
+      ).all(bookId) as BookProgressRows['drafts'];
+      return {
+        questions: questions.map(({ chapterId, suggestedWords, text, status, words }) => ({
+          chapterId, suggestedWords, answer: text === null ? null : { text, status, words },
+        })),
+        drafts,
+      };
+    },
     async list(bookId, chapterId) {
       const rows = prepare(
         'SELECT * FROM questions WHERE bookId = ? AND chapterId IS ? AND archivedAt IS NULL ORDER BY position, id',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerInput, OFFLINE, questionRecord, upsertOptions } from './engine-fixtures.js';
+import { answerInput, draftRecord, OFFLINE, questionRecord, upsertOptions } from './engine-fixtures.js';
 import { givenBook, time, useStore, type FullStore, type StoreFactory } from './fixtures.js';
 import { putAnswer } from '../../../src/services/answer-rules.js';
 
@@ -56,6 +56,39 @@ export function questionsContract(open: StoreFactory): void {
       expect(await store().questions.replaceText(book.id, question.id, { ...change, text: 'Stale' }, 1, time(9))).toBeNull();
       expect(await store().questions.replaceText((await givenBook(store())).id, question.id, change, 2, time(9))).toBeNull();
       expect(await store().questions.get(book.id, question.id)).toEqual(expected);
+    });
+
+    it('reads book progress at once: every active chapter question with its answer, and each chapter’s drafts', async () => {
+      const { book } = await givenQuestions(store(), 1);
+      const [a1, a0, archived] = [
+        questionRecord(book.id, 'ch_A', { position: 1, suggestedWords: 200 }),
+        questionRecord(book.id, 'ch_A', { position: 0, suggestedWords: null }),
+        questionRecord(book.id, 'ch_A', { position: 2 }),
+      ];
+      const b0 = questionRecord(book.id, 'ch_B', { position: 0, suggestedWords: 50 });
+      await store().questions.swap(book.id, 'ch_A', [a1!, a0!, archived!], [], time(1));
+      await store().questions.swap(book.id, 'ch_A', [], [archived!.id], time(2));
+      await store().questions.swap(book.id, 'ch_B', [b0], [], time(1));
+      await store().answers.upsert(answerInput(a1!, { text: 'Final words here', status: 'final', words: 3 }), upsertOptions(time(3)));
+      await store().answers.upsert(answerInput(archived!, { text: 'Archived', words: 1 }), upsertOptions(time(3)));
+      const [firstA, secondA, onlyB] = [draftRecord(book.id, 'ch_A'), draftRecord(book.id, 'ch_A', { number: 2 }), draftRecord(book.id, 'ch_B')];
+      for (const draft of [firstA, secondA, onlyB]) await store().drafts.create(draft, 10);
+      await store().drafts.accept('ch_A', firstA.id, time(4));
+      const other = await givenQuestions(store(), 1, 'ch_A');
+      await store().drafts.create(draftRecord(other.book.id, 'ch_C'), 10);
+
+      const progress = await store().questions.bookProgress(book.id);
+      // Each chapter's questions by position (the order across chapters is not part of the contract).
+      expect(progress.questions.filter((row) => row.chapterId === 'ch_A')).toEqual([
+        { chapterId: 'ch_A', suggestedWords: null, answer: null },
+        { chapterId: 'ch_A', suggestedWords: 200, answer: { text: 'Final words here', status: 'final', words: 3 } },
+      ]);
+      expect(progress.questions.filter((row) => row.chapterId !== 'ch_A')).toEqual([{ chapterId: 'ch_B', suggestedWords: 50, answer: null }]);
+      expect([...progress.drafts].sort((x, y) => x.chapterId.localeCompare(y.chapterId))).toEqual([
+        { chapterId: 'ch_A', count: 2, acceptedId: firstA.id },
+        { chapterId: 'ch_B', count: 1, acceptedId: null },
+      ]);
+      expect(await store().questions.bookProgress((await givenBook(store())).id)).toEqual({ questions: [], drafts: [] });
     });
   });
 }
