@@ -17,18 +17,3 @@ export const QuoteBlockSchema = z.object({ type: z.literal('quote'), text: z.str
 /** One block of a chapter: the unit drafts are stored in and documents are written from. */
 export const BlockSchema = z.discriminatedUnion('type', [HeadingBlockSchema, ParagraphBlockSchema, ListBlockSchema, QuoteBlockSchema]);
 export type Block = z.infer<typeof BlockSchema>;
-
-// Characters Google Docs strips or treats as structure; block text never carries them.
-// eslint-disable-next-line no-control-regex
-const STRIPPED = /[\u0000-\u0008\u000B-\u001F\u007F\uE000-\uF8FF\uFFFE\uFFFF]/g;
-
-/** Normalises block text: NFC, no raw newlines or control characters, single spaces at the edges trimmed. */
-export function cleanBlockText(text: string): string {
-  // eslint-disable-next-line no-control-regex -- U+000B is a line break inside a Docs paragraph
-  return text.normalize('NFC').replace(/\r\n|\r|\n|\u000B|\u2028|\u2029/g, ' ').replace(STRIPPED, '').replace(/\s+$/u, '').replace(/^\s+/u, '');
-}
-
-/** Plain text of a block (list items joined by spaces), for counting. */
-export function blockText(block: Block): string {
-  return block.type === 'list' ? block.items.join(' ') : block.text;
-}

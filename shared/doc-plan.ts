@@ -1,4 +1,5 @@
-import { cleanBlockText, type Block } from './blocks.js';
+import { cleanBlockText } from './block-text.js';
+import type { Block } from './blocks.js';
 
 /** Paragraph styles the writers use (Google Docs named style types). */
 export type PlannedStyle = 'HEADING_1' | 'HEADING_2' | 'HEADING_3' | 'NORMAL_TEXT';

@@ -36,11 +36,14 @@ export interface BuildAddonResult {
   manifest: AddonManifest;
 }
 
-// shared/blocks.ts declares zod schemas at load time; the add-on only needs its text rules.
-const zodStub: Plugin = {
-  name: 'zod-stub',
+// The server code uses shared/'s pure rules only (doc-plan, block-text, limits), never its zod schemas: bundling zod
+// (800 KB) into Code.js would be a mistake, so reaching it fails the build.
+const refuseZod: Plugin = {
+  name: 'refuse-zod',
   setup(b) {
-    b.onResolve({ filter: /^zod(\/.*)?$/ }, () => ({ path: path.join(ROOT, 'addon/scripts/zod-stub.ts') }));
+    b.onResolve({ filter: /^zod(\/.*)?$/ }, (args) => ({
+      errors: [{ text: `${args.importer} imports zod: the add-on's server code must use shared/'s zod-free modules.` }],
+    }));
   },
 };
 
@@ -65,7 +68,7 @@ export async function bundleServerCode(apiBaseUrl: string, banner: string[]): Pr
     write: false,
     legalComments: 'none',
     define: { __ADDON_API_URL__: JSON.stringify(apiBaseUrl) },
-    plugins: [zodStub],
+    plugins: [refuseZod],
     logLevel: 'silent',
   });
   const bundle = result.outputFiles[0]!.text;

@@ -1,4 +1,5 @@
-import { blockText, cleanBlockText, type Block } from '../../../../shared/blocks.js';
+import { blockText, cleanBlockText } from '../../../../shared/block-text.js';
+import type { Block } from '../../../../shared/blocks.js';
 import { newId } from '../../../../shared/ids.js';
 import { LIMITS } from '../../../../shared/limits.js';
 import type { GeneratedBy } from '../../../../shared/schemas/ai.js';
