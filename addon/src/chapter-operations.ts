@@ -1,5 +1,5 @@
 import type { PlannedParagraph, PlannedStyle } from '../../shared/doc-plan.js';
-import type { GlyphName, HeadingName } from './gas-types.js';
+import type { GlyphName, HeadingName } from './apps-script-slices.js';
 
 /** Indent of a quote, in points: the same 36 pt the batchUpdate writer sets. */
 export const QUOTE_INDENT_PT = 36;

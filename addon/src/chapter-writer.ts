@@ -3,7 +3,7 @@ import { CHAPTER_EDITED_MESSAGE, chapterRangeName, decideChapterWrite, planChapt
 import { chapterOperations, type ParagraphOperation } from './chapter-operations.js';
 import { chapterTarget, type ChapterTarget, type ChildSpan } from './chapter-target.js';
 import { cursorChildIndex, writtenChapters } from './document-read.js';
-import type { GasBody, GasDocument, GasDocumentApp, GasElement, GasListItem, GasParagraphLike, GasText } from './gas-types.js';
+import type { GasBody, GasDocument, GasDocumentApp, GasElement, GasListItem, GasParagraphLike, GasText } from './apps-script-slices.js';
 
 /** What the sidebar asks to write: a chapter's accepted draft and where it goes. */
 export interface InsertChapterRequest {

@@ -2,7 +2,7 @@ import { textHash } from '../../shared/doc-plan.js';
 import { LIMITS } from '../../shared/limits.js';
 import { styleOfHeading } from './chapter-operations.js';
 import { cursorChildIndex, isParagraphLike, rangeCoverage, writtenChapters } from './document-read.js';
-import type { GasDocument, GasDocumentApp, GasElement } from './gas-types.js';
+import type { GasDocument, GasDocumentApp, GasElement } from './apps-script-slices.js';
 
 /** What the sidebar knows of the open document. */
 export interface DocumentContext {

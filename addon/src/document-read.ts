@@ -1,5 +1,5 @@
 import type { ChildSpan } from './chapter-target.js';
-import type { GasBody, GasContainer, GasDocument, GasDocumentApp, GasElement, GasListItem, GasNamedRange, GasParagraphLike, GasRange } from './gas-types.js';
+import type { GasBody, GasContainer, GasDocument, GasDocumentApp, GasElement, GasListItem, GasNamedRange, GasParagraphLike, GasRange } from './apps-script-slices.js';
 
 /** A chapter of the book found in the document through its named range(s). */
 export interface WrittenChapter {

@@ -1,5 +1,5 @@
 import { parseApiUrl } from './api-url.js';
-import type { GasScriptApp, GasUrlFetchApp } from './gas-types.js';
+import type { GasScriptApp, GasUrlFetchApp } from './apps-script-slices.js';
 
 /** The signed-in user's Google ID token (about an hour valid), for `POST /v1/auth/google`. */
 export function identityToken(scriptApp: GasScriptApp): string {

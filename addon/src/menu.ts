@@ -1,5 +1,5 @@
 import { gas } from './apps-script.js';
-import type { GasTriggerEvent } from './gas-types.js';
+import type { GasTriggerEvent } from './apps-script-slices.js';
 import { signOut } from './server-functions.js';
 
 export const SIDEBAR_FILE = 'sidebar';

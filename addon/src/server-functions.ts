@@ -10,8 +10,9 @@ import {
   type AddonSettings, type SettingsPatch,
 } from './settings.js';
 
-// The functions the sidebar calls through google.script.run. Each one is a thin wrapper: it reads the Apps Script
-// services and hands them to the pure modules. Arguments and results are plain data (google.script.run copies them).
+// The functions the sidebar calls through google.script.run: every export of this file is one (the sidebar's typed
+// wrapper and the Code.js entry points are derived from it), so export nothing else. Each one is a thin wrapper: it
+// reads the Apps Script services and hands them to the pure modules. Arguments and results are plain data (google.script.run copies them).
 
 const buildUrl = () => {
   const parsed = parseApiUrl(BUILD_API_URL);
@@ -92,10 +93,3 @@ export function signInWithGoogle(): { user: { id: string; email: string | null; 
   const settings = storeSettings(properties, { apiToken: signIn.token }, defaults.baseUrl);
   return { user: signIn.user, expiresAt: signIn.expiresAt, settings };
 }
-
-/** Every server function the sidebar may call, for a typed google.script.run wrapper. */
-export const serverFunctions = {
-  getDocumentContext, getDocumentOutline, insertChapter, getSettings, saveSettings, getUserValues, setUserValue, removeUserValue, signOut,
-  getIdentityToken, signInWithGoogle,
-};
-export type ServerFunctions = typeof serverFunctions;

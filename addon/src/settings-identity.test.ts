@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AuthMode, FakeProperties } from '../test-support/fake-apps-script.js';
-import type { GasScriptApp, GasUrlFetchApp } from './gas-types.js';
+import type { GasScriptApp, GasUrlFetchApp } from './apps-script-slices.js';
 import { exchangeIdentityToken, identityToken } from './identity.js';
 import { parseInsertRequest } from './insert-request.js';
 import { readSettings, saveSettings } from './settings.js';

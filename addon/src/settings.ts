@@ -1,5 +1,5 @@
 import { parseApiUrl } from './api-url.js';
-import type { GasProperties } from './gas-types.js';
+import type { GasProperties } from './apps-script-slices.js';
 
 // The panels' settings (API address, API token, the open book per document, …) live in the user's properties:
 // document properties are shared with every collaborator of the doc. Each value is JSON under `aa.<key>`.

@@ -1,6 +1,6 @@
 // Stand-ins for the Apps Script services the add-on touches, over the in-memory document. `globals` is what a
 // test puts on the global object (or into a vm context) where the real script would find the services.
-import type { AppsScriptGlobals, GasEnum, GasHttpResponse, GasProperties, GasUrlFetchApp } from '../src/gas-types.js';
+import type { AppsScriptGlobals, GasEnum, GasHttpResponse, GasProperties, GasUrlFetchApp } from '../src/apps-script-slices.js';
 import { createFakeDocumentApp, FakeDocument, FakeHtmlOutput } from './fake-document.js';
 import { FakeScriptError } from './fake-elements.js';
 

@@ -3,7 +3,7 @@
 import type {
   GasDocument, GasDocumentApp, GasElement, GasHtmlOutput, GasMenu, GasNamedRange, GasPosition, GasRange, GasRangeBuilder,
   GasRangeElement, GasText, GasUi,
-} from '../src/gas-types.js';
+} from '../src/apps-script-slices.js';
 import {
   ElementType, FakeBody, FakeElement, FakeListItem, FakeParagraphBase, FakeScriptError, FakeText, GlyphType, ParagraphHeading,
 } from './fake-elements.js';

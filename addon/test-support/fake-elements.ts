@@ -3,7 +3,7 @@
 // compared by identity, as in Apps Script, so code comparing with string literals fails here too.
 import type {
   ElementName, GasBody, GasElement, GasEnum, GasListItem, GasParagraphLike, GasText, GlyphName, HeadingName,
-} from '../src/gas-types.js';
+} from '../src/apps-script-slices.js';
 
 function enumOf<N extends string>(names: readonly N[]): Record<N, GasEnum> {
   return Object.freeze(Object.fromEntries(names.map((name) => [name, Object.freeze({ toString: () => name, toJSON: () => name })]))) as unknown as Record<N, GasEnum>;

@@ -2,7 +2,7 @@
 import type { PlannedParagraph } from '../../shared/doc-plan.js';
 import { plannedParagraphOf } from '../src/chapter-operations.js';
 import { readParagraph } from '../src/document-read.js';
-import type { GasDocumentApp } from '../src/gas-types.js';
+import type { GasDocumentApp } from '../src/apps-script-slices.js';
 import type { FakeDocument } from './fake-document.js';
 import { FakeParagraphBase, ParagraphHeading, type FakeElement } from './fake-elements.js';
 
