@@ -14,7 +14,7 @@ const packageInternals = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.output/**', '.wxt/**', 'data/**', 'coverage/**', 'test-artifacts/**'] },
+  { ignores: ['node_modules/**', 'dist/**', '.output/**', '.wxt/**', '.tsbuild/**', 'data/**', 'coverage/**', 'test-artifacts/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -3,7 +3,6 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser as ExtensionApi } from '@wxt-dev/browser';
 import puppeteer, { type Browser, type Page, type WebWorker } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extensionIdFromKey } from '../../extension/lib/extension-id.js';
@@ -46,7 +45,24 @@ function ensureExtensionBuilt() {
 }
 
 /** Code evaluated in the service worker or an extension page sees the extension API as `chrome`. */
-type ExtensionGlobal = { chrome: typeof ExtensionApi };
+/**
+ * The extension APIs this test calls inside the extension's service worker. The extension's own code is typed by
+ * @wxt-dev/browser under the extension's tsconfig; the API's tests resolve modules as Node does, which cannot read
+ * those declarations, so the few calls made here are described by hand.
+ */
+interface ExtensionGlobal {
+  chrome: {
+    tabs: { query(query: object): Promise<Array<{ id?: number; url?: string }>> };
+    sidePanel: {
+      getOptions(options: { tabId: number }): Promise<{ enabled?: boolean; path?: string }>;
+      getPanelBehavior(): Promise<{ openPanelOnActionClick?: boolean }>;
+    };
+    storage: {
+      session: { set(items: Record<string, unknown>): Promise<void> };
+      local: { get(key: string): Promise<Record<string, unknown>> };
+    };
+  };
+}
 
 let emulator: DocsEmulator;
 let google: Awaited<ReturnType<typeof createGoogleIssuer>>;

@@ -73,7 +73,7 @@ export function authorClient(t: TestApp, token: string) {
 }
 
 /** Opens the app's SQLite file directly (to simulate what only a crash or a clock can do). */
-export function openStoreFile(dataDir: string) {
+export function openStoreFile(dataDir: string): Database.Database {
   return new Database(path.join(dataDir, SQLITE_FILE));
 }
 
