@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { newId } from '../../../../shared/ids.js';
+import type { QuestionRecord } from '../../../src/stores/engine-types.js';
 import { answerInput, draftRecord, OFFLINE, questionRecord, upsertOptions } from './engine-fixtures.js';
 import { givenBook, time, useStore, type FullStore, type StoreFactory } from './fixtures.js';
 import { putAnswer } from '../../../src/services/answer-rules.js';
@@ -69,13 +71,15 @@ export function questionsContract(open: StoreFactory): void {
       await store().questions.swap(book.id, 'ch_A', [a1!, a0!, archived!], [], time(1));
       await store().questions.swap(book.id, 'ch_A', [], [archived!.id], time(2));
       await store().questions.swap(book.id, 'ch_B', [b0], [], time(1));
-      await store().answers.upsert(answerInput(a1!, { text: 'Final words here', status: 'final', words: 3 }), upsertOptions(time(3)));
-      await store().answers.upsert(answerInput(archived!, { text: 'Archived', words: 1 }), upsertOptions(time(3)));
+      const answer = (question: QuestionRecord, text: string, status: 'draft' | 'final', words: number) =>
+        store().answers.insert({ ...answerInput(question, { text, status, words }), id: newId('answer'), version: 1, history: [], createdAt: time(3), updatedAt: time(3) });
+      await answer(a1!, 'Final words here', 'final', 3);
+      await answer(archived!, 'Archived', 'draft', 1);
       const [firstA, secondA, onlyB] = [draftRecord(book.id, 'ch_A'), draftRecord(book.id, 'ch_A', { number: 2 }), draftRecord(book.id, 'ch_B')];
-      for (const draft of [firstA, secondA, onlyB]) await store().drafts.create(draft, 10);
-      await store().drafts.accept('ch_A', firstA.id, time(4));
+      for (const draft of [firstA, secondA, onlyB]) await store().drafts.insert(draft);
+      await store().drafts.setAcceptedAt('ch_A', firstA.id, time(4));
       const other = await givenQuestions(store(), 1, 'ch_A');
-      await store().drafts.create(draftRecord(other.book.id, 'ch_C'), 10);
+      await store().drafts.insert(draftRecord(other.book.id, 'ch_C'));
 
       const progress = await store().questions.bookProgress(book.id);
       // Each chapter's questions by position (the order across chapters is not part of the contract).
