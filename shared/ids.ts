@@ -13,6 +13,7 @@ export const ID_PREFIX = {
   proposal: 'prop',
   audit: 'aud',
   ledger: 'led',
+  continuityNote: 'cn',
 } as const;
 export type IdKind = keyof typeof ID_PREFIX;
 

@@ -43,4 +43,18 @@ export const LIMITS = {
   draftWordsMax: 8_000,
   draftSectionWords: 1_200,
   draftsPerChapter: 50,
+  /** Follow-up questions a question may have (one, grounded in its final answer). */
+  followUpsPerQuestion: 1,
+  /** The author's voice sample: a style reference kept with the book, never used as material. */
+  voiceSampleMaxChars: 3_000,
+  continuityNotesPerBook: 500,
+  continuitySubjectMax: 200,
+  continuityDetailMax: 1_000,
+  /** Notes one extraction keeps from one accepted draft. */
+  continuityNotesPerChapter: 40,
+  /** Continuity notes a draft prompt carries (locked ones first, then those the chapter's material names). */
+  continuityNotesInDraft: 40,
+  /** Earlier chapters recapped in a draft prompt ("previously"), and the characters of each recap. */
+  recapChapters: 8,
+  recapCharsPerChapter: 600,
 } as const;

@@ -26,6 +26,7 @@ const input: DraftInput = {
   focus: ['A1', 'A2'],
   previousHeadings: [],
   minimumWords: null, standingInstructions: null,
+  book: { previously: [], continuity: [], voiceSample: null },
 };
 
 const BLOCKS = [

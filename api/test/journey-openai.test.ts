@@ -3,7 +3,7 @@ import { draftSectionTask } from '../src/ai/tasks/draft-task.js';
 import { interviewTask } from '../src/ai/tasks/interview-task.js';
 import { questionsTask } from '../src/ai/tasks/questions-task.js';
 import { tocTask } from '../src/ai/tasks/toc-task.js';
-import { runJob, SUMMARY } from './helpers/journey.js';
+import { runJob, SUMMARY, waitForJob } from './helpers/journey.js';
 import { buildTestApp, type TestApp } from './helpers/test-app.js';
 import { openAiTestEnv, startOpenAiTestServer, type OpenAiTestServer } from './support/openai-test-server.js';
 
@@ -103,12 +103,14 @@ describe('the whole journey over the openai provider (OpenAI-compatible test ser
     expect(unsupported).toBe(draft.unsupportedBlocks);
     const accepted = await as('POST', `/v1/books/${book.id}/chapters/${chapter.id}/drafts/${draft.id}/accept`);
     expect(accepted.json().accepted).toBe(true);
+    // Accepting starts the job that keeps the book's continuity notes from the draft.
+    expect((await waitForJob(t, author.token, accepted.json().continuityJob.id)).status).toBe('succeeded');
     const progress = (await as('GET', `/v1/books/${book.id}/chapters/${chapter.id}/progress`)).json();
     expect(progress).toMatchObject({ questions: 6, answered: 4, acceptedDraftId: draft.id });
 
     // Every upstream request was a structured-output request for test-model, one per prompt module.
     const chats = server.requests.filter((r) => r.path === '/v1/chat/completions');
-    expect(chats.map((r) => r.schemaName)).toEqual(['kickoff_interview', 'toc_proposal', 'chapter_questions', 'chapter_draft_section']);
+    expect(chats.map((r) => r.schemaName)).toEqual(['kickoff_interview', 'toc_proposal', 'chapter_questions', 'chapter_draft_section', 'continuity_extract']);
     for (const request of chats) {
       expect(request.body!.response_format!.type).toBe('json_schema');
       expect(request.body!.response_format!.json_schema!.strict).toBe(true);
@@ -135,7 +137,7 @@ describe('the whole journey over the openai provider (OpenAI-compatible test ser
       });
       expect(row.costUsd).toBeCloseTo(expectedMicros[i]! / 1e6, 9);
     });
-    expect(rows.map((r: { operation: string }) => r.operation)).toEqual(['interview.generate', 'toc.generate', 'questions.generate', 'draft.generate']);
+    expect(rows.map((r: { operation: string }) => r.operation)).toEqual(['interview.generate', 'toc.generate', 'questions.generate', 'draft.generate', 'continuity.extract']);
     const input = chats.reduce((sum, r) => sum + r.usage!.prompt_tokens, 0);
     const output = chats.reduce((sum, r) => sum + r.usage!.completion_tokens, 0);
     expect(usage.month).toMatchObject({ calls: chats.length, cachedCalls: 0, inputTokens: input, outputTokens: output });

@@ -6,7 +6,7 @@ import { createApiClient, isApiError, type ApiClientOptions, type ApiError } fro
 /** A book exactly as the API presents one. */
 export const SAMPLE_BOOK: Book = {
   id: 'bk_01HZY0000000000000000000AA', title: 'Été', subtitle: null, description: null, genre: null, audience: null,
-  language: null, targetWords: null, standingInstructions: null, documentId: null, tabId: null, version: 1, tocVersion: 1,
+  language: null, targetWords: null, standingInstructions: null, voiceSample: null, documentId: null, tabId: null, version: 1, tocVersion: 1,
   createdAt: '2025-01-01T00:00:00.000Z', updatedAt: '2025-01-01T00:00:00.000Z', deletedAt: null,
 };
 

@@ -1,6 +1,6 @@
 import { JobStartedSchema, GenerateBodySchema } from '../schemas/ai.js';
 import {
-  ApplyProposalBodySchema, BatchAnswersBodySchema, BatchAnswersResultSchema, BookProgressSchema, ChapterProgressSchema,
+  AcceptedDraftSchema, ApplyProposalBodySchema, BatchAnswersBodySchema, BatchAnswersResultSchema, BookProgressSchema, ChapterProgressSchema,
   DraftParamsSchema, DraftSchema, GenerateDraftBodySchema, GenerateQuestionsBodySchema, InterviewSchema,
   ListQuestionsQuerySchema, ProposalParamsSchema, PutAnswerBodySchema, PutInterviewAnswersBodySchema, QuestionPageSchema,
   QuestionParamsSchema, QuestionSchema, TocProposalSchema,
@@ -65,6 +65,11 @@ export const authoringEndpoints = {
     tag: 'questions', ...started, summary: 'Replace one unanswered question in place (at most 5 times)',
     params: QuestionParamsSchema, body: GenerateBodySchema.nullish(), errors: ['QUESTION_ANSWERED', 'LIMIT_REACHED', 'CONFLICT'],
   }),
+  followUpQuestion: endpoint({
+    method: 'POST', path: '/v1/books/:bookId/chapters/:chapterId/questions/:questionId/followup', auth: 'user', tag: 'questions',
+    ...started, summary: 'Ask one follow-up question grounded in the final answer (job; none for a long and complete answer)',
+    params: QuestionParamsSchema, body: GenerateBodySchema.nullish(), errors: ['LIMIT_REACHED'],
+  }),
   chapterProgress: endpoint({
     method: 'GET', path: '/v1/books/:bookId/chapters/:chapterId/progress', auth: 'user', tag: 'questions', status: 200,
     summary: "A chapter's answers and coverage", params: ChapterParamsSchema, response: ChapterProgressSchema,
@@ -89,6 +94,7 @@ export const authoringEndpoints = {
   }),
   acceptDraft: endpoint({
     method: 'POST', path: '/v1/books/:bookId/chapters/:chapterId/drafts/:draftId/accept', auth: 'user', tag: 'drafts',
-    status: 200, summary: "Make this draft the chapter's accepted text", params: DraftParamsSchema, response: DraftSchema,
+    status: 200, summary: "Make this draft the chapter's accepted text (and start updating the continuity notes from it)",
+    params: DraftParamsSchema, response: AcceptedDraftSchema,
   }),
 };

@@ -2,6 +2,7 @@ import { adminEndpoints } from './admin.js';
 import { authoringEndpoints } from './authoring.js';
 import { bookEndpoints } from './books.js';
 import { chapterEndpoints } from './chapters.js';
+import { continuityEndpoints } from './continuity.js';
 import { docEndpoints } from './docs.js';
 import type { EndpointDef } from './endpoint.js';
 import { identityEndpoints } from './identity.js';
@@ -15,6 +16,7 @@ export const endpoints = {
   ...bookEndpoints,
   ...chapterEndpoints,
   ...authoringEndpoints,
+  ...continuityEndpoints,
   ...jobEndpoints,
   ...docEndpoints,
   ...adminEndpoints,

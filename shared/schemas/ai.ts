@@ -13,6 +13,8 @@ export const JOB_TARGETS = {
   'questions.generate': 'chapter',
   'question.regenerate': 'question',
   'draft.generate': 'chapter',
+  'question.followup': 'question',
+  'continuity.extract': 'chapter',
 } as const satisfies Record<string, JobTarget>;
 
 /** The job kinds; they double as ledger operation and quote operation. */

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { BlockSchema } from '../blocks.js';
 import { LIMITS } from '../limits.js';
-import { GeneratedBySchema, GenerateBodySchema } from './ai.js';
+import { GeneratedBySchema, GenerateBodySchema, JobSchema } from './ai.js';
+import { ContinuityFlagSchema } from './continuity.js';
 import { IdParamSchema, TimestampSchema, VersionSchema } from './common.js';
 
 export const LENSES = ['reader', 'sceptic', 'practitioner', 'editor'] as const;
@@ -33,6 +34,10 @@ export const QuestionSchema = z.object({
   suggestedWords: z.number().int().nullable(),
   status: z.enum(QUESTION_STATUSES),
   regenerations: z.number().int(),
+  /** The question this one follows up (grounded in its final answer); null for a question of its own. */
+  parentQuestionId: z.string().nullable(),
+  /** The id of this question's follow-up, when it has one. */
+  followUpId: z.string().nullable(),
   answer: AnswerSchema.nullable(),
   generatedBy: GeneratedBySchema,
   createdAt: TimestampSchema,
@@ -131,11 +136,20 @@ export const DraftSchema = z.object({
   unsupportedBlocks: z.number().int(),
   accepted: z.boolean(),
   acceptedAt: TimestampSchema.nullable(),
+  /** Blocks that contradict a locked continuity note (checked when the draft was written); empty when none. */
+  continuityFlags: z.array(ContinuityFlagSchema),
   generatedBy: GeneratedBySchema,
   createdAt: TimestampSchema,
 });
 /** One stored version of a chapter draft, as structured blocks with provenance. */
 export type Draft = z.infer<typeof DraftSchema>;
+
+/** An accepted draft, and the job that updates the book's continuity notes from it (null when none could start). */
+export const AcceptedDraftSchema = DraftSchema.extend({
+  continuityJob: JobSchema.nullable(),
+  /** Why no continuity job started (say, the quota is used up), in author words; null when one started. */
+  continuityNote: z.string().nullable(),
+});
 
 export const DraftParamsSchema = z.object({ bookId: IdParamSchema, chapterId: IdParamSchema, draftId: IdParamSchema });
 

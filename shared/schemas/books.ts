@@ -14,6 +14,8 @@ export const BookSchema = z.object({
   targetWords: z.number().int().nullable(),
   /** The author's instructions for every draft and revision of this book (null: none). */
   standingInstructions: z.string().nullable(),
+  /** A passage in the author's own voice: the drafts' style reference, never their material. */
+  voiceSample: z.string().nullable(),
   documentId: z.string().nullable(),
   tabId: z.string().nullable(),
   version: z.number().int(),
@@ -36,6 +38,7 @@ const bookFields = {
   language: optionalText(LIMITS.bookLanguageMax),
   targetWords: z.number().int().min(LIMITS.bookTargetWordsMin).max(LIMITS.bookTargetWordsMax).nullable().optional(),
   standingInstructions: optionalText(LIMITS.standingInstructionsMax),
+  voiceSample: optionalText(LIMITS.voiceSampleMaxChars),
 };
 
 export const CreateBookBodySchema = z.object({

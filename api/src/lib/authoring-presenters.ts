@@ -8,12 +8,14 @@ export function presentAnswer(answer: AnswerRecord): Answer {
   };
 }
 
-export function presentQuestion(question: QuestionRecord, answer: AnswerRecord | null): Question {
+/** `followUpId`: the question's follow-up, when it has one (the caller knows its siblings). */
+export function presentQuestion(question: QuestionRecord, answer: AnswerRecord | null, followUpId: string | null = null): Question {
   const answered = answer !== null && answer.text.trim().length > 0;
   return {
     id: question.id, bookId: question.bookId, chapterId: question.chapterId, position: question.position, text: question.text,
     helpText: question.helpText, lens: question.lens, suggestedWords: question.suggestedWords,
     status: answered ? answer.status : 'unanswered', regenerations: question.regenerations,
+    parentQuestionId: question.parentQuestionId, followUpId,
     answer: answer ? presentAnswer(answer) : null, generatedBy: question.generatedBy, createdAt: question.createdAt,
     updatedAt: question.updatedAt,
   };
@@ -24,7 +26,7 @@ export function presentDraft(draft: DraftRecord): Draft {
     id: draft.id, bookId: draft.bookId, chapterId: draft.chapterId, number: draft.number, style: draft.style,
     targetWords: draft.targetWords, words: draft.words, blocks: draft.blocks,
     unsupportedBlocks: draft.blocks.filter((block) => 'unsupported' in block && block.unsupported).length,
-    accepted: draft.acceptedAt !== null, acceptedAt: draft.acceptedAt, generatedBy: draft.generatedBy, createdAt: draft.createdAt,
+    accepted: draft.acceptedAt !== null, acceptedAt: draft.acceptedAt, continuityFlags: draft.continuityFlags, generatedBy: draft.generatedBy, createdAt: draft.createdAt,
   };
 }
 

@@ -24,7 +24,7 @@ export function presentBook(book: BookRecord): Book {
   return {
     id: book.id, title: book.title, subtitle: book.subtitle, description: book.description, genre: book.genre,
     audience: book.audience, language: book.language, targetWords: book.targetWords,
-    standingInstructions: book.standingInstructions, documentId: book.documentId,
+    standingInstructions: book.standingInstructions, voiceSample: book.voiceSample, documentId: book.documentId,
     tabId: book.tabId, version: book.version, tocVersion: book.tocVersion, createdAt: book.createdAt,
     updatedAt: book.updatedAt, deletedAt: book.deletedAt,
   };

@@ -3,7 +3,7 @@ import { endpoints } from '../../../shared/contract/index.js';
 import { defineRoute, userIdOf } from '../lib/route.js';
 
 export default async function authoringRoutes(app: FastifyInstance) {
-  const { interview, tocProposals, questions, drafts, aiOperations } = app.services;
+  const { interview, tocProposals, questions, drafts, continuity, aiOperations } = app.services;
 
   defineRoute(app, endpoints.generateInterview, async ({ principal, params, body }) =>
     aiOperations.start(principal.user, 'interview.generate', params, body),
@@ -38,6 +38,9 @@ export default async function authoringRoutes(app: FastifyInstance) {
   defineRoute(app, endpoints.regenerateQuestion, async ({ principal, params, body }) =>
     aiOperations.start(principal.user, 'question.regenerate', params, body),
   );
+  defineRoute(app, endpoints.followUpQuestion, async ({ principal, params, body }) =>
+    aiOperations.start(principal.user, 'question.followup', params, body),
+  );
   defineRoute(app, endpoints.chapterProgress, async ({ principal, params }) =>
     questions.progress(principal.user.id, params.bookId, params.chapterId),
   );
@@ -53,6 +56,16 @@ export default async function authoringRoutes(app: FastifyInstance) {
     drafts.get(principal.user.id, params.bookId, params.chapterId, params.draftId),
   );
   defineRoute(app, endpoints.acceptDraft, async ({ principal, params }) =>
-    drafts.accept(principal.user.id, params.bookId, params.chapterId, params.draftId),
+    drafts.accept(principal.user, params.bookId, params.chapterId, params.draftId),
+  );
+
+  defineRoute(app, endpoints.listContinuityNotes, async ({ principal, params }) => continuity.list(principal.user.id, params.bookId));
+  defineRoute(app, endpoints.createContinuityNote, async ({ principal, params, body }) => continuity.create(principal.user.id, params.bookId, body));
+  defineRoute(app, endpoints.updateContinuityNote, async ({ principal, params, body }) =>
+    continuity.update(principal.user.id, params.bookId, params.noteId, body),
+  );
+  defineRoute(app, endpoints.deleteContinuityNote, async ({ principal, params }) => continuity.remove(principal.user.id, params.bookId, params.noteId));
+  defineRoute(app, endpoints.extractContinuity, async ({ principal, params, body }) =>
+    aiOperations.start(principal.user, 'continuity.extract', params, body),
   );
 }

@@ -49,3 +49,21 @@ export async function chaptersWithMaterial(store: Pick<Store, 'answers' | 'draft
   for (const chapter of all) if (chapter.status !== 'planned' || chapter.authoredAt) ids.add(chapter.id);
   return ids;
 }
+
+/**
+ * Questions in reading order with each follow-up right under its parent (a follow-up whose parent is gone keeps its
+ * own place), and the follow-up of each question by the parent's id.
+ */
+export function withFollowUps<P extends { question: QuestionRecord }>(pairs: P[]): { ordered: P[]; followUpOf: Map<string, string> } {
+  const ids = new Set(pairs.map((pair) => pair.question.id));
+  const children = new Map<string, P[]>();
+  for (const pair of pairs) {
+    const parent = pair.question.parentQuestionId;
+    if (parent && ids.has(parent)) children.set(parent, [...(children.get(parent) ?? []), pair]);
+  }
+  const ordered = pairs
+    .filter((pair) => !pair.question.parentQuestionId || !ids.has(pair.question.parentQuestionId))
+    .flatMap((pair) => [pair, ...(children.get(pair.question.id) ?? [])]);
+  const followUpOf = new Map([...children].map(([parent, list]) => [parent, list[0]!.question.id]));
+  return { ordered, followUpOf };
+}

@@ -38,7 +38,8 @@ export function createBooksService(deps: { store: Store; clock: Clock }) {
       const book: BookRecord = {
         id: newId('book'), userId, title: body.title, subtitle: body.subtitle ?? null, description: body.description ?? null,
         genre: body.genre ?? null, audience: body.audience ?? null, language: body.language ?? null,
-        targetWords: body.targetWords ?? null, standingInstructions: body.standingInstructions ?? null, documentId: body.documentId ?? null, tabId: null, summary: '',
+        targetWords: body.targetWords ?? null, standingInstructions: body.standingInstructions ?? null,
+        voiceSample: body.voiceSample ?? null, documentId: body.documentId ?? null, tabId: null, summary: '',
         summaryVersion: 1, summaryUpdatedAt: at, version: 1, tocVersion: 1, createdAt: at, updatedAt: at, deletedAt: null,
       };
       if (!(await createBookWithinCap(store, book, LIMITS.booksPerUser))) {

@@ -6,7 +6,7 @@ import { AppError, notFound } from '../lib/app-error.js';
 import { presentAnswer, presentQuestion } from '../lib/authoring-presenters.js';
 import type { BookProgressRows } from '../stores/engine-types.js';
 import type { Store } from '../stores/types.js';
-import { answerStatus, questionsWithAnswers } from './authoring-context.js';
+import { answerStatus, questionsWithAnswers, withFollowUps } from './authoring-context.js';
 import type { ChaptersService } from './chapters-service.js';
 import { isoNow, type Clock } from './clock.js';
 import { putAnswer } from './answer-rules.js';
@@ -55,9 +55,10 @@ export function createQuestionsService(deps: { store: Store; chapters: ChaptersS
     /** Questions filtered by status first, then paged, so pages are complete and disjoint. */
     async list(userId: string, bookId: string, chapterId: string, query: { status?: 'unanswered' | 'draft' | 'final'; page: number; limit: number }) {
       await chapters.requireChapter(userId, bookId, chapterId);
-      const filtered = (await pairsOf(bookId, chapterId)).filter((pair) => !query.status || pair.status === query.status);
+      const { ordered, followUpOf } = withFollowUps(await pairsOf(bookId, chapterId));
+      const filtered = ordered.filter((pair) => !query.status || pair.status === query.status);
       const start = (query.page - 1) * query.limit;
-      const items = filtered.slice(start, start + query.limit).map((pair) => presentQuestion(pair.question, pair.answer));
+      const items = filtered.slice(start, start + query.limit).map((pair) => presentQuestion(pair.question, pair.answer, followUpOf.get(pair.question.id) ?? null));
       const hasMore = start + query.limit < filtered.length;
       return { items, page: query.page, total: filtered.length, nextCursor: hasMore ? String(query.page + 1) : null };
     },
@@ -65,7 +66,8 @@ export function createQuestionsService(deps: { store: Store; chapters: ChaptersS
     async putAnswer(userId: string, bookId: string, chapterId: string, item: AnswerInput) {
       await chapters.requireChapter(userId, bookId, chapterId);
       const { question, answer } = await saveAnswer(bookId, chapterId, item);
-      return presentQuestion(question, answer);
+      const followUp = (await store.questions.list(bookId, chapterId)).find((q) => q.parentQuestionId === question.id);
+      return presentQuestion(question, answer, followUp?.id ?? null);
     },
 
     /** Per-item results; a repeated question id collapses to one write, the last one. */

@@ -2,6 +2,10 @@ import type { Block } from '../../../shared/blocks.js';
 import type { GeneratedBy, JobKind } from '../../../shared/schemas/ai.js';
 import type { ProposalChapterSchema } from '../../../shared/schemas/authoring.js';
 import type { z } from 'zod';
+import type { ContinuityFlag, ContinuityKind, ContinuitySourceSchema } from '../../../shared/schemas/continuity.js';
+import type { CasResult } from './types.js';
+
+type ContinuitySource = z.infer<typeof ContinuitySourceSchema>;
 
 /** Records of the authoring engine: questions, answers, proposals, drafts, jobs, ledger, AI cache. */
 export interface QuestionRecord {
@@ -15,6 +19,8 @@ export interface QuestionRecord {
   lens: 'reader' | 'sceptic' | 'practitioner' | 'editor' | null;
   suggestedWords: number | null;
   regenerations: number;
+  /** The question this one follows up (null for a question of its own). */
+  parentQuestionId: string | null;
   generatedBy: GeneratedBy;
   archivedAt: string | null;
   version: number;
@@ -63,9 +69,44 @@ export interface DraftRecord {
   targetWords: number;
   words: number;
   blocks: Block[];
+  /** Blocks contradicting locked continuity notes when the draft was written. */
+  continuityFlags: ContinuityFlag[];
   generatedBy: GeneratedBy;
   acceptedAt: string | null;
   createdAt: string;
+}
+
+/** One fact of a book's continuity notes (see shared/schemas/continuity.ts). */
+export interface ContinuityNoteRecord {
+  id: string;
+  bookId: string;
+  kind: ContinuityKind;
+  subject: string;
+  detail: string;
+  source: ContinuitySource;
+  locked: boolean;
+  /** When the author last edited the note (an extraction never replaces an edited or locked note). */
+  editedAt: string | null;
+  /** Null for a note the author wrote. */
+  generatedBy: GeneratedBy | null;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type ContinuityNotePatch = Partial<Pick<ContinuityNoteRecord, 'kind' | 'subject' | 'detail' | 'locked' | 'editedAt'>>;
+
+/** A book's continuity notes. Primitives only: which notes an extraction keeps is the service's rule. */
+export interface ContinuityStore {
+  /** The book's notes, oldest first. */
+  list(bookId: string): Promise<ContinuityNoteRecord[]>;
+  get(bookId: string, noteId: string): Promise<ContinuityNoteRecord | null>;
+  /** Inserts a note unless the book already has `maxPerBook` (atomic); false when at the cap. */
+  create(note: ContinuityNoteRecord, maxPerBook: number): Promise<boolean>;
+  /** Atomically removes `removeIds` (only those still neither locked nor edited) and inserts `insert`. */
+  replace(bookId: string, removeIds: string[], insert: ContinuityNoteRecord[]): Promise<void>;
+  update(bookId: string, noteId: string, patch: ContinuityNotePatch, expectedVersion: number | null, at: string): Promise<CasResult<ContinuityNoteRecord>>;
+  delete(bookId: string, noteId: string): Promise<boolean>;
 }
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';

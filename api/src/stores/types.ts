@@ -3,7 +3,7 @@ import type { CHAPTER_STATUSES } from '../../../shared/schemas/chapters.js';
 import type { TOKEN_SOURCES } from '../../../shared/schemas/identity.js';
 import type { AdminLedgerStore, RequestMetricsStore } from './admin-types.js';
 import type {
-  AnswersStore, CacheStore, DocWritesStore, DraftsStore, GoogleCredentialsStore, JobsStore, LedgerStore, ProposalsStore, QuestionsStore,
+  AnswersStore, ContinuityStore, CacheStore, DocWritesStore, DraftsStore, GoogleCredentialsStore, JobsStore, LedgerStore, ProposalsStore, QuestionsStore,
 } from './engine-types.js';
 
 /** Stored records. Field names double as SQLite column names and MongoDB fields (`id` is `_id` there). */
@@ -46,6 +46,8 @@ export interface BookRecord {
   targetWords: number | null;
   /** The author's instructions for every draft and revision (null: none). */
   standingInstructions: string | null;
+  /** A passage in the author's voice, the drafts' style reference (never their material). */
+  voiceSample: string | null;
   documentId: string | null;
   tabId: string | null;
   summary: string;
@@ -97,7 +99,10 @@ export type CasResult<T> = { ok: true; record: T } | { ok: false; reason: 'confl
 
 export type UserPatch = Partial<Pick<UserRecord, 'name' | 'role' | 'disabled' | 'googleSub' | 'quotaDailyTokens' | 'quotaMonthlyTokens'>>;
 export type BookPatch = Partial<
-  Pick<BookRecord, 'title' | 'subtitle' | 'description' | 'genre' | 'audience' | 'language' | 'targetWords' | 'standingInstructions' | 'documentId' | 'tabId'>
+  Pick<
+    BookRecord,
+    'title' | 'subtitle' | 'description' | 'genre' | 'audience' | 'language' | 'targetWords' | 'standingInstructions' | 'voiceSample' | 'documentId' | 'tabId'
+  >
 >;
 export type ChapterPatch = Partial<Pick<ChapterRecord, 'title' | 'description' | 'status' | 'parentId' | 'position' | 'archivedAt' | 'authoredAt'>>;
 
@@ -201,6 +206,7 @@ export interface DomainStores {
   readonly aiCache: CacheStore;
   readonly docWrites: DocWritesStore;
   readonly googleCredentials: GoogleCredentialsStore;
+  readonly continuity: ContinuityStore;
   readonly adminLedger: AdminLedgerStore;
   readonly requestMetrics: RequestMetricsStore;
 }

@@ -15,7 +15,9 @@ import { pathToFileURL } from 'node:url';
  * Standalone: `tsx api/test/support/openai-test-server.ts --port 8799 --delay-ms 200` prints its URL.
  */
 
-export const SCHEMA_NAMES = ['kickoff_interview', 'toc_proposal', 'chapter_questions', 'chapter_draft_section'] as const;
+export const SCHEMA_NAMES = [
+  'kickoff_interview', 'toc_proposal', 'chapter_questions', 'chapter_draft_section', 'question_followup', 'continuity_extract', 'continuity_check',
+] as const;
 export type SchemaName = (typeof SCHEMA_NAMES)[number];
 
 /** One scripted answer. `ok` without content uses the default generator for the schema. */
@@ -293,11 +295,57 @@ function draftAnswer({ system, data }: GeneratorContext) {
   return { blocks };
 }
 
+/** A follow-up about the start of the answer. */
+function followUpAnswer({ data }: GeneratorContext) {
+  const opening = words(str(data.answer, 'your answer')).slice(0, 8).join(' ');
+  return {
+    followUp: { text: `You wrote "${clip(opening, 200)}…": what happened next, and what did it change?`, helpText: 'One concrete moment.', lens: 'reader', suggestedWords: 80 },
+    reason: null,
+  };
+}
+
+type RefBlock = { ref: string; text: string };
+const refBlocks = (value: unknown) => (Array.isArray(value) ? (value as RefBlock[]) : []);
+const sentenceWith = (text: string, term: string) => text.split(/(?<=[.!?])\s+/).find((s) => s.includes(term)) ?? text;
+
+/** Notes for the capitalised names (two or more words) and the numbers of the blocks, each citing its block. */
+function continuityExtractAnswer({ data }: GeneratorContext) {
+  const known = new Set((Array.isArray(data.known) ? (data.known as string[]) : []).map((k) => k.toLowerCase()));
+  const notes: Array<{ kind: string; subject: string; detail: string; blocks: string[] }> = [];
+  for (const block of refBlocks(data.blocks)) {
+    const terms = [...block.text.matchAll(/\b[A-Z][a-z]+(?: [A-Z][a-z]+)+/g)].map((m) => ({ kind: 'person', subject: m[0] }));
+    const numbers = [...block.text.matchAll(/\b\d+ [a-z]+/g)].map((m) => ({ kind: 'number', subject: m[0] }));
+    for (const { kind, subject } of [...terms, ...numbers]) {
+      if (known.has(subject.toLowerCase()) || notes.length >= 40) continue;
+      known.add(subject.toLowerCase());
+      notes.push({ kind, subject, detail: clip(sentenceWith(block.text, subject), 900), blocks: [block.ref] });
+    }
+  }
+  return { notes };
+}
+
+/** A conflict for each block naming a locked note's subject with a number the note does not state. */
+function continuityCheckAnswer({ data }: GeneratorContext) {
+  const notes = (Array.isArray(data.locked_notes) ? data.locked_notes : []) as Array<{ ref: string; subject: string; detail: string }>;
+  const conflicts: Array<{ block: string; note: string; explanation: string }> = [];
+  for (const note of notes) {
+    const stated = new Set(note.detail.match(/\d+/g) ?? []);
+    for (const block of refBlocks(data.blocks)) {
+      const other = block.text.includes(note.subject) ? (sentenceWith(block.text, note.subject).match(/\d+/g) ?? []).filter((n) => !stated.has(n)) : [];
+      if (stated.size > 0 && other.length > 0) conflicts.push({ block: block.ref, note: note.ref, explanation: `It gives ${other.join(', ')} for ${note.subject}.` });
+    }
+  }
+  return { conflicts };
+}
+
 const DEFAULT_GENERATORS: Record<SchemaName, Generator> = {
   kickoff_interview: interviewAnswer,
   toc_proposal: tocAnswer,
   chapter_questions: questionsAnswer,
   chapter_draft_section: draftAnswer,
+  question_followup: followUpAnswer,
+  continuity_extract: continuityExtractAnswer,
+  continuity_check: continuityCheckAnswer,
 };
 
 /** Deterministic token figures: about four characters a token. */

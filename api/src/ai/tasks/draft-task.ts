@@ -29,6 +29,12 @@ export const DraftInputSchema = z.object({
   minimumWords: z.number().int().nullable(),
   /** The book's standing instructions from the author (null: none). */
   standingInstructions: z.string().nullable(),
+  /** What the book knows: recaps of the earlier chapters, the continuity notes relevant here, the author's voice sample. */
+  book: z.object({
+    previously: z.array(z.object({ chapter: z.string(), recap: z.string() })),
+    continuity: z.array(z.object({ kind: z.string(), subject: z.string(), detail: z.string(), locked: z.boolean() })),
+    voiceSample: z.string().nullable(),
+  }),
 });
 export type DraftInput = z.infer<typeof DraftInputSchema>;
 
@@ -40,11 +46,34 @@ const STYLE_NOTES: Record<(typeof DRAFT_STYLES)[number], string> = {
   technical: 'exact and structured, steps and definitions made explicit',
 };
 
+/** The rules for what the book already holds; each appears only when its data does. */
+function bookRules(book: DraftInput['book']): string[] {
+  return [
+    book.previously.length > 0
+      ? '"previously" recaps the earlier chapters: stay consistent with them and build on them, but do not retell them.'
+      : null,
+    book.continuity.length > 0
+      ? '"continuity" lists facts the book has established: keep names, terms, dates and numbers exactly as given, and never contradict a locked one.'
+      : null,
+    book.voiceSample
+      ? '"voice_sample" is a passage the author wrote, given only as a style reference: match its voice, rhythm and vocabulary. It is never material: use none of its facts, names, events or sentences.'
+      : null,
+  ].filter((rule): rule is string => rule !== null);
+}
+
+function bookData(book: DraftInput['book']): string[] {
+  return [
+    book.previously.length > 0 ? dataBlock('previously', book.previously) : null,
+    book.continuity.length > 0 ? dataBlock('continuity', book.continuity) : null,
+    book.voiceSample ? dataBlock('voice_sample', book.voiceSample) : null,
+  ].filter((block): block is string => block !== null);
+}
+
 /** One section of a chapter draft, composed from the author's answers with per-block source refs. */
 export const draftSectionTask: AiTask<DraftInput, DraftOutput> = {
   operation: 'draft.generate',
   name: 'chapter_draft_section',
-  promptVersion: 'draft.v1',
+  promptVersion: 'draft.v2',
   outputSchema: DraftOutputSchema,
   maxOutputTokens: (input) => Math.ceil(Math.max(input.section.words, input.minimumWords ?? 0) * 1.8) + 600,
   messages: (input) => ({
@@ -56,13 +85,14 @@ export const draftSectionTask: AiTask<DraftInput, DraftOutput> = {
         'Return blocks: heading (level 2 or 3), paragraph, list (items) or quote. Put in "sources" the refs (A1, A2, …) of every answer a block uses.',
         'Use only facts, stories and claims found in the answers; a block that uses none gets empty sources. Never invent facts, names or numbers.',
         'Do not repeat the previous headings.',
+        ...bookRules(input.book),
       ],
       input.brief.language,
       input.standingInstructions,
     ),
     user: [
       dataBlock('brief', input.brief), dataBlock('chapter', input.chapter), dataBlock('answers', input.answers),
-      dataBlock('focus_refs', input.focus), dataBlock('previous_headings', input.previousHeadings),
+      dataBlock('focus_refs', input.focus), dataBlock('previous_headings', input.previousHeadings), ...bookData(input.book),
     ].join('\n'),
   }),
   offline: composeOfflineSection,

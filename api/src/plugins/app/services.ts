@@ -15,6 +15,7 @@ import { LIMITS } from '../../../../shared/limits.js';
 import type { Store } from '../../stores/types.js';
 import type { AiGateway } from '../../ai/ai-gateway.js';
 import { createAiOperationsService } from '../../services/ai-operations-service.js';
+import { createContinuityService } from '../../services/continuity-service.js';
 import { createOperationTable } from '../../services/ai-operations/table.js';
 import { createDraftsService } from '../../services/drafts-service.js';
 import { createInterviewService } from '../../services/interview-service.js';
@@ -49,13 +50,14 @@ function createServices(app: { store: Store; log: FastifyBaseLogger; ai: { gatew
     queue: config.redisUrl ? bullJobQueue(config.redisUrl, app.log) : undefined,
   });
   const operations = createOperationTable({ store, books, chapters, ai: app.ai.gateway, clock });
+  const aiOperations = createAiOperationsService({ jobs, ai: app.ai.gateway, operations });
   return {
-    audit, identity, identityChanges, eventStreams, googleSignIn, books, chapters, quota, jobs,
-    aiOperations: createAiOperationsService({ jobs, ai: app.ai.gateway, operations }),
+    audit, identity, identityChanges, eventStreams, googleSignIn, books, chapters, quota, jobs, aiOperations,
+    continuity: createContinuityService({ store, books, clock }),
     interview: createInterviewService({ store, books, clock }),
     tocProposals: createTocProposalService({ store, books, chapters, clock }),
     questions: createQuestionsService({ store, chapters, clock }),
-    drafts: createDraftsService({ store, chapters, clock }),
+    drafts: createDraftsService({ store, chapters, clock, aiOperations }),
     docs: createDocsService({
       store, books, clock,
       client: createDocsClient({ rootUrl: config.googleDocsRootUrl, backoffMs: options.docsBackoffMs, log: app.log }),

@@ -11,6 +11,7 @@ import { AppError } from '../../lib/app-error.js';
 import { presentDraft } from '../../lib/authoring-presenters.js';
 import type { DraftRecord } from '../../stores/engine-types.js';
 import { answerRefs, briefOf, questionsWithAnswers } from '../authoring-context.js';
+import { bookContextFor, continuityCheckInput, continuityFlags } from '../book-memory.js';
 import { isoNow } from '../clock.js';
 import { addDraft } from '../draft-rules.js';
 import { chapterOf, reservationFor, type AiOperation, type OperationDeps } from './operation.js';
@@ -87,14 +88,17 @@ export function draftGenerate({ store, books, chapters, ai, clock }: OperationDe
       // Template mode (no AI model) applies no length, so it composes one section: every repeat merges within it.
       const sectionCount = ai.provider.offline ? 1 : Math.max(1, Math.min(refs.length, Math.ceil(params.targetWords / LIMITS.draftSectionWords)));
       const groups = chunk(refs.map((r) => r.ref), sectionCount);
+      const bookContext = await bookContextFor(store, book, chapter, refs.map((r) => `${r.question}\n${r.answer}`).join('\n'));
+      // Locked continuity notes add one call: the finished draft is checked against them.
+      const checks = (await store.continuity.list(bookId)).some((note) => note.locked) ? 1 : 0;
       const inputs: DraftInput[] = groups.map((focus, index) => ({
         brief: briefOf(book), chapter: { title: chapter.title, description: chapter.description }, style: params.style,
         section: { index, count: sectionCount, words: Math.ceil(params.targetWords / sectionCount) },
         answers: refs.map(({ ref, question, answer }) => ({ ref, question, answer })), focus, previousHeadings: [], minimumWords: null,
-        standingInstructions: book.standingInstructions,
+        standingInstructions: book.standingInstructions, book: bookContext,
       }));
       return {
-        reserve: () => reservationFor(ai, draftSectionTask, inputs[0]!, { userId: user.id, fresh: params.fresh, calls: sectionCount * 2 }),
+        reserve: () => reservationFor(ai, draftSectionTask, inputs[0]!, { userId: user.id, fresh: params.fresh, calls: sectionCount * 2 + checks }),
         work: async (ctx) => {
           const blocks: Block[] = [];
           let generatedBy: GeneratedBy | null = null;
@@ -113,13 +117,22 @@ export function draftGenerate({ store, books, chapters, ai, clock }: OperationDe
             blocks.push(...section.blocks);
             generatedBy ??= section.generatedBy;
           }
+          const checked = await continuityCheckInput(store, book, blocks);
+          let flags: DraftRecord['continuityFlags'] = [];
+          if (checked) {
+            await ctx.progress(92, 'checking the draft against the locked continuity notes');
+            flags = await continuityFlags(ai, checked, blocks, { userId: user.id, bookId, jobId: ctx.jobId, fresh: params.fresh, signal: ctx.signal });
+          }
           await ctx.progress(95, 'saving the draft');
           const draft: DraftRecord = {
             id: newId('draft'), bookId, chapterId, number: ((await store.drafts.list(chapterId, 1, null))[0]?.number ?? 0) + 1, style: params.style,
-            targetWords: params.targetWords, words: wordsOf(blocks), blocks, generatedBy: generatedBy!, acceptedAt: null, createdAt: isoNow(clock),
+            targetWords: params.targetWords, words: wordsOf(blocks), blocks, continuityFlags: flags, generatedBy: generatedBy!, acceptedAt: null, createdAt: isoNow(clock),
           };
           await addDraft(store, draft, LIMITS.draftsPerChapter);
-          return { draftId: draft.id, words: draft.words, targetWords: params.targetWords, unsupportedBlocks: presentDraft(draft).unsupportedBlocks };
+          return {
+            draftId: draft.id, words: draft.words, targetWords: params.targetWords, unsupportedBlocks: presentDraft(draft).unsupportedBlocks,
+            continuityFlags: flags.length,
+          };
         },
       };
     },

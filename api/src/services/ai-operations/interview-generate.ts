@@ -30,7 +30,7 @@ export function interviewGenerate({ store, books, ai, clock }: OperationDeps): A
             .filter((q) => !keptTexts.has(q.text))
             .map((q, index) => ({
               id: newId('question'), bookId, chapterId: null, position: start + index, text: q.text, helpText: q.helpText, lens: null,
-              suggestedWords: 120, regenerations: 0, generatedBy, archivedAt: null, version: 1, createdAt: at, updatedAt: at,
+              suggestedWords: 120, regenerations: 0, parentQuestionId: null, generatedBy, archivedAt: null, version: 1, createdAt: at, updatedAt: at,
             }));
           await store.questions.swap(bookId, null, created, replace.map((pair) => pair.question.id), at);
           return { questionIds: created.map((q) => q.id) };

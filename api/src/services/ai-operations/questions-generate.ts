@@ -58,7 +58,7 @@ export function questionsGenerate(deps: OperationDeps): AiOperation<{ count: num
           const at = isoNow(clock);
           const created: QuestionRecord[] = received.slice(0, LIMITS.questionsMax).map((q, index) => ({
             id: newId('question'), bookId, chapterId, position: start + index, text: q.text, helpText: q.helpText, lens: q.lens,
-            suggestedWords: q.suggestedWords, regenerations: 0, generatedBy: first.generatedBy, archivedAt: null, version: 1, createdAt: at, updatedAt: at,
+            suggestedWords: q.suggestedWords, regenerations: 0, parentQuestionId: null, generatedBy: first.generatedBy, archivedAt: null, version: 1, createdAt: at, updatedAt: at,
           }));
           await store.questions.swap(bookId, chapterId, created, now.filter((p) => p.status === 'unanswered').map((p) => p.question.id), at);
           const short = created.length < params.count;

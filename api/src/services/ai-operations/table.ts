@@ -1,7 +1,9 @@
 import type { JobKind } from '../../../../shared/schemas/ai.js';
+import { continuityExtract } from './continuity-extract.js';
 import { draftGenerate } from './draft-generate.js';
 import { interviewGenerate } from './interview-generate.js';
 import type { AiOperation, OperationDeps } from './operation.js';
+import { questionFollowUp } from './question-followup.js';
 import { questionRegenerate } from './question-regenerate.js';
 import { questionsGenerate } from './questions-generate.js';
 import { tocGenerate } from './toc-generate.js';
@@ -17,6 +19,8 @@ export function createOperationTable(deps: OperationDeps): OperationTable {
     'questions.generate': questionsGenerate(deps),
     'question.regenerate': questionRegenerate(deps),
     'draft.generate': draftGenerate(deps),
+    'question.followup': questionFollowUp(deps),
+    'continuity.extract': continuityExtract(deps),
   };
 }
 export type OperationTable = Record<JobKind, AiOperation>;

@@ -1,6 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import type {
-  AnswerRecord, CacheRecord, DocWriteRecord, DraftRecord, GoogleCredentialsRecord, JobEventRecord, JobRecord, LedgerRecord, ProposalRecord,
+  AnswerRecord, CacheRecord, ContinuityNoteRecord, DocWriteRecord, DraftRecord, GoogleCredentialsRecord, JobEventRecord, JobRecord, LedgerRecord, ProposalRecord,
   QuestionRecord,
 } from '../engine-types.js';
 import type { AuditRecord, BookRecord, ChapterRecord, SummaryVersionRecord, TokenRecord, UserRecord } from '../types.js';
@@ -81,8 +81,14 @@ export const JOB_EVENT_COLLECTION_NAMES = {
   jobEvents: 'job_events',
 } as const;
 
+/** Collections of schema version 7 (the book's continuity notes). */
+export const CONTINUITY_COLLECTION_NAMES = {
+  continuityNotes: 'continuity_notes',
+} as const;
+
 export const COLLECTION_NAMES = {
   ...CORE_COLLECTION_NAMES, ...ENGINE_COLLECTION_NAMES, ...CREDENTIAL_COLLECTION_NAMES, ...SIGN_IN_COLLECTION_NAMES, ...JOB_EVENT_COLLECTION_NAMES,
+  ...CONTINUITY_COLLECTION_NAMES,
 } as const;
 
 export interface Collections {
@@ -105,6 +111,7 @@ export interface Collections {
   docWrites: Collection<DocWriteDoc>;
   googleCredentials: Collection<GoogleCredentialsDoc>;
   idTokenClaims: Collection<IdTokenClaimDoc>;
+  continuityNotes: Collection<Doc<ContinuityNoteRecord>>;
 }
 
 export function collectionsOf(db: Db): Collections {

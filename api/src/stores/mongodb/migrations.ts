@@ -1,6 +1,6 @@
 import { MongoServerError, type Db } from 'mongodb';
 import {
-  CORE_COLLECTION_NAMES, CREDENTIAL_COLLECTION_NAMES, ENGINE_COLLECTION_NAMES, JOB_EVENT_COLLECTION_NAMES, SIGN_IN_COLLECTION_NAMES, type Collections,
+  CONTINUITY_COLLECTION_NAMES, CORE_COLLECTION_NAMES, CREDENTIAL_COLLECTION_NAMES, ENGINE_COLLECTION_NAMES, JOB_EVENT_COLLECTION_NAMES, SIGN_IN_COLLECTION_NAMES, type Collections,
 } from './collections.js';
 import { isDuplicateKey } from './helpers.js';
 
@@ -55,6 +55,17 @@ export const MONGO_MIGRATIONS: ReadonlyArray<{ version: number; name: string; up
     name: "books carry the author's standing instructions for drafts and revisions",
     up: async (db) => {
       await db.collection('books').updateMany({ standingInstructions: { $exists: false } }, { $set: { standingInstructions: null } });
+    },
+  },
+  {
+    version: 7,
+    name: 'the book remembers: follow-up questions, continuity notes and flags, a voice sample per book',
+    up: async (db) => {
+      await createCollections(db, Object.values(CONTINUITY_COLLECTION_NAMES));
+      // Every record carries every field (as SQLite's new columns do): older ones get the empty value.
+      await db.collection('questions').updateMany({ parentQuestionId: { $exists: false } }, { $set: { parentQuestionId: null } });
+      await db.collection('drafts').updateMany({ continuityFlags: { $exists: false } }, { $set: { continuityFlags: [] } });
+      await db.collection('books').updateMany({ voiceSample: { $exists: false } }, { $set: { voiceSample: null } });
     },
   },
 ];

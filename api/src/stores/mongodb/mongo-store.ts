@@ -8,6 +8,7 @@ import { createMongoBooksStore } from './books-store.js';
 import { createMongoCacheStore } from './cache-store.js';
 import { createMongoChaptersStore } from './chapters-store.js';
 import { collectionsOf } from './collections.js';
+import { createMongoContinuityStore } from './continuity-store.js';
 import { createMongoDocWritesStore } from './doc-writes-store.js';
 import { createMongoDraftsStore } from './drafts-store.js';
 import { createMongoGoogleCredentialsStore } from './google-credentials-store.js';
@@ -81,6 +82,7 @@ export async function openMongoStore(options: Config['mongodb'], log: (message: 
     aiCache: createMongoCacheStore(collections),
     docWrites: createMongoDocWritesStore(collections),
     googleCredentials: createMongoGoogleCredentialsStore(collections),
+    continuity: createMongoContinuityStore(client, collections),
   };
   /** The stores of `TransactionStores`, bound to one transaction's session. */
   const inSession = (session: ClientSession): TransactionStores => {

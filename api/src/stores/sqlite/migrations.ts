@@ -167,6 +167,22 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
     name: "books carry the author's standing instructions for drafts and revisions",
     sql: `ALTER TABLE books ADD COLUMN standingInstructions TEXT;`,
   },
+  {
+    version: 11,
+    name: 'the book remembers: follow-up questions, continuity notes and flags, a voice sample per book',
+    sql: `
+      ALTER TABLE questions ADD COLUMN parentQuestionId TEXT;
+      CREATE INDEX questions_parent ON questions(parentQuestionId) WHERE parentQuestionId IS NOT NULL;
+      ALTER TABLE drafts ADD COLUMN continuityFlags TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE books ADD COLUMN voiceSample TEXT;
+      CREATE TABLE continuity_notes (
+        id TEXT PRIMARY KEY, bookId TEXT NOT NULL REFERENCES books(id) ON DELETE CASCADE, kind TEXT NOT NULL,
+        subject TEXT NOT NULL, detail TEXT NOT NULL, source TEXT NOT NULL, locked INTEGER NOT NULL, editedAt TEXT,
+        generatedBy TEXT, version INTEGER NOT NULL, createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL
+      );
+      CREATE INDEX continuity_notes_book ON continuity_notes(bookId, id);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

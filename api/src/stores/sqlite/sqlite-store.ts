@@ -2,6 +2,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { DomainStores, Store } from '../types.js';
 import { createSqliteAnswersStore, createSqliteDraftsStore, createSqliteProposalsStore, createSqliteQuestionsStore } from './authoring-stores.js';
+import { createSqliteContinuityStore } from './continuity-store.js';
 import { createSqliteDocWritesStore } from './doc-writes-store.js';
 import { createSqliteGoogleCredentialsStore } from './google-credentials-store.js';
 import { createSqliteCacheStore, createSqliteJobsStore, createSqliteLedgerStore } from './metering-stores.js';
@@ -60,6 +61,7 @@ export function openSqliteStore(dataDir: string, log: (message: string) => void 
     aiCache: createSqliteCacheStore(db),
     docWrites: createSqliteDocWritesStore(db),
     googleCredentials: createSqliteGoogleCredentialsStore(db),
+    continuity: createSqliteContinuityStore(db),
   };
   const transactions = createTransactionGate(db);
   return {

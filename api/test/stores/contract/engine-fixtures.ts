@@ -10,7 +10,7 @@ export const OFFLINE = { provider: 'offline', model: 'offline-1', promptVersion:
 export function questionRecord(bookId: string, chapterId: string | null, overrides: Partial<QuestionRecord> = {}): QuestionRecord {
   return {
     id: newId('question'), bookId, chapterId, position: 0, text: 'What does the reader need first?', helpText: null, lens: 'reader',
-    suggestedWords: 200, regenerations: 0, generatedBy: { ...OFFLINE }, archivedAt: null, version: 1, createdAt: time(0), updatedAt: time(0),
+    suggestedWords: 200, regenerations: 0, parentQuestionId: null, generatedBy: { ...OFFLINE }, archivedAt: null, version: 1, createdAt: time(0), updatedAt: time(0),
     ...overrides,
   };
 }
@@ -45,7 +45,7 @@ export function draftRecord(bookId: string, chapterId: string, overrides: Partia
       { type: 'paragraph', text: 'Four words of prose.', sources: [{ questionId: 'q_01ARZ3NDEKTSV4RRFFQ69G5FAV', answerVersion: 2 }], unsupported: false },
       { type: 'list', ordered: false, items: ['one', 'two'], sources: [], unsupported: true },
     ],
-    acceptedAt: null, createdAt: time(0), ...overrides,
+    continuityFlags: [], acceptedAt: null, createdAt: time(0), ...overrides,
   };
 }
 

@@ -48,7 +48,7 @@ export function tokenRecord(userId: string, overrides: Partial<TokenRecord> = {}
 export function bookRecord(userId: string, overrides: Partial<BookRecord> = {}): BookRecord {
   return {
     id: newId('book'), userId, title: 'A book', subtitle: null, description: null, genre: null, audience: null, language: null,
-    targetWords: null, standingInstructions: null, documentId: null, tabId: null, summary: '', summaryVersion: 1, summaryUpdatedAt: time(0), version: 1,
+    targetWords: null, standingInstructions: null, voiceSample: null, documentId: null, tabId: null, summary: '', summaryVersion: 1, summaryUpdatedAt: time(0), version: 1,
     tocVersion: 1, createdAt: time(0), updatedAt: time(0), deletedAt: null, ...overrides,
   };
 }

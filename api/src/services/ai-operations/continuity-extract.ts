@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { newId } from '../../../../shared/ids.js';
+import { LIMITS } from '../../../../shared/limits.js';
+import { GenerateBodySchema } from '../../../../shared/schemas/ai.js';
+import { comparable } from '../../ai/offline/key-phrases.js';
+import { continuityExtractTask, type ContinuityExtractInput } from '../../ai/tasks/continuity-task.js';
+import { AppError } from '../../lib/app-error.js';
+import type { ContinuityNoteRecord } from '../../stores/engine-types.js';
+import { isoNow } from '../clock.js';
+import { authorOwned, blockRefs } from '../continuity-service.js';
+import { chapterOf, reservationFor, type AiOperation, type OperationDeps } from './operation.js';
+
+type Source = { questionId: string; answerVersion: number };
+
+/** `draftId` (set when an accept starts the job) tells an extraction apart from one still running for an earlier accept. */
+const ExtractParamsSchema = GenerateBodySchema.extend({ draftId: z.string().max(100).optional() })
+  .transform((body) => ({ fresh: body.fresh ?? false, ...(body.draftId ? { draftId: body.draftId } : {}) }));
+
+/**
+ * The facts a chapter's accepted draft establishes, kept as the book's continuity notes with their sources (chapter,
+ * draft, answers). They replace that chapter's earlier extraction, never a note the author edited or locked, and never
+ * repeat a subject the book already has.
+ */
+export function continuityExtract({ store, books, chapters, ai, clock }: OperationDeps): AiOperation {
+  return {
+    params: ExtractParamsSchema,
+    async plan(user, target, { fresh }) {
+      const { bookId } = target;
+      const chapterId = chapterOf(target);
+      const book = await books.requireBook(user.id, bookId);
+      const chapter = await chapters.requireChapter(user.id, bookId, chapterId);
+      const draft = await store.drafts.accepted(chapterId);
+      if (!draft) throw new AppError('VALIDATION', 'This chapter has no accepted draft yet; accept one first.');
+      const { refs, byRef } = blockRefs(draft.blocks);
+      const existing = await store.continuity.list(bookId);
+      const input: ContinuityExtractInput = {
+        language: book.language, chapter: { title: chapter.title }, blocks: refs.map(({ ref, text }) => ({ ref, text })),
+        known: existing.filter((note) => note.source.chapterId !== chapterId || authorOwned(note)).map((note) => note.subject),
+      };
+      return {
+        reserve: () => reservationFor(ai, continuityExtractTask, input, { userId: user.id, fresh }),
+        work: async (ctx) => {
+          await ctx.progress(10, 'reading the accepted draft');
+          const { output, generatedBy } = await ai.run(continuityExtractTask, input, { userId: user.id, bookId, jobId: ctx.jobId, fresh, signal: ctx.signal });
+          await ctx.progress(80, 'saving the continuity notes');
+          const current = await store.continuity.list(bookId);
+          const replaced = new Set(current.filter((note) => note.source.chapterId === chapterId && !authorOwned(note)).map((note) => note.id));
+          const taken = new Set(current.filter((note) => !replaced.has(note.id)).map((note) => comparable(note.subject)));
+          const room = Math.max(0, LIMITS.continuityNotesPerBook - (current.length - replaced.size));
+          const at = isoNow(clock);
+          const created: ContinuityNoteRecord[] = [];
+          for (const note of output.notes) {
+            const key = comparable(note.subject);
+            if (!key || taken.has(key) || created.length >= room) continue;
+            taken.add(key);
+            const answers = new Map<string, Source>();
+            for (const ref of note.blocks) for (const source of byRef.get(ref)?.sources ?? []) answers.set(source.questionId, source);
+            created.push({
+              id: newId('continuityNote'), bookId, kind: note.kind, subject: note.subject.trim(), detail: note.detail.trim(),
+              source: { chapterId, draftId: draft.id, answers: [...answers.values()] }, locked: false, editedAt: null, generatedBy,
+              version: 1, createdAt: at, updatedAt: at,
+            });
+          }
+          await store.continuity.replace(bookId, [...replaced], created);
+          return { noteIds: created.map((note) => note.id), added: created.length, replaced: replaced.size, draftId: draft.id };
+        },
+      };
+    },
+  };
+}
