@@ -1,4 +1,5 @@
-import { blockText, type Block } from '../../../shared/blocks.js';
+import { blockText } from '../../../shared/block-text.js';
+import type { Block } from '../../../shared/blocks.js';
 import { newId } from '../../../shared/ids.js';
 import { LIMITS } from '../../../shared/limits.js';
 import type { ContinuityNote } from '../../../shared/schemas/continuity.js';
