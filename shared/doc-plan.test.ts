@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { placement, planChapter, planText, textHash } from './doc-plan.js';
+import { listRuns, placement, planChapter, planText, textHash, type PlannedParagraph } from './doc-plan.js';
 import { DOC_BLOCK_VECTORS } from './test-vectors/doc-blocks.js';
 
 describe('the shared write plan', () => {
@@ -25,5 +25,14 @@ describe('the shared write plan', () => {
     expect(placement(order, 'b', new Set(['a', 'd']))).toEqual({ before: 'd' });
     expect(placement(order, 'd', new Set(['a', 'b']))).toEqual({ after: 'b' });
     expect(placement(order, 'c', new Set())).toBe('end');
+  });
+});
+
+describe('listRuns', () => {
+  const p = (bullet: PlannedParagraph['bullet']): PlannedParagraph => ({ text: 'x', style: 'NORMAL_TEXT', bullet, quote: false });
+
+  it('puts adjacent items of one kind in one list and starts a new list at a change of kind or a paragraph between', () => {
+    expect(listRuns([p('unordered'), p('unordered'), p('ordered'), p(null), p('ordered'), p('ordered'), p('unordered')])).toEqual([0, 0, 1, null, 2, 2, 3]);
+    expect(listRuns([p(null)])).toEqual([null]);
   });
 });

@@ -97,3 +97,28 @@ export function placement(tocOrder: string[], chapterId: string, written: Set<st
   for (let i = at - 1; i >= 0; i--) if (written.has(tocOrder[i]!)) return { after: tocOrder[i]! };
   return 'end';
 }
+
+/**
+ * How both writers style what the plan describes: a quote is indented by `quoteIndentPt` on both edges' first line
+ * and start (and set in italics); a list uses the batchUpdate `preset` or the DocumentApp `glyph` of its kind.
+ */
+export const DOC_STYLE = {
+  quoteIndentPt: 36,
+  bullets: {
+    ordered: { preset: 'NUMBERED_DECIMAL_ALPHA_ROMAN', glyph: 'NUMBER' },
+    unordered: { preset: 'BULLET_DISC_CIRCLE_SQUARE', glyph: 'BULLET' },
+  },
+} as const;
+
+/**
+ * Which list each planned paragraph belongs to (null for paragraphs that are not list items): adjacent items of the
+ * same kind form one list, so two list blocks in a row of the same kind read as one list in both writers.
+ */
+export function listRuns(plan: PlannedParagraph[]): Array<number | null> {
+  let run = -1;
+  return plan.map((paragraph, i) => {
+    if (!paragraph.bullet) return null;
+    if (plan[i - 1]?.bullet !== paragraph.bullet) run += 1;
+    return run;
+  });
+}

@@ -1,8 +1,5 @@
-import type { PlannedParagraph, PlannedStyle } from '../../shared/doc-plan.js';
+import { DOC_STYLE, listRuns, type PlannedParagraph, type PlannedStyle } from '../../shared/doc-plan.js';
 import type { GlyphName, HeadingName } from './apps-script-slices.js';
-
-/** Indent of a quote, in points: the same 36 pt the batchUpdate writer sets. */
-export const QUOTE_INDENT_PT = 36;
 
 /** One paragraph as DocumentApp writes it (a Paragraph or a ListItem with its glyph and list). */
 export interface ParagraphOperation {
@@ -26,23 +23,17 @@ export function styleOfHeading(heading: string): string {
 }
 
 /**
- * The shared write plan as DocumentApp operations. Adjacent items of the same kind share one list, as the
- * batchUpdate writer merges them into one bullet run; a quote is an indented, italic paragraph.
+ * The shared write plan as DocumentApp operations: lists and quotes styled by the shared `DOC_STYLE` and `listRuns`,
+ * as the batchUpdate writer does.
  */
 export function chapterOperations(plan: PlannedParagraph[]): ParagraphOperation[] {
-  let list = -1;
-  let previous: PlannedParagraph | null = null;
-  return plan.map((paragraph) => {
+  const runs = listRuns(plan);
+  return plan.map((paragraph, i) => {
     const heading = HEADING_OF[paragraph.style];
-    let operation: ParagraphOperation;
     if (paragraph.bullet) {
-      if (previous?.bullet !== paragraph.bullet) list += 1;
-      operation = { kind: 'listItem', text: paragraph.text, heading, glyph: paragraph.bullet === 'ordered' ? 'NUMBER' : 'BULLET', list, indent: null, italic: false };
-    } else {
-      operation = { kind: 'paragraph', text: paragraph.text, heading, glyph: null, list: null, indent: paragraph.quote ? QUOTE_INDENT_PT : 0, italic: paragraph.quote };
+      return { kind: 'listItem', text: paragraph.text, heading, glyph: DOC_STYLE.bullets[paragraph.bullet].glyph, list: runs[i] ?? null, indent: null, italic: false };
     }
-    previous = paragraph;
-    return operation;
+    return { kind: 'paragraph', text: paragraph.text, heading, glyph: null, list: null, indent: paragraph.quote ? DOC_STYLE.quoteIndentPt : 0, italic: paragraph.quote };
   });
 }
 

@@ -1,5 +1,5 @@
 import type { docs_v1 } from '@googleapis/docs';
-import { placement, planText, type PlannedParagraph } from '../../../shared/doc-plan.js';
+import { DOC_STYLE, listRuns, placement, planText, type PlannedParagraph } from '../../../shared/doc-plan.js';
 import type { DocTab } from './doc-reader.js';
 
 type Request = docs_v1.Schema$Request;
@@ -22,7 +22,7 @@ interface Operation {
   tocPosition: number;
 }
 
-const QUOTE_INDENT = { magnitude: 36, unit: 'PT' };
+const QUOTE_INDENT = { magnitude: DOC_STYLE.quoteIndentPt, unit: 'PT' };
 const NO_INDENT = { magnitude: 0, unit: 'PT' };
 
 /** A chapter's current span: from the first to the last range carrying its name. */
@@ -68,8 +68,9 @@ function requestsFor(op: Operation, tabId: string | null): Request[] {
   requests.push({ deleteParagraphBullets: { range: range(op.textStart, end + 1) } });
   requests.push({ updateTextStyle: { range: range(op.textStart, end), textStyle: {}, fields: 'bold,italic,underline,strikethrough,link' } });
   let offset = op.textStart;
-  const bulletRuns: Array<{ start: number; end: number; preset: string }> = [];
-  for (const paragraph of op.write.plan) {
+  const runs = listRuns(op.write.plan);
+  const bulletRuns: Array<{ run: number; start: number; end: number; preset: string }> = [];
+  op.write.plan.forEach((paragraph, i) => {
     const paragraphEnd = offset + paragraph.text.length + 1;
     requests.push({
       updateParagraphStyle: {
@@ -79,14 +80,14 @@ function requestsFor(op: Operation, tabId: string | null): Request[] {
       },
     });
     if (paragraph.quote) requests.push({ updateTextStyle: { range: range(offset, paragraphEnd - 1), textStyle: { italic: true }, fields: 'italic' } });
-    if (paragraph.bullet) {
-      const preset = paragraph.bullet === 'ordered' ? 'NUMBERED_DECIMAL_ALPHA_ROMAN' : 'BULLET_DISC_CIRCLE_SQUARE';
+    const run = runs[i];
+    if (paragraph.bullet && run !== null && run !== undefined) {
       const previous = bulletRuns[bulletRuns.length - 1];
-      if (previous && previous.end === offset && previous.preset === preset) previous.end = paragraphEnd;
-      else bulletRuns.push({ start: offset, end: paragraphEnd, preset });
+      if (previous?.run === run) previous.end = paragraphEnd;
+      else bulletRuns.push({ run, start: offset, end: paragraphEnd, preset: DOC_STYLE.bullets[paragraph.bullet].preset });
     }
     offset = paragraphEnd;
-  }
+  });
   for (const run of bulletRuns) requests.push({ createParagraphBullets: { range: range(run.start, run.end), bulletPreset: run.preset } });
   requests.push({ createNamedRange: { name: op.write.rangeName, range: range(op.textStart, end) } });
   return requests;
