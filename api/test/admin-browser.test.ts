@@ -3,10 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SQLITE_FILE } from '../src/stores/sqlite/sqlite-store.js';
 import { SUMMARY } from './helpers/journey.js';
 import { ADMIN_TOKEN, buildTestApp, type TestApp } from './helpers/test-app.js';
 
@@ -222,10 +220,8 @@ describe('admin dashboard in Chromium', () => {
     expect((await call(writer.token, 'PUT', `/v1/books/${bookId}/summary`, { summary: SUMMARY, version: 1 })).status).toBe(200);
     await runJobOverHttp(writer.token, `/v1/books/${bookId}/interview/generate`);
     await runJobOverHttp(writer.token, `/v1/books/${bookId}/toc/generate`);
-    const db = new Database(path.join(t.dataDir, SQLITE_FILE), { readonly: true });
-    const calls = (db.prepare('SELECT COUNT(*) AS n FROM ledger WHERE userId = ?').get(writer.id) as { n: number }).n;
-    const allCalls = (db.prepare('SELECT COUNT(*) AS n FROM ledger').get() as { n: number }).n;
-    db.close();
+    const calls = (await t.app.store.ledger.listByUser(writer.id, 1_000)).length;
+    const allCalls = ((await call(ADMIN_TOKEN, 'GET', '/v1/admin/usage')).json as { totals: { calls: number } }).totals.calls;
     expect(calls).toBeGreaterThanOrEqual(2);
 
     await goTo('Usage');

@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminEndpoints } from '../../shared/contract/admin.js';
@@ -9,22 +8,20 @@ import { ALL_ENDPOINTS, buildPath } from '../../shared/contract/index.js';
 import { JOB_KINDS } from '../../shared/schemas/ai.js';
 import { STATS_RANGES, USAGE_CSV_COLUMNS, type AdminStats, type AdminUsage, type StatsRange } from '../../shared/schemas/admin.js';
 import { createRequestMetrics, histogramQuantile, LATENCY_BOUNDS_MS } from '../src/services/admin-request-metrics.js';
-import { openSqliteStore, SQLITE_FILE } from '../src/stores/sqlite/sqlite-store.js';
 import type { LedgerRecord } from '../src/stores/engine-types.js';
 import { SUMMARY, runJob } from './helpers/journey.js';
-import { ADMIN_TOKEN, buildTestApp, errorOf, type TestApp } from './helpers/test-app.js';
+import { ADMIN_TOKEN, buildTestApp, errorOf, openStoreOf, type TestApp } from './helpers/test-app.js';
 import { openAiTestEnv, startOpenAiTestServer, type OpenAiTestServer } from './support/openai-test-server.js';
 
 /**
  * The admin reports against the ledger itself: every total, group, page, CSV row and overview bucket is compared
- * with sums computed here straight from the SQLite file. Also: the request-metrics rollup (status classes, the two
+ * with sums computed here from every ledger row, read through the store (so the same test holds on MongoDB). Also: the request-metrics rollup (status classes, the two
  * kinds of 429, flushed to the store and surviving a restart), and 403 for authors on every /v1/admin/* route.
  */
 
 const AI_PER_MIN = 4;
 let server: OpenAiTestServer;
 let t: TestApp;
-let db: Database.Database;
 let author: { id: string; token: string; email: string };
 let other: { id: string; token: string; email: string };
 const DELETED_USER = `usr_${ulid()}`;
@@ -63,7 +60,6 @@ function seededRows(userIds: string[]): LedgerRecord[] {
 beforeAll(async () => {
   server = await startOpenAiTestServer();
   t = await buildTestApp(openAiTestEnv(server, { RATE_LIMIT_AI_PER_MIN: String(AI_PER_MIN), AI_TIMEOUT_MS: '15000' }));
-  db = new Database(path.join(t.dataDir, SQLITE_FILE), { readonly: true });
   author = await t.newUser();
   other = await t.newUser();
   for (const row of seededRows([author.id, other.id, DELETED_USER])) await t.app.store.ledger.record(row);
@@ -73,42 +69,49 @@ beforeAll(async () => {
   await runJob(t, other.token, 'POST', `/v1/books/${book.id}/interview/generate`, {});
 });
 afterAll(async () => {
-  db?.close();
   await t?.close();
   await server?.close();
 });
 
 interface Sums { calls: number; cachedCalls: number; inputTokens: number; outputTokens: number; costUsd: number }
 
-/** The same filter, written independently as SQL over the ledger table. */
-function sqlWhere(filter: { from?: string; to?: string; userId?: string; operation?: string; model?: string; outcome?: string }) {
-  const clauses: string[] = [];
-  const params: string[] = [];
+type LedgerFilter = { from?: string; to?: string; userId?: string; operation?: string; model?: string; outcome?: string };
+
+/** Every ledger row, newest first: the users of this file are the only ones metered (the capped one never is). */
+async function ledgerRows(): Promise<LedgerRecord[]> {
+  const rows = (await Promise.all([author.id, other.id, DELETED_USER].map((userId) => t.app.store.ledger.listByUser(userId, 100_000)))).flat();
+  return rows.sort((a, b) => (a.id < b.id ? 1 : -1));
+}
+
+/** The same filter, written independently over the rows. */
+async function matching(filter: LedgerFilter): Promise<LedgerRecord[]> {
   const day = (value: string, end: boolean) =>
     /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(Date.parse(`${value}T00:00:00Z`) + (end ? 86_400_000 : 0)).toISOString() : value;
-  const add = (clause: string, value: string | undefined) => {
-    if (value === undefined) return;
-    clauses.push(clause);
-    params.push(value);
+  const from = filter.from && day(filter.from, false);
+  const to = filter.to && day(filter.to, true);
+  return (await ledgerRows()).filter(
+    (row) =>
+      (from === undefined || row.createdAt >= from) && (to === undefined || row.createdAt < to) &&
+      (['userId', 'operation', 'model', 'outcome'] as const).every((key) => filter[key] === undefined || row[key] === filter[key]),
+  );
+}
+
+function sumRows(rows: LedgerRecord[]): Sums {
+  const sum = (pick: (row: LedgerRecord) => number) => rows.reduce((total, row) => total + pick(row), 0);
+  return {
+    calls: rows.length, cachedCalls: sum((row) => (row.cached ? 1 : 0)), inputTokens: sum((row) => row.inputTokens),
+    outputTokens: sum((row) => row.outputTokens), costUsd: sum((row) => row.costMicros) / 1e6,
   };
-  add('createdAt >= ?', filter.from && day(filter.from, false));
-  add('createdAt < ?', filter.to && day(filter.to, true));
-  for (const key of ['userId', 'operation', 'model', 'outcome'] as const) add(`${key} = ?`, filter[key]);
-  return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }
 
-const SQL_SUMS = `COUNT(*) AS calls, COALESCE(SUM(cached), 0) AS cachedCalls, COALESCE(SUM(inputTokens), 0) AS inputTokens,
-  COALESCE(SUM(outputTokens), 0) AS outputTokens, COALESCE(SUM(costMicros), 0) / 1e6 AS costUsd`;
-
-function sqlTotals(filter: Parameters<typeof sqlWhere>[0]): Sums {
-  const where = sqlWhere(filter);
-  return db.prepare(`SELECT ${SQL_SUMS} FROM ledger ${where.sql}`).get(...where.params) as Sums;
+async function expectedTotals(filter: LedgerFilter): Promise<Sums> {
+  return sumRows(await matching(filter));
 }
 
-function sqlGroups(filter: Parameters<typeof sqlWhere>[0], key: string): Record<string, Sums> {
-  const where = sqlWhere(filter);
-  const rows = db.prepare(`SELECT ${key} AS key, ${SQL_SUMS} FROM ledger ${where.sql} GROUP BY key`).all(...where.params) as Array<Sums & { key: string }>;
-  return Object.fromEntries(rows.map(({ key: k, ...sums }) => [k, sums]));
+async function expectedGroups(filter: LedgerFilter, key: (row: LedgerRecord) => string): Promise<Record<string, Sums>> {
+  const groups = new Map<string, LedgerRecord[]>();
+  for (const row of await matching(filter)) groups.set(key(row), [...(groups.get(key(row)) ?? []), row]);
+  return Object.fromEntries([...groups].map(([k, rows]) => [k, sumRows(rows)]));
 }
 
 const sumsOf = (s: Sums): Sums => ({ calls: s.calls, cachedCalls: s.cachedCalls, inputTokens: s.inputTokens, outputTokens: s.outputTokens, costUsd: s.costUsd });
@@ -130,24 +133,26 @@ describe('usage report', () => {
   ];
 
   it('totals equal the sums computed from the ledger table, for every filter', async () => {
-    const all = sqlTotals({});
+    const all = await expectedTotals({});
     expect(all.calls).toBeGreaterThan(240); // the seeded rows and the real interview call(s)
-    expect(sqlTotals({ model: 'test-model' }).inputTokens).toBeGreaterThan(0);
+    expect((await expectedTotals({ model: 'test-model' })).inputTokens).toBeGreaterThan(0);
     for (const filter of filters()) {
       const report = await usage(filter);
-      expect(report.totals, JSON.stringify(filter)).toEqual(sumsOf(sqlTotals(filter)));
+      expect(report.totals, JSON.stringify(filter)).toEqual(sumsOf(await expectedTotals(filter)));
     }
   });
 
   it('groups by day, user, operation and model equal GROUP BY over the ledger, with user emails as labels', async () => {
-    const keys = { day: 'substr(createdAt, 1, 10)', user: 'userId', operation: 'operation', model: 'model' } as const;
+    const keys: Record<string, (row: LedgerRecord) => string> = {
+      day: (row) => row.createdAt.slice(0, 10), user: (row) => row.userId, operation: (row) => row.operation, model: (row) => row.model,
+    };
     for (const filter of filters()) {
       for (const [groupBy, key] of Object.entries(keys)) {
         const report = await usage({ ...filter, groupBy });
         expect(report.groupBy).toBe(groupBy);
         expect(report.groupsTruncated).toBe(false);
         const got = Object.fromEntries(report.groups.map(({ key: k, label: _label, ...sums }) => [k, sums]));
-        expect(got, `${groupBy} ${JSON.stringify(filter)}`).toEqual(sqlGroups(filter, key));
+        expect(got, `${groupBy} ${JSON.stringify(filter)}`).toEqual(await expectedGroups(filter, key));
       }
     }
     const byUser = await usage({ groupBy: 'user' });
@@ -166,13 +171,12 @@ describe('usage report', () => {
       seen.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor);
-    const where = sqlWhere(filter);
-    const rows = db.prepare(`SELECT * FROM ledger ${where.sql} ORDER BY id DESC`).all(...where.params) as Array<Record<string, unknown>>;
+    const rows = await matching(filter);
     expect(seen.map((item) => item.id)).toEqual(rows.map((row) => row.id));
     const first = rows[0]!;
     expect(seen[0]).toMatchObject({
       userId: author.id, userEmail: author.email, operation: first.operation, model: first.model, inputTokens: first.inputTokens,
-      outputTokens: first.outputTokens, costUsd: (first.costMicros as number) / 1e6, cached: first.cached === 1, createdAt: first.createdAt,
+      outputTokens: first.outputTokens, costUsd: first.costMicros / 1e6, cached: first.cached, createdAt: first.createdAt,
     });
   });
 
@@ -247,7 +251,7 @@ describe('usage CSV', () => {
     expect(response.headers['content-disposition']).toMatch(/^attachment; filename="usage-start-to-now\.csv"$/);
     const records = parseCsv(response.body);
     expect(records[0]).toEqual([...USAGE_CSV_COLUMNS]);
-    const rows = db.prepare('SELECT * FROM ledger ORDER BY id DESC').all() as Array<Record<string, string | number>>;
+    const rows = await ledgerRows();
     expect(records.length - 1).toBe(rows.length);
     expect(response.headers['x-csv-rows']).toBe(String(rows.length));
     expect(records.every((record) => record.length === USAGE_CSV_COLUMNS.length)).toBe(true);
@@ -256,21 +260,21 @@ describe('usage CSV', () => {
       const row = rows[i]!;
       expect(record[column('id')]).toBe(row.id);
       expect(record[column('inputTokens')]).toBe(String(row.inputTokens));
-      expect(Number(record[column('costUsd')])).toBe((row.costMicros as number) / 1e6);
-      expect(record[column('cached')]).toBe(row.cached === 1 ? 'true' : 'false');
+      expect(Number(record[column('costUsd')])).toBe(row.costMicros / 1e6);
+      expect(record[column('cached')]).toBe(row.cached ? 'true' : 'false');
       // A cell a spreadsheet would evaluate as a formula is defused with a leading apostrophe.
       const model = String(row.model);
       expect(record[column('model')]).toBe(/^[=+\-@]/.test(model) ? `'${model}` : model);
     });
     expect(response.body).toContain('"weird,""model"""');
     const sum = records.slice(1).reduce((total, record) => total + Number(record[column('outputTokens')]), 0);
-    expect(sum).toBe(sqlTotals({}).outputTokens);
+    expect(sum).toBe((await expectedTotals({})).outputTokens);
   });
 
   it('applies the same filters as the report', async () => {
     const filter = { userId: other.id, outcome: 'ok' };
     const response = await t.as(ADMIN_TOKEN, { method: 'GET', url: `/v1/admin/usage.csv?${new URLSearchParams(filter)}` });
-    expect(parseCsv(response.body).length - 1).toBe(sqlTotals(filter).calls);
+    expect(parseCsv(response.body).length - 1).toBe((await expectedTotals(filter)).calls);
     const empty = await t.as(ADMIN_TOKEN, { method: 'GET', url: '/v1/admin/usage.csv?model=no-such-model' });
     expect(parseCsv(empty.body)).toEqual([[...USAGE_CSV_COLUMNS]]);
   });
@@ -286,14 +290,12 @@ describe('overview stats', () => {
       expect(Date.parse(result.to)).toBeGreaterThan(Date.now() - 1000);
       const n = durationS / stepS;
       expect(result.series.t).toHaveLength(n);
-      const rows = db.prepare('SELECT * FROM ledger WHERE createdAt >= ? AND createdAt < ?').all(result.from, result.to) as Array<
-        Omit<LedgerRecord, 'cached'> & { cached: number }
-      >;
+      const rows = await matching({ from: result.from, to: result.to });
       const expected = { aiCalls: new Array(n).fill(0), cachedCalls: new Array(n).fill(0), tokens: new Array(n).fill(0), costMicros: new Array(n).fill(0) };
       for (const row of rows) {
         const b = Math.floor((Date.parse(row.createdAt) - Date.parse(result.from)) / (stepS * 1000));
         expected.aiCalls[b]++;
-        expected.cachedCalls[b] += row.cached;
+        expected.cachedCalls[b] += row.cached ? 1 : 0;
         expected.tokens[b] += row.inputTokens + row.outputTokens;
         expected.costMicros[b] += row.costMicros;
       }
@@ -302,7 +304,7 @@ describe('overview stats', () => {
       expect(result.series.tokens, range).toEqual(expected.tokens);
       expect(result.series.costUsd, range).toEqual(expected.costMicros.map((micros: number) => micros / 1e6));
       expect(result.series.cacheHitRatio, range).toEqual(expected.aiCalls.map((calls: number, i: number) => (calls ? expected.cachedCalls[i] / calls : null)));
-      const totals = sqlTotals({ from: result.from, to: result.to });
+      const totals = await expectedTotals({ from: result.from, to: result.to });
       expect(result.totals).toMatchObject({
         aiCalls: totals.calls, cachedCalls: totals.cachedCalls, inputTokens: totals.inputTokens, outputTokens: totals.outputTokens,
         tokens: totals.inputTokens + totals.outputTokens, costUsd: totals.costUsd, cacheHitRatio: totals.cachedCalls / totals.calls,
@@ -343,17 +345,17 @@ describe('overview stats', () => {
     const before = (await stats('24h')).totals.requests;
     await t.app.requestMetrics.flush({ all: true });
     expect(t.app.requestMetrics.unflushed()).toEqual([]);
-    const stored = db.prepare('SELECT COALESCE(SUM(requests), 0) AS n FROM request_metrics').get() as { n: number };
-    expect(stored.n).toBe(before + 1);
+    const minutes = () => t.app.store.requestMetrics.list('2000-01-01T00:00:00.000Z', '2100-01-01T00:00:00.000Z');
+    expect((await minutes()).reduce((n, m) => n + m.requests, 0)).toBe(before + 1);
     expect((await stats('24h')).totals.requests).toBe(before + 1);
 
     // Another instance's flush of the same minute adds up instead of overwriting.
-    const minute = (db.prepare('SELECT minute, requests FROM request_metrics ORDER BY minute DESC LIMIT 1').get() as { minute: string; requests: number });
+    const minute = (await minutes()).at(-1)!;
     await t.app.store.requestMetrics.add([{ minute: minute.minute, requests: 5, clientErrors: 0, serverErrors: 1, quota429: 0, rateLimited429: 0, latencyTotalMs: 50, latencyBuckets: [0, 0, 0, 0, 5] }]);
-    const row = db.prepare('SELECT requests, serverErrors, latencyBuckets FROM request_metrics WHERE minute = ?').get(minute.minute) as { requests: number; serverErrors: number; latencyBuckets: string };
+    const row = (await minutes()).find((m) => m.minute === minute.minute)!;
     expect(row.requests).toBe(minute.requests + 5);
     expect(row.serverErrors).toBe(1);
-    expect(JSON.parse(row.latencyBuckets)[4]).toBeGreaterThanOrEqual(5);
+    expect(row.latencyBuckets[4]).toBeGreaterThanOrEqual(5);
   });
 });
 
@@ -426,7 +428,7 @@ describe('request metrics at shutdown', () => {
       await second.app.inject({ method: 'GET', url: '/health/live' });
       await second.app.inject({ method: 'GET', url: '/health/live' });
       await second.close();
-      const store = openSqliteStore(dataDir);
+      const store = await openStoreOf(second);
       const minutes = await store.requestMetrics.list('2000-01-01T00:00:00.000Z', '2100-01-01T00:00:00.000Z');
       await store.close();
       // The two probes, and the requests that created the test users.

@@ -1,7 +1,4 @@
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { SQLITE_FILE } from '../src/stores/sqlite/sqlite-store.js';
 import { SUMMARY, runJob, waitForJob } from './helpers/journey.js';
 import { useModelServer } from './helpers/model-server.js';
 import { step, type Step } from './support/openai-test-server.js';
@@ -43,15 +40,21 @@ async function chapterWithAnswers(ctx: Ctx) {
   return chapter.id;
 }
 
-/** Rows of the book's AI-made records, straight from the SQLite file. */
-function recordCounts(ctx: Ctx) {
-  const db = new Database(path.join(ctx.t.dataDir, SQLITE_FILE), { readonly: true });
-  try {
-    const count = (table: string) => (db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE bookId = ?`).get(ctx.bookId) as { n: number }).n;
-    return { questions: count('questions'), proposals: count('toc_proposals'), drafts: count('drafts') };
-  } finally {
-    db.close();
+/**
+ * The book's AI-made records as the author can reach them: the interview, the TOC, and each chapter's questions
+ * and drafts (ids, so a swap shows as well as an addition).
+ */
+async function recordsOf(ctx: Ctx) {
+  const ids = (items: Array<{ id: string }>) => items.map((item) => item.id);
+  const interview = (await ctx.api('GET', `/v1/books/${ctx.bookId}/interview`)).json<{ questions: Array<{ id: string }> }>();
+  const toc = (await ctx.api('GET', `/v1/books/${ctx.bookId}/toc`)).json<{ version: number; chapters: Array<{ id: string }> }>();
+  const chapters: Record<string, { questions: string[]; drafts: string[] }> = {};
+  for (const { id } of toc.chapters) {
+    const questions = (await ctx.api('GET', `/v1/books/${ctx.bookId}/chapters/${id}/questions?limit=50`)).json<{ items: Array<{ id: string }> }>();
+    const drafts = (await ctx.api('GET', `/v1/books/${ctx.bookId}/chapters/${id}/drafts?limit=50`)).json<{ items: Array<{ id: string }> }>();
+    chapters[id] = { questions: ids(questions.items), drafts: ids(drafts.items) };
   }
+  return { interview: ids(interview.questions), tocVersion: toc.version, chapters };
 }
 
 type UsageRow = { jobId: string | null; model: string; inputTokens: number; outputTokens: number; costUsd: number; cached: boolean; outcome: string };
@@ -106,7 +109,7 @@ describe('retries honouring retry-after', () => {
     expect(rows.map((r) => r.outcome)).toEqual(['retryable', 'ok']);
     expect(rows[0]).toMatchObject({ inputTokens: 0, outputTokens: 0, costUsd: 0 });
     expect(rows[1]).toMatchObject({ inputTokens: second!.usage!.prompt_tokens, outputTokens: second!.usage!.completion_tokens });
-    expect(recordCounts(ctx).questions).toBe(job.result.questionIds.length);
+    expect((await recordsOf(ctx)).interview).toEqual(job.result.questionIds);
     await expectSettled(ctx);
   });
 });
@@ -137,7 +140,7 @@ describe('failures leave no partial record and refund the reservation', () => {
       chapter_draft_section: `/v1/books/${ctx.bookId}/chapters/${chapterId}/drafts/generate`,
     }[schema];
     const payload = schema === 'chapter_draft_section' ? { style: 'professional', targetWords: 600 } : schema === 'chapter_questions' ? { count: 5, fresh: true } : undefined;
-    const before = recordCounts(ctx);
+    const before = await recordsOf(ctx);
     const callsBefore = model.server.calls(schema);
     model.server.script(schema, steps);
     const allCallsBefore = model.server.calls();
@@ -157,7 +160,7 @@ describe('failures leave no partial record and refund the reservation', () => {
     if (retryable !== undefined) expect(job.error.retryable).toBe(retryable);
     expect(job.result).toBeNull();
     expect(model.server.calls(schema) - callsBefore).toBe(upstream);
-    expect(recordCounts(ctx)).toEqual(before);
+    expect(await recordsOf(ctx)).toEqual(before);
     const rows = await rowsOf(ctx, jobId);
     expect(rows.map((r) => r.outcome)).toEqual(outcomes);
     if (code === 'AI_UNAVAILABLE') for (const row of rows) expect(row).toMatchObject({ inputTokens: 0, outputTokens: 0, costUsd: 0 });
@@ -182,7 +185,6 @@ describe('recoveries', () => {
     const job = await startAndWait(ctx, `/v1/books/${ctx.bookId}/toc/generate`);
     expect(job.status).toBe('succeeded');
     expect(model.server.calls('toc_proposal')).toBe(2);
-    expect(recordCounts(ctx).proposals).toBe(1);
     const proposal = (await ctx.api('GET', `/v1/books/${ctx.bookId}/toc/proposals/${job.result.proposalId}`)).json();
     expect(proposal.generatedBy).toMatchObject({ provider: 'openai', model: 'test-model', offline: false });
     expect((await rowsOf(ctx, job.id)).map((r) => r.outcome)).toEqual([first.kind === 'hang' || first.kind === 'raw' ? 'retryable' : 'invalid_output', 'ok']);

@@ -7,7 +7,7 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_ENDPOINTS, buildPath } from '../../shared/contract/index.js';
 import { APP_VERSION } from '../src/config.js';
-import { ADMIN_TOKEN, buildTestApp, errorOf, type TestApp } from './helpers/test-app.js';
+import { ADMIN_TOKEN, buildTestApp, errorOf, openStoreOf, type TestApp } from './helpers/test-app.js';
 
 const sha256 = (raw: string) => createHash('sha256').update(raw, 'utf8').digest('hex');
 
@@ -545,11 +545,14 @@ describe('admin bootstrap', () => {
         await third.close();
       }
 
-      const db = new Database(path.join(dataDir, 'auto-author.sqlite'), { readonly: true, fileMustExist: true });
-      const rows = db.prepare('SELECT hash FROM tokens').all() as Array<{ hash: string }>;
-      db.close();
-      expect(rows.map((row) => row.hash)).toContain(sha256(token!));
-      expect(JSON.stringify(rows)).not.toContain(token!);
+      const store = await openStoreOf(third);
+      try {
+        const stored = await store.tokens.findByHash(sha256(token!));
+        expect(stored).not.toBeNull();
+        expect(JSON.stringify(stored)).not.toContain(token!);
+      } finally {
+        await store.close();
+      }
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }

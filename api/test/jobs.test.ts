@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorClient, holdJobPool, openStoreFile } from './helpers/engine-fixtures.js';
 import { runJob, waitForJob } from './helpers/journey.js';
 import { openEventStream, until } from './helpers/sse-client.js';
-import { buildTestApp, errorOf, type TestApp } from './helpers/test-app.js';
+import { buildTestApp, errorOf, openStoreOf, type TestApp } from './helpers/test-app.js';
+import type { JobPatch, JobStatus } from '../src/stores/engine-types.js';
 
 interface JobView {
   id: string;
@@ -189,6 +190,20 @@ describe('active jobs, cancel and events (the pool held by one running job, JOBS
   });
 });
 
+/**
+ * Plays a crash after the app closed: `crash` puts a job back in the state a killed process would have left it in,
+ * through the Store interface (the job's record, as a transition of any status).
+ */
+async function leftBehind(t: TestApp, play: (crash: (jobId: string, patch: JobPatch) => Promise<unknown>) => Promise<unknown>) {
+  const store = await openStoreOf(t);
+  try {
+    const anyStatus: JobStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
+    await play((jobId, patch) => store.jobs.transition(jobId, { statuses: anyStatus }, patch, 'progress', new Date().toISOString()));
+  } finally {
+    await store.close();
+  }
+}
+
 describe('restart', () => {
   it('fails interrupted jobs whose lease expired (retryable) and leaves live leases alone', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'aa-jobs-restart-'));
@@ -204,15 +219,12 @@ describe('restart', () => {
       const untouched = await runJob(before, author.token, 'POST', `/v1/books/${book}/interview/generate`, { fresh: true });
       await before.close();
 
-      const db = openStoreFile(dataDir);
-      try {
-        const set = db.prepare("UPDATE jobs SET status = ?, leaseUntil = ?, progress = 40, stage = 'asking the model', result = NULL WHERE id = ?");
-        set.run('running', new Date(Date.now() - 60_000).toISOString(), interrupted.id);
-        set.run('running', new Date(Date.now() + 10 * 60_000).toISOString(), live.id);
-        set.run('queued', null, queued.id);
-      } finally {
-        db.close();
-      }
+      await leftBehind(before, async (crash) => {
+        const midway = { progress: 40, stage: 'asking the model', result: null };
+        await crash(interrupted.id, { status: 'running', leaseUntil: new Date(Date.now() - 60_000).toISOString(), ...midway });
+        await crash(live.id, { status: 'running', leaseUntil: new Date(Date.now() + 10 * 60_000).toISOString(), ...midway });
+        await crash(queued.id, { status: 'queued', leaseUntil: null, ...midway });
+      });
 
       const after = await buildTestApp(ENV, { dataDir });
       try {
@@ -276,12 +288,7 @@ describe('restart', () => {
       await before.close();
       // A crash a moment ago: the lease has not run out when the new process starts.
       const leaseEnd = Date.now() + 1_500;
-      const db = openStoreFile(dataDir);
-      try {
-        db.prepare("UPDATE jobs SET status = 'running', leaseUntil = ?, result = NULL WHERE id = ?").run(new Date(leaseEnd).toISOString(), job.id);
-      } finally {
-        db.close();
-      }
+      await leftBehind(before, (crash) => crash(job.id, { status: 'running', leaseUntil: new Date(leaseEnd).toISOString(), result: null }));
       // Short lease and heartbeat (as any deployment may set them), so the sweep comes round within a second.
       const after = await buildTestApp({ ...ENV, JOB_LEASE_MS: '1000', JOB_HEARTBEAT_MS: '200' }, { dataDir });
       try {

@@ -1,7 +1,8 @@
+import { newId } from '../../shared/ids.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TocProposal as Proposal } from '../../shared/schemas/authoring.js';
 import type { Toc } from '../../shared/schemas/chapters.js';
-import { authorClient, openStoreFile, type QuestionView } from './helpers/engine-fixtures.js';
+import { authorClient, type QuestionView } from './helpers/engine-fixtures.js';
 import { runJob } from './helpers/journey.js';
 import { buildTestApp, errorOf, type TestApp } from './helpers/test-app.js';
 
@@ -86,19 +87,15 @@ describe('TOC proposals', () => {
     expect(merged.archived).toEqual([]);
 
     // A proposal that names some chapters and adds others: the named keep their ids, the new ones are created.
-    const db = openStoreFile(t.dataDir);
+    // (Stored through the Store interface as the model's proposal would be.)
     const [keepA, , keepC] = activeIds(merged);
-    try {
-      const crafted = [
-        { id: keepC, title: 'Renamed by the proposal', description: 'p', children: [] },
-        { id: null, title: 'A brand new chapter', description: null, children: [{ id: null, title: 'Its section', description: null }] },
-        { id: keepA, title: merged.chapters[0]!.title, description: null, children: [] },
-      ];
-      db.prepare("UPDATE toc_proposals SET chapters = ?, status = 'pending' WHERE id = ?").run(JSON.stringify(crafted), second.id);
-    } finally {
-      db.close();
-    }
-    const third = await apply(bookId, second.id, merged.version);
+    const crafted = { ...(await t.app.store.proposals.get(bookId, second.id))!, id: newId('proposal'), status: 'pending' as const, chapters: [
+      { id: keepC!, title: 'Renamed by the proposal', description: 'p', children: [] },
+      { id: null, title: 'A brand new chapter', description: null, children: [{ id: null, title: 'Its section', description: null }] },
+      { id: keepA!, title: merged.chapters[0]!.title, description: null, children: [] },
+    ] };
+    await t.app.store.proposals.create(crafted);
+    const third = await apply(bookId, crafted.id, merged.version);
     expect(third.statusCode, third.body).toBe(200);
     const after = third.json<{ toc: Toc }>().toc;
     expect(after.chapters.map((c) => c.title)).toEqual(['Renamed by the proposal', 'A brand new chapter', merged.chapters[0]!.title]);

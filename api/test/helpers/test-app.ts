@@ -6,6 +6,8 @@ import app, { serverOptions } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Clock } from '../../src/services/clock.js';
 import type { GoogleKeySource } from '../../src/services/google-verifier.js';
+import { openConfiguredStore } from '../../src/plugins/external/store.js';
+import type { Store } from '../../src/stores/types.js';
 import { installContractCheck } from './openapi-contract.js';
 
 export const ADMIN_TOKEN = 'aa_test-admin-token-0123456789abcdef';
@@ -63,6 +65,14 @@ export async function buildTestApp(
       if (mismatches.length > 0) throw new Error(`Responses that break /openapi.json:\n${mismatches.join('\n')}`);
     },
   };
+}
+
+/**
+ * Opens the store a test app was built on, after the app closed: to read what it left behind, or to play a crash
+ * (a job left running) through the Store interface. The caller closes it.
+ */
+export function openStoreOf(t: Pick<TestApp, 'config'>): Promise<Store> {
+  return openConfiguredStore(t.config, () => {});
 }
 
 /** Asserts the shared error shape and returns the error. */

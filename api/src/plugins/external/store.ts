@@ -10,15 +10,15 @@ declare module 'fastify' {
   }
 }
 
+/** The store the configuration names: MongoDB, or the embedded SQLite file under `DATA_DIR`. */
+export async function openConfiguredStore(config: Config, log: (message: string) => void): Promise<Store> {
+  return config.store === 'mongodb' ? openMongoStore(config.mongodb, log) : openSqliteStore(config.dataDir, log);
+}
+
 /** Opens the configured store (or uses the one given, for tests) and closes it on shutdown. */
 export default fp<{ config: Config; store?: Store }>(
   async (app, options) => {
-    const log = (message: string) => app.log.info(message);
-    const store =
-      options.store ??
-      (options.config.store === 'mongodb'
-        ? await openMongoStore(options.config.mongodb, log)
-        : openSqliteStore(options.config.dataDir, log));
+    const store = options.store ?? (await openConfiguredStore(options.config, (message) => app.log.info(message)));
     app.decorate('store', store);
     // A store handed in by a test belongs to the test, which closes it.
     if (!options.store) app.addHook('onClose', async () => store.close());
