@@ -57,4 +57,6 @@ export const LIMITS = {
   /** Earlier chapters recapped in a draft prompt ("previously"), and the characters of each recap. */
   recapChapters: 8,
   recapCharsPerChapter: 600,
+  /** A passage selected in the document for an action (rewrite, expand, shorten, continue). */
+  passageMaxChars: 10_000,
 } as const;

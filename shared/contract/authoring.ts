@@ -6,6 +6,7 @@ import {
   QuestionParamsSchema, QuestionSchema, TocProposalSchema,
 } from '../schemas/authoring.js';
 import { BookParamsSchema } from '../schemas/books.js';
+import { AddMaterialBodySchema, ReworkPassageBodySchema } from '../schemas/passages.js';
 import { ChapterParamsSchema, TocSchema } from '../schemas/chapters.js';
 import { PageQuerySchema, pageOf } from '../schemas/common.js';
 import { z } from 'zod';
@@ -91,6 +92,16 @@ export const authoringEndpoints = {
   getDraft: endpoint({
     method: 'GET', path: '/v1/books/:bookId/chapters/:chapterId/drafts/:draftId', auth: 'user', tag: 'drafts', status: 200,
     summary: 'One draft with its blocks and provenance', params: DraftParamsSchema, response: DraftSchema,
+  }),
+  reworkPassage: endpoint({
+    method: 'POST', path: '/v1/books/:bookId/passages/rework', auth: 'user', tag: 'passages', ...started,
+    summary: 'Rewrite, expand, shorten or continue a passage of the document (job; the result is in job.result, never saved)',
+    params: BookParamsSchema, body: ReworkPassageBodySchema,
+  }),
+  addChapterMaterial: endpoint({
+    method: 'POST', path: '/v1/books/:bookId/chapters/:chapterId/material', auth: 'user', tag: 'passages', status: 201,
+    summary: "Add a passage of the document as material for the chapter's interview (an answered question)",
+    params: ChapterParamsSchema, body: AddMaterialBodySchema, response: QuestionSchema,
   }),
   acceptDraft: endpoint({
     method: 'POST', path: '/v1/books/:bookId/chapters/:chapterId/drafts/:draftId/accept', auth: 'user', tag: 'drafts',

@@ -15,6 +15,7 @@ export const JOB_TARGETS = {
   'draft.generate': 'chapter',
   'question.followup': 'question',
   'continuity.extract': 'chapter',
+  'passage.rework': 'book',
 } as const satisfies Record<string, JobTarget>;
 
 /** The job kinds; they double as ledger operation and quote operation. */

@@ -31,6 +31,7 @@ const FIELDS: Record<string, { subject: string; unit?: string }> = {
   standingInstructions: { subject: 'The standing instructions' },
   summary: { subject: 'The summary' },
   text: { subject: 'An answer' },
+  passage: { subject: 'The selected passage' },
   status: { subject: 'The answer status' },
   style: { subject: 'The style' },
   count: { subject: 'The number of questions', unit: 'questions' },

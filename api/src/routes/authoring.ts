@@ -49,6 +49,12 @@ export default async function authoringRoutes(app: FastifyInstance) {
   defineRoute(app, endpoints.generateDraft, async ({ principal, params, body }) =>
     aiOperations.start(principal.user, 'draft.generate', params, body),
   );
+  defineRoute(app, endpoints.reworkPassage, async ({ principal, params, body }) =>
+    aiOperations.start(principal.user, 'passage.rework', params, body),
+  );
+  defineRoute(app, endpoints.addChapterMaterial, async ({ principal, params, body }) =>
+    questions.addMaterial(principal.user.id, params.bookId, params.chapterId, body.passage),
+  );
   defineRoute(app, endpoints.listDrafts, async ({ principal, params, query }) =>
     drafts.list(principal.user.id, params.bookId, params.chapterId, query),
   );

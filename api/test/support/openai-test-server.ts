@@ -17,6 +17,7 @@ import { pathToFileURL } from 'node:url';
 
 export const SCHEMA_NAMES = [
   'kickoff_interview', 'toc_proposal', 'chapter_questions', 'chapter_draft_section', 'question_followup', 'continuity_extract', 'continuity_check',
+  'passage_rework',
 ] as const;
 export type SchemaName = (typeof SCHEMA_NAMES)[number];
 
@@ -338,6 +339,15 @@ function continuityCheckAnswer({ data }: GeneratorContext) {
   return { conflicts };
 }
 
+/** A passage reworked by the action the system prompt asks for (rewrite, expand, shorten, continue), from its own words. */
+function passageAnswer({ system, data }: GeneratorContext) {
+  const passage = (Array.isArray(data.passage) ? data.passage : []).map(String);
+  if (/^Continue the text/m.test(system)) return { paragraphs: [proseFrom(passage.join(' '), 30, 'And so,')] };
+  if (/^Shorten the passage/m.test(system)) return { paragraphs: passage.map((p) => `${words(p).slice(0, Math.max(3, Math.ceil(words(p).length / 2))).join(' ').replace(/[.!?]*$/u, '')}.`) };
+  if (/^Expand the passage/m.test(system)) return { paragraphs: passage.flatMap((p) => [p, proseFrom(p, words(p).length, 'Put another way,')]) };
+  return { paragraphs: passage.map((p) => proseFrom(p, words(p).length, 'In other words,')) };
+}
+
 const DEFAULT_GENERATORS: Record<SchemaName, Generator> = {
   kickoff_interview: interviewAnswer,
   toc_proposal: tocAnswer,
@@ -346,6 +356,7 @@ const DEFAULT_GENERATORS: Record<SchemaName, Generator> = {
   question_followup: followUpAnswer,
   continuity_extract: continuityExtractAnswer,
   continuity_check: continuityCheckAnswer,
+  passage_rework: passageAnswer,
 };
 
 /** Deterministic token figures: about four characters a token. */

@@ -4,6 +4,7 @@ import { draftGenerate } from './draft-generate.js';
 import { interviewGenerate } from './interview-generate.js';
 import type { AiOperation, OperationDeps } from './operation.js';
 import { questionFollowUp } from './question-followup.js';
+import { passageRework } from './passage-rework.js';
 import { questionRegenerate } from './question-regenerate.js';
 import { questionsGenerate } from './questions-generate.js';
 import { tocGenerate } from './toc-generate.js';
@@ -21,6 +22,7 @@ export function createOperationTable(deps: OperationDeps): OperationTable {
     'draft.generate': draftGenerate(deps),
     'question.followup': questionFollowUp(deps),
     'continuity.extract': continuityExtract(deps),
+    'passage.rework': passageRework(deps),
   };
 }
 export type OperationTable = Record<JobKind, AiOperation>;
