@@ -101,7 +101,7 @@ export function createQuestionsService(deps: { store: Store; chapters: ChaptersS
       const question: QuestionRecord = {
         id: newId('question'), bookId, chapterId, position, text: 'A passage from your document',
         helpText: 'Added from the document as material for this chapter; edit it like any answer.', lens: null, suggestedWords: null,
-        regenerations: 0, generatedBy: FROM_DOCUMENT, archivedAt: null, version: 1, createdAt: at, updatedAt: at,
+        regenerations: 0, parentQuestionId: null, generatedBy: FROM_DOCUMENT, archivedAt: null, version: 1, createdAt: at, updatedAt: at,
       };
       await store.questions.swap(bookId, chapterId, [question], [], at);
       const { answer } = await saveAnswer(bookId, chapterId, { questionId: question.id, text, status: 'final' });
