@@ -1,6 +1,6 @@
 /**
- * One retry rule for every call that crosses a network: the API client, the AI gateway and the Docs client each
- * pass their own explicit policy and their own judgement of which failures are worth another attempt.
+ * One retry rule for every call that crosses a network: the API client, the AI gateway, the Docs client and the
+ * panels' autosave each pass their own explicit policy and their own judgement of which failures are worth another attempt.
  */
 
 /** How a call site retries. */

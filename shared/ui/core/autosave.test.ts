@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../client/api-error.js';
 import { memoryStore } from '../panel-host.js';
-import { Autosaver, type AutosaveSnapshot, type Confirmed } from './autosave.js';
+import { AUTOSAVE_RETRY_POLICY, Autosaver, type AutosaveSnapshot, type Confirmed } from './autosave.js';
 
 // The autosave engine with fake timers and a server stand-in that keeps versions like the API (compare-and-swap).
 
@@ -115,6 +115,17 @@ describe('Autosaver', () => {
     await vi.advanceTimersByTimeAsync(4_900);
     expect(server.save).toHaveBeenCalledTimes(1);
     await vi.advanceTimersByTimeAsync(100);
+    expect(server.save).toHaveBeenCalledTimes(2);
+    expect(saver.snapshot().status).toBe('saved');
+  });
+
+  it('waits at most five minutes when Retry-After asks for longer, and keeps trying (AUTOSAVE_RETRY_POLICY)', async () => {
+    const { server, saver } = setup();
+    server.save.mockRejectedValueOnce(new ApiError({ status: 429, code: 'RATE_LIMITED', message: 'slow down', retryAfterS: 3_600 }));
+    saver.edit('Asked to wait an hour');
+    await vi.advanceTimersByTimeAsync(800);
+    expect(saver.snapshot()).toMatchObject({ status: 'retrying', retryAt: Date.now() + AUTOSAVE_RETRY_POLICY.maxServerWaitMs });
+    await vi.advanceTimersByTimeAsync(AUTOSAVE_RETRY_POLICY.maxServerWaitMs);
     expect(server.save).toHaveBeenCalledTimes(2);
     expect(saver.snapshot().status).toBe('saved');
   });

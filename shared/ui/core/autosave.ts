@@ -1,4 +1,5 @@
 import { ApiError } from '../../client/api-error.js';
+import { retryDelayMs, type RetryDecision, type RetryPolicy } from '../../retry.js';
 import type { KeyValueStore } from '../panel-host.js';
 
 /** Where a field's text stands with the server. */
@@ -41,14 +42,29 @@ export interface AutosaveOptions<T> {
   onChange(snapshot: AutosaveSnapshot<T>): void;
   /** Quiet time after the last edit before one save is sent (default 800 ms). */
   debounceMs?: number;
-  /** First retry delay, doubling up to `retryMaxMs` (defaults 1 000 and 30 000 ms). */
+  /** First retry delay, doubling up to `retryMaxMs` (defaults: `AUTOSAVE_RETRY_POLICY`). */
   retryInitialMs?: number;
   retryMaxMs?: number;
 }
 
+/**
+ * Autosave's retry policy: it never gives up on its own while text is unsaved (the text stays in host storage and
+ * the author sees "retrying" with the time of the next attempt); a server's `Retry-After` is honoured up to five
+ * minutes. No jitter: each field retries on its own schedule, started by the author's own typing.
+ */
+export const AUTOSAVE_RETRY_POLICY: RetryPolicy = {
+  retries: Number.POSITIVE_INFINITY, baseDelayMs: 1_000, maxDelayMs: 30_000, jitter: 0, maxServerWaitMs: 300_000, longerServerWait: 'cap',
+};
+
 /** Errors worth retrying on their own: no answer, the server or AI momentarily unavailable, rate limits. */
 export function isTransient(error: ApiError): boolean {
   return ['NETWORK', 'TIMEOUT', 'INTERNAL', 'RATE_LIMITED', 'AI_UNAVAILABLE', 'GOOGLE_UNAVAILABLE'].includes(error.code) || error.status >= 502;
+}
+
+/** Autosave's judgement of a failed save: transient ones are retried, after the server's `Retry-After` when it sent one. */
+export function autosaveRetryDecision(error: ApiError): RetryDecision {
+  if (!isTransient(error)) return { retry: false };
+  return error.retryAfterS === undefined ? { retry: true } : { retry: true, serverWaitMs: error.retryAfterS * 1000 };
 }
 
 const same = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
@@ -72,15 +88,17 @@ export class Autosaver<T> {
   private storage: Promise<void> = Promise.resolve();
   private disposed = false;
   private readonly debounceMs: number;
-  private readonly retryInitialMs: number;
-  private readonly retryMaxMs: number;
+  private readonly retryPolicy: RetryPolicy;
 
   constructor(initial: Confirmed<T> | { value: T; version: null }, private readonly options: AutosaveOptions<T>) {
     this.value = initial.value;
     this.version = initial.version;
     this.debounceMs = options.debounceMs ?? 800;
-    this.retryInitialMs = options.retryInitialMs ?? 1_000;
-    this.retryMaxMs = options.retryMaxMs ?? 30_000;
+    this.retryPolicy = {
+      ...AUTOSAVE_RETRY_POLICY,
+      baseDelayMs: options.retryInitialMs ?? AUTOSAVE_RETRY_POLICY.baseDelayMs,
+      maxDelayMs: options.retryMaxMs ?? AUTOSAVE_RETRY_POLICY.maxDelayMs,
+    };
   }
 
   snapshot(): AutosaveSnapshot<T> {
@@ -228,10 +246,11 @@ export class Autosaver<T> {
           return;
         }
       }
-      if (isTransient(error)) {
+      const decision = autosaveRetryDecision(error);
+      if (decision.retry && this.failures < this.retryPolicy.retries) {
         this.failures++;
-        const backoff = Math.min(this.retryMaxMs, this.retryInitialMs * 2 ** (this.failures - 1));
-        const delay = error.retryAfterS !== undefined ? Math.max(backoff, error.retryAfterS * 1000) : backoff;
+        // The policy caps a longer server wait (never null); the fallback only satisfies the type.
+        const delay = retryDelayMs(this.failures, decision.serverWaitMs, this.retryPolicy) ?? this.retryPolicy.maxServerWaitMs;
         this.schedule(delay);
         this.retryAt = Date.now() + delay;
         this.setStatus('retrying');
