@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import type { Book } from '../../schemas/books.js';
 import { STORAGE_KEYS, type PanelHost } from '../panel-host.js';
 import { NextStepBar } from '../components/NextStepBar.js';
 import { BookBriefPanel } from '../panels/BookBriefPanel.js';
 import { ConnectPanel } from '../panels/ConnectPanel.js';
+import { ContinuityPanel } from '../panels/ContinuityPanel.js';
 import { DraftPanel } from '../panels/DraftPanel.js';
 import { InterviewPanel } from '../panels/InterviewPanel.js';
 import { QuestionsPanel } from '../panels/QuestionsPanel.js';
@@ -16,7 +17,10 @@ import { SessionProvider, useSession } from './session.js';
 
 export type { PanelId } from './guide.js';
 
-/** The journey's panels in order (the tab bar), and the two that stand apart (Usage and Connect, icons in the header). */
+/**
+ * The journey's panels in order (the tab bar), and those that stand apart as icons in the header: Continuity (the
+ * book's facts, kept as drafts are accepted), Usage and Connect.
+ */
 export const PANELS = [
   { id: 'book', label: 'Book', Component: BookBriefPanel },
   { id: 'interview', label: 'Interview', Component: InterviewPanel },
@@ -24,11 +28,14 @@ export const PANELS = [
   { id: 'questions', label: 'Questions', Component: QuestionsPanel },
   { id: 'draft', label: 'Draft', Component: DraftPanel },
   { id: 'write', label: 'Write', Component: WritePanel },
+  { id: 'continuity', label: 'Continuity', Component: ContinuityPanel },
   { id: 'usage', label: 'Usage', Component: UsagePanel },
   { id: 'connect', label: 'Connect', Component: null },
 ] as const;
 
 const JOURNEY = new Set<string>(['book', 'interview', 'toc', 'questions', 'draft', 'write']);
+const ASIDE = new Set<string>(['continuity', 'usage', 'connect']);
+const ICONS: Record<string, () => ReactElement> = { continuity: ContinuityIcon, usage: UsageIcon, connect: ConnectIcon };
 const STATE_WORDS = { done: 'done', next: 'next step', todo: '' } as const;
 
 /** The whole panel UI for one host: every surface renders `<PanelApp host={…} />` and nothing else. */
@@ -84,11 +91,11 @@ function Shell() {
   const tab = (p: (typeof PANELS)[number]) => {
     const state = JOURNEY.has(p.id) ? guide.states?.[p.id as keyof typeof guide.states] ?? 'todo' : null;
     return (
-      <button key={p.id} type="button" className={`aa-tab${JOURNEY.has(p.id) ? '' : ' aa-tab-aside'}`} aria-current={p.id === panel ? 'page' : undefined}
+      <button key={p.id} type="button" className={`aa-tab${ASIDE.has(p.id) ? ' aa-tab-aside' : ''}`} aria-current={p.id === panel ? 'page' : undefined}
         data-panel={p.id} data-step-state={state ?? undefined} disabled={!connected && p.id !== 'connect'} onClick={() => go(p.id)}
-        title={JOURNEY.has(p.id) ? undefined : p.label}>
-        {p.id === 'usage' ? <UsageIcon /> : p.id === 'connect' ? <ConnectIcon /> : null}
-        <span className={JOURNEY.has(p.id) ? undefined : 'aa-sr-only'}>{p.label}</span>
+        title={ASIDE.has(p.id) ? p.label : undefined}>
+        {ICONS[p.id]?.() ?? null}
+        <span className={ASIDE.has(p.id) ? 'aa-sr-only' : undefined}>{p.label}</span>
         {state && state !== 'todo' && <span className="aa-sr-only"> ({STATE_WORDS[state]})</span>}
       </button>
     );
@@ -99,20 +106,27 @@ function Shell() {
         <header className="aa-header">
           <span className="aa-brand">Auto-Author</span>
           {book && <span className="aa-book-title" title={book.title} dir="auto">{book.title}</span>}
-          <span className="aa-tools">{PANELS.filter((p) => !JOURNEY.has(p.id)).map(tab)}</span>
+          <span className="aa-tools">{PANELS.filter((p) => ASIDE.has(p.id)).map(tab)}</span>
           {meta.data?.ai.offline && (
             <span className="aa-badge aa-offline" title="No AI model is configured: questions and drafts are built from templates and your own answers">
               template mode (no AI model)
             </span>
           )}
         </header>
-        <nav className="aa-nav" aria-label="Panels">{PANELS.filter((p) => JOURNEY.has(p.id)).map(tab)}</nav>
+        <nav className="aa-nav" aria-label="Panels">{PANELS.filter((p) => !ASIDE.has(p.id)).map(tab)}</nav>
         <main className="aa-main">
           {connected && book && <NextStepBar />}
           {current.Component ? <current.Component /> : <ConnectPanel onConnected={() => go('book')} />}
         </main>
       </div>
     </GuideProvider>
+  );
+}
+
+/** An open notebook (Continuity). */
+function ContinuityIcon() {
+  return (
+    <svg aria-hidden="true" viewBox="0 0 16 16" width="16" height="16"><path d="M8 4C6.5 2.8 4.5 2.5 2 2.8v9.5c2.5-.3 4.5 0 6 1.2 1.5-1.2 3.5-1.5 6-1.2V2.8c-2.5-.3-4.5 0-6 1.2Zm0 0v9.5" fill="none" stroke="currentColor" strokeWidth="1.4" strokeLinejoin="round" /></svg>
   );
 }
 

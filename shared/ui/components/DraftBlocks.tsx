@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { Block } from '../../blocks.js';
+import type { ContinuityFlag } from '../../schemas/continuity.js';
 
 /** Where a block's material came from, as a sentence. */
 function provenance(block: Block, questionText: Map<string, string>): string[] {
@@ -21,7 +22,11 @@ function blockBody(block: Exclude<Block, { type: 'heading' }>) {
  * Enter (an expandable note), so touch and keyboard users see it too. Blocks still `writing` (streamed, not saved)
  * have no provenance yet: the service maps their sources when the whole draft is done.
  */
-export function DraftBlocks({ blocks, questionText, writing = false }: { blocks: Block[]; questionText: Map<string, string>; writing?: boolean }) {
+export function DraftBlocks({ blocks, questionText, writing = false, flags = [] }: {
+  blocks: Block[]; questionText: Map<string, string>; writing?: boolean;
+  /** Blocks that contradict a locked continuity note: marked, with the note, and left as written. */
+  flags?: ContinuityFlag[];
+}) {
   const [open, setOpen] = useState<number | null>(null);
   return (
     <div className={writing ? 'aa-blocks aa-blocks-writing' : 'aa-blocks'}>
@@ -31,11 +36,17 @@ export function DraftBlocks({ blocks, questionText, writing = false }: { blocks:
         const lines = provenance(block, questionText);
         const toggle = () => setOpen(open === i ? null : i);
         const body = blockBody(block);
+        const contradicts = flags.filter((flag) => flag.blockIndex === i);
         return (
-          <div key={i} className={`aa-block${block.unsupported ? ' aa-unsupported' : ''}`} title={lines.join('\n')}
+          <div key={i} className={`aa-block${block.unsupported ? ' aa-unsupported' : ''}${contradicts.length > 0 ? ' aa-contradiction' : ''}`} title={lines.join('\n')}
             role="button" tabIndex={0} aria-expanded={open === i}
             onClick={toggle} onKeyDown={(e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); toggle(); } }}>
             {body}
+            {contradicts.map((flag) => (
+              <p key={flag.noteId} className="aa-contradiction-note" data-note-id={flag.noteId} dir="auto">
+                Contradicts your locked note on <strong>{flag.subject}</strong> (“{flag.detail}”): {flag.explanation}
+              </p>
+            ))}
             {open === i && <ul className="aa-provenance" aria-label="Sources">{lines.map((line, j) => <li key={j}>{line}</li>)}</ul>}
           </div>
         );

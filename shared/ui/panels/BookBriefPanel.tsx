@@ -23,12 +23,13 @@ interface BriefFields {
   language: string;
   targetWords: string;
   standingInstructions: string;
+  voiceSample: string;
 }
 
 const fieldsOf = (book: Book): BriefFields => ({
   title: book.title, subtitle: book.subtitle ?? '', audience: book.audience ?? '', genre: book.genre ?? '',
   language: book.language ?? '', targetWords: book.targetWords === null ? '' : String(book.targetWords),
-  standingInstructions: book.standingInstructions ?? '',
+  standingInstructions: book.standingInstructions ?? '', voiceSample: book.voiceSample ?? '',
 });
 
 const orNull = (text: string) => (text.trim() === '' ? null : text);
@@ -41,13 +42,14 @@ function briefBody(fields: BriefFields, version: number | null): { body: BriefBo
   const body: BriefBody = {
     ...(version === null ? {} : { version }), title: fields.title, subtitle: orNull(fields.subtitle), audience: orNull(fields.audience),
     genre: orNull(fields.genre), language: orNull(fields.language), standingInstructions: orNull(fields.standingInstructions),
+    voiceSample: orNull(fields.voiceSample),
   };
   if (target === '') return { body: { ...body, targetWords: null }, refused: {} };
   if (/^\d+$/.test(target)) return { body: { ...body, targetWords: Number(target) }, refused: {} };
   return { body, refused: { targetWords: 'The target length must be a whole number of words.' } };
 }
 
-const BRIEF_KEYS = new Set<string>(['title', 'subtitle', 'audience', 'genre', 'language', 'targetWords', 'standingInstructions']);
+const BRIEF_KEYS = new Set<string>(['title', 'subtitle', 'audience', 'genre', 'language', 'targetWords', 'standingInstructions', 'voiceSample']);
 
 /** Book brief: title, subtitle, audience, genre, language, target length and the summary, with readiness live. */
 export function BookBriefPanel() {
@@ -130,6 +132,9 @@ function BriefEditor({ book }: { book: Book }) {
       <BriefInput name="standingInstructions" label="Standing instructions" max={LIMITS.standingInstructionsMax} multiline
         placeholder={'e.g. British spelling\nNo bullet lists'} fields={fields} refused={refused} set={set}
         hint="Followed in every draft and revision of this book (with an AI model)." />
+      <BriefInput name="voiceSample" label="Voice sample" max={LIMITS.voiceSampleMaxChars} multiline
+        placeholder="Paste a passage you wrote, in the voice you want for this book." fields={fields} refused={refused} set={set}
+        hint={`Up to ${LIMITS.voiceSampleMaxChars.toLocaleString()} characters. Drafts match its voice (with an AI model); its content is never used as material.`} />
 
       {summary.error ? <ErrorNotice error={summary.error} onRetry={summary.reload} /> : null}
       <label>
@@ -190,5 +195,5 @@ function BriefInput({ name, label, max, required, placeholder, numeric, multilin
 }
 
 function describeFields(f: BriefFields): string {
-  return [`Title: ${f.title}`, `Subtitle: ${f.subtitle}`, `Audience: ${f.audience}`, `Genre: ${f.genre}`, `Language: ${f.language}`, `Target length: ${f.targetWords}`, `Standing instructions: ${f.standingInstructions}`].join('\n');
+  return [`Title: ${f.title}`, `Subtitle: ${f.subtitle}`, `Audience: ${f.audience}`, `Genre: ${f.genre}`, `Language: ${f.language}`, `Target length: ${f.targetWords}`, `Standing instructions: ${f.standingInstructions}`, `Voice sample: ${f.voiceSample}`].join('\n');
 }

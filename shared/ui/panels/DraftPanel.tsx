@@ -31,6 +31,8 @@ function Drafter({ bookId, chapterId }: { bookId: string; chapterId: string }) {
   const [targetWords, setTargetWords] = useState(String(DEFAULT_WORDS));
   const [selected, setSelected] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
+  // What the last accept said about the continuity notes (updating from the draft, or why not).
+  const [acceptNote, setAcceptNote] = useState<string | null>(null);
   const drafts = useLoad(() => client.listDrafts({ params, query: { limit: 20 } }), [client, bookId, chapterId]);
   // Template mode (no AI model) arranges the author's own answers: style and length take effect only with a model.
   const templateMode = useLoad(() => client.meta(), [client]).data?.ai.offline === true;
@@ -60,7 +62,8 @@ function Drafter({ bookId, chapterId }: { bookId: string; chapterId: string }) {
   async function accept(draft: Draft) {
     setError(null);
     try {
-      await client.acceptDraft({ params: { ...params, draftId: draft.id } });
+      const accepted = await client.acceptDraft({ params: { ...params, draftId: draft.id } });
+      setAcceptNote(accepted.continuityNote ?? (accepted.continuityJob ? 'The book’s continuity notes are being updated from this draft (Continuity: the notebook icon at the top).' : null));
       drafts.reload();
     } catch (caught) {
       setError(caught);
@@ -120,10 +123,17 @@ function Drafter({ bookId, chapterId }: { bookId: string; chapterId: string }) {
             <OfflineBadge generatedBy={draft.generatedBy} />
           </div>
           {draft.unsupportedBlocks > 0 && <p className="aa-warning">{draft.unsupportedBlocks} passages are not backed by your answers; they are marked.</p>}
+          {draft.continuityFlags.length > 0 && (
+            <p className="aa-warning" data-continuity-flags={draft.continuityFlags.length}>
+              {draft.continuityFlags.length === 1 ? 'One passage contradicts' : `${draft.continuityFlags.length} passages contradict`} a note you locked in
+              Continuity; {draft.continuityFlags.length === 1 ? 'it is' : 'they are'} marked and left as written. Correct your answer or the note, then
+              write the draft again.{draft.generatedBy.offline ? ' Template mode (no AI model) finds only numbers that differ.' : ''}
+            </p>
+          )}
           <p className="aa-hint">Hover over or tap a paragraph to see which of your answers it uses.</p>
-          <DraftBlocks blocks={draft.blocks} questionText={questionText} />
+          <DraftBlocks blocks={draft.blocks} questionText={questionText} flags={draft.continuityFlags} />
           {draft.accepted
-            ? <p className="aa-ok" role="status">Accepted: this version goes into the document when you write the chapter.</p>
+            ? <p className="aa-ok" role="status">Accepted: this version goes into the document when you write the chapter.{acceptNote ? ` ${acceptNote}` : ''}</p>
             : <button type="button" className={acceptIsNext ? 'aa-primary' : undefined} onClick={() => void accept(draft)}>Accept this draft</button>}
         </article>
       )}

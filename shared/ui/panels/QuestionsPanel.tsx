@@ -8,6 +8,7 @@ import { useSession } from '../app/session.js';
 import { AnswerField } from '../components/AnswerField.js';
 import { BookSection, ChapterScoped } from '../components/BookSection.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
+import { FollowUpAction } from '../components/FollowUpAction.js';
 import { JobProgress } from '../components/JobProgress.js';
 import { OfflineBadge } from '../components/OfflineBadge.js';
 import { QuoteNote } from '../components/QuoteNote.js';
@@ -31,8 +32,8 @@ function QuestionList({ bookId, chapterId }: { bookId: string; chapterId: string
   const [mode, setMode] = useState<'one' | 'list'>('one');
   const [index, setIndex] = useState(0);
   const [actionError, setActionError] = useState<unknown>(null);
-  // Statuses of answers saved since the list loaded (the list is not reloaded while the author types).
-  const [savedStatus, setSavedStatus] = useState<Record<string, string>>({});
+  // Answers saved since the list loaded (the list is not reloaded while the author types).
+  const [saved, setSaved] = useState<Record<string, { text: string; status: 'draft' | 'final' }>>({});
   const params = { bookId, chapterId };
   const questions = useLoad(
     () => client.listQuestions({ params, query: { limit: LIMITS.pageLimitMax, ...(filter === 'all' ? {} : { status: filter }) } }),
@@ -63,6 +64,7 @@ function QuestionList({ bookId, chapterId }: { bookId: string; chapterId: string
   const at = Math.min(index, Math.max(0, items.length - 1));
   const shown = mode === 'one' ? items.slice(at, at + 1) : items;
   const coverage = progress.data?.coverage ?? 0;
+  const textOf = new Map(items.map((q) => [q.id, q.text]));
   const generateIsNext = useIsNext('questions.generate');
 
   return (
@@ -120,9 +122,16 @@ function QuestionList({ bookId, chapterId }: { bookId: string; chapterId: string
       )}
       <ol className="aa-question-list" start={mode === 'one' ? at + 1 : 1}>
         {shown.map((q) => {
-          const status = savedStatus[q.id] ?? q.status;
+          const answer = saved[q.id] ?? q.answer;
+          const status = saved[q.id] ? (saved[q.id]!.text.trim() ? saved[q.id]!.status : 'unanswered') : q.status;
+          const parent = q.parentQuestionId ? textOf.get(q.parentQuestionId) : undefined;
           return (
-          <li key={q.id}>
+          <li key={q.id} className={q.parentQuestionId ? 'aa-followup' : undefined} data-follow-up-of={q.parentQuestionId ?? undefined}>
+            {q.parentQuestionId && (
+              <p className="aa-muted aa-followup-of" dir="auto">
+                Follow-up{mode === 'one' && parent ? <> to “{parent}”</> : ' to the question above'}
+              </p>
+            )}
             <div className="aa-row aa-space">
               <StatusBadge status={status} />
               {q.lens && <span className="aa-muted">{q.lens} lens</span>}
@@ -132,7 +141,7 @@ function QuestionList({ bookId, chapterId }: { bookId: string; chapterId: string
               )}
             </div>
             <AnswerField question={q} withStatus storageKey={`answer:${bookId}:${q.id}`} onSaved={(answer) => {
-                setSavedStatus((current) => ({ ...current, [q.id]: answer.text.trim() ? answer.status : 'unanswered' }));
+                setSaved((current) => ({ ...current, [q.id]: { text: answer.text, status: answer.status } }));
                 progress.reload();
               }}
               save={async (value, version) => {
@@ -143,6 +152,10 @@ function QuestionList({ bookId, chapterId }: { bookId: string; chapterId: string
                 if (!saved.answer) throw new Error('The answer was not stored.');
                 return saved.answer;
               }} />
+            <FollowUpAction question={q} answer={answer} bookId={bookId} chapterId={chapterId} onMade={() => {
+              questions.reload();
+              progress.reload();
+            }} />
           </li>
           );
         })}

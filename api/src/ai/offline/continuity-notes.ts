@@ -61,7 +61,7 @@ export function offlineContinuityConflicts(input: ContinuityCheckInput): Continu
       const sentence = splitSentences(block.text).find((s) => ` ${comparable(s)} `.includes(` ${subject} `) && [...numbersIn(s)].some((n) => !stated.has(n)));
       if (!sentence) continue;
       const found = [...numbersIn(sentence)].filter((n) => !stated.has(n));
-      conflicts.push({ block: block.ref, note: note.ref, explanation: `This says ${found.join(', ')} about ${note.subject}; the locked note says: ${clip(note.detail, 200)}` });
+      conflicts.push({ block: block.ref, note: note.ref, explanation: `this passage says ${found.join(', ')}; the note says ${[...stated].join(', ')}.` });
     }
   }
   return { conflicts };

@@ -1,0 +1,135 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureAppBuilt } from './helpers/app-build.js';
+import { authorClient } from './helpers/engine-fixtures.js';
+import { runJob, waitForJob } from './helpers/journey.js';
+import { CHROMIUM, CHROMIUM_ARGS, panelPage } from './helpers/panel-page.js';
+import { buildTestApp, type TestApp } from './helpers/test-app.js';
+
+// The book remembers, in /app in real Chromium (template mode, no keys) at 300 px and 1280 px: the voice sample on
+// the brief, a follow-up asked from the Questions panel and shown under its parent, a draft flagged where it
+// contradicts a locked note, and the Continuity panel (notes with their sources, lock, edit). Screenshots of each
+// panel go to test-artifacts/book-memory.
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'book-memory');
+
+let t: TestApp;
+let origin: string;
+let browser: Browser;
+let userDataDir: string;
+
+beforeAll(async () => {
+  await ensureAppBuilt();
+  mkdirSync(ARTIFACTS, { recursive: true });
+  t = await buildTestApp({ AI_PROVIDER: 'offline' });
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  origin = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+  userDataDir = mkdtempSync(path.join(tmpdir(), 'aa-chromium-'));
+  browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, userDataDir, args: CHROMIUM_ARGS });
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+});
+
+/** A book with an accepted first chapter (its notes kept, Maria's locked) and a second chapter whose draft contradicts it. */
+async function givenBook() {
+  const author = await t.newUser();
+  const a = authorClient(t, author.token);
+  const bookId = await a.book('Night Shift');
+  const ward = await a.chapter(bookId, 'The ward');
+  const questions = await a.questions(bookId, ward.id, 5);
+  await a.answer(bookId, ward.id, questions[0]!.id, 'Maria Lopez ran the night shift at Harbour Clinic with 12 nurses.');
+  await a.answer(bookId, ward.id, questions[1]!.id, 'Every huddle took ten minutes.', 'draft');
+  const draft = await runJob(t, author.token, 'POST', `/v1/books/${bookId}/chapters/${ward.id}/drafts/generate`, { style: 'professional', targetWords: 400 });
+  const accepted = await a.call('POST', `/v1/books/${bookId}/chapters/${ward.id}/drafts/${draft.result.draftId as string}/accept`);
+  await waitForJob(t, author.token, accepted.json<{ continuityJob: { id: string } }>().continuityJob.id);
+  const notes = (await a.call('GET', `/v1/books/${bookId}/continuity`)).json<{ items: Array<{ id: string; subject: string; version: number }> }>().items;
+  const maria = notes.find((note) => note.subject === 'Maria Lopez')!;
+  await a.call('PATCH', `/v1/books/${bookId}/continuity/${maria.id}`, { version: maria.version, detail: 'Maria Lopez is 34 years old.', locked: true });
+  const later = await a.chapter(bookId, 'Hard conversations');
+  const laterQuestions = await a.questions(bookId, later.id, 5);
+  await a.answer(bookId, later.id, laterQuestions[0]!.id, 'Maria Lopez was 36 years old when she first said no to a surgeon.');
+  await runJob(t, author.token, 'POST', `/v1/books/${bookId}/chapters/${later.id}/drafts/generate`, { style: 'professional', targetWords: 400 });
+  return { author, bookId, ward, later };
+}
+
+async function openApp(token: string, width: number): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  await page.setViewport({ width, height: 900 });
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(String(error)));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !/Failed to load resource|net::ERR/.test(message.text())) errors.push(message.text());
+  });
+  await page.goto(`${origin}/app/#token=${token}`);
+  return { page, errors };
+}
+
+describe('the book remembers, in /app', () => {
+  for (const width of [300, 1280]) {
+    it(`at ${width} px: voice sample, a follow-up under its parent, a flagged draft, the Continuity panel`, async () => {
+      const { author, bookId, ward, later } = await givenBook();
+      const { page, errors } = await openApp(author.token, width);
+      const p = panelPage(page, { artifacts: ARTIFACTS });
+      await p.click('Night Shift');
+
+      await page.waitForSelector('textarea[name="voiceSample"]');
+      await p.paste('textarea[name="voiceSample"]', 'Short sentences. I say what I saw. Then I stop.');
+      await p.allSaved();
+      expect((await t.as(author.token, { method: 'GET', url: `/v1/books/${bookId}` })).json()).toMatchObject({ voiceSample: 'Short sentences. I say what I saw. Then I stop.' });
+      await page.$eval('textarea[name="voiceSample"]', (el) => el.scrollIntoView());
+      await p.shot(`brief-voice-sample-${width}`);
+
+      // Questions: the short final answer offers a follow-up; it appears right under its parent.
+      await p.openNav('Questions');
+      await page.waitForSelector('select[name="chapter"]');
+      await page.select('select[name="chapter"]', ward.id);
+      await p.click('List');
+      await p.click('Ask a follow-up on this answer');
+      await p.seeText('Follow-up to the question above');
+      const order = await page.$$eval('.aa-question-list > li', (items) => items.map((li) => li.getAttribute('data-follow-up-of')));
+      expect(order[1]).toBeTruthy();
+      expect(order.filter(Boolean)).toHaveLength(1);
+      expect(await page.$eval('.aa-followup', (el) => el.textContent)).toContain('You wrote: “Maria Lopez ran the night shift at Harbour Clinic with 12 nurses.”');
+      // The draft answer offers none until it is final.
+      expect(await page.$$eval('.aa-followup-action button', (buttons) => buttons.length)).toBe(0);
+      await p.shot(`questions-follow-up-${width}`);
+
+      // Draft: the second chapter's draft is flagged where it says 36, and left as written.
+      await p.openNav('Draft');
+      await page.waitForSelector('select[name="chapter"]');
+      await page.select('select[name="chapter"]', later.id);
+      await p.seeText('contradicts a note you locked in Continuity');
+      expect(await page.$eval('.aa-contradiction', (el) => el.textContent)).toContain('36');
+      expect(await page.$eval('.aa-contradiction-note', (el) => el.textContent)).toContain('Contradicts your locked note on Maria Lopez');
+      await p.shot(`draft-contradiction-${width}`);
+
+      // Continuity: the notes by kind with their source; unlocking and locking go through the API.
+      await p.openNav('Continuity');
+      await p.seeText('People');
+      await p.seeText('Maria Lopez is 34 years old.');
+      await p.seeText('From “The ward”');
+      await p.seeText('template mode (no AI model)');
+      const harbour = await page.waitForSelector('li.aa-note[data-locked="false"]');
+      await harbour!.$eval('button[aria-pressed="false"]', (button) => (button as HTMLButtonElement).click());
+      await page.waitForFunction(() => document.querySelectorAll('li.aa-note[data-locked="true"]').length === 2);
+      const locked = (await t.as(author.token, { method: 'GET', url: `/v1/books/${bookId}/continuity` })).json<{ items: Array<{ locked: boolean }> }>().items;
+      expect(locked.filter((note) => note.locked)).toHaveLength(2);
+      await p.shot(`continuity-${width}`);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow).toBeLessThanOrEqual(0);
+      expect(errors).toEqual([]);
+      await page.browserContext().close();
+    }, 90_000);
+  }
+});
