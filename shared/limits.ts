@@ -59,4 +59,11 @@ export const LIMITS = {
   recapCharsPerChapter: 600,
   /** A passage selected in the document for an action (rewrite, expand, shorten, continue). */
   passageMaxChars: 10_000,
+  /** An instruction for a revision ("shorter", "warmer", or the author's own words). */
+  revisionInstructionMax: 500,
+  /** Blocks one revision may be limited to (`blockIds`). */
+  revisionBlocksMax: 50,
+  /** A block the author edits by hand: its text, or each item of a list. */
+  blockTextMax: 20_000,
+  listItemsMax: 100,
 } as const;

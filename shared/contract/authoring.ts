@@ -1,7 +1,7 @@
 import { JobStartedSchema, GenerateBodySchema } from '../schemas/ai.js';
 import {
   AcceptedDraftSchema, ApplyProposalBodySchema, BatchAnswersBodySchema, BatchAnswersResultSchema, BookProgressSchema, ChapterProgressSchema,
-  DraftParamsSchema, DraftSchema, GenerateDraftBodySchema, GenerateQuestionsBodySchema, InterviewSchema,
+  DraftParamsSchema, DraftSchema, EditBlockBodySchema, GenerateDraftBodySchema, GenerateQuestionsBodySchema, InterviewSchema,
   ListQuestionsQuerySchema, ProposalParamsSchema, PutAnswerBodySchema, PutInterviewAnswersBodySchema, QuestionPageSchema,
   QuestionParamsSchema, QuestionSchema, TocProposalSchema,
 } from '../schemas/authoring.js';
@@ -107,5 +107,10 @@ export const authoringEndpoints = {
     method: 'POST', path: '/v1/books/:bookId/chapters/:chapterId/drafts/:draftId/accept', auth: 'user', tag: 'drafts',
     status: 200, summary: "Make this draft the chapter's accepted text (and start updating the continuity notes from it)",
     params: DraftParamsSchema, response: AcceptedDraftSchema,
+  }),
+  editDraftBlock: endpoint({
+    method: 'POST', path: '/v1/books/:bookId/chapters/:chapterId/drafts/:draftId/edit', auth: 'user', tag: 'drafts',
+    status: 201, summary: "A new version with one block in the author's own words (its sources kept, marked as the author's)",
+    params: DraftParamsSchema, body: EditBlockBodySchema, response: DraftSchema, errors: ['LIMIT_REACHED'],
   }),
 };

@@ -3,7 +3,7 @@ import { BlockSchema } from '../blocks.js';
 import { LIMITS } from '../limits.js';
 import { GeneratedBySchema, GenerateBodySchema, JobSchema } from './ai.js';
 import { ContinuityFlagSchema } from './continuity.js';
-import { IdParamSchema, TimestampSchema, VersionSchema } from './common.js';
+import { IdParamSchema, requiredText, TimestampSchema, VersionSchema } from './common.js';
 
 export const LENSES = ['reader', 'sceptic', 'practitioner', 'editor'] as const;
 export const LensSchema = z.enum(LENSES);
@@ -124,6 +124,39 @@ export const GenerateDraftBodySchema = GenerateBodySchema.extend({
   targetWords: z.number().int().min(LIMITS.draftWordsMin).max(LIMITS.draftWordsMax),
 });
 
+/** What the author can ask of one block of a draft: write it afresh, longer, shorter, or in other words. */
+export const REWORK_ACTIONS = ['regenerate', 'expand', 'shorten', 'rephrase'] as const;
+export type ReworkAction = (typeof REWORK_ACTIONS)[number];
+/** How a draft version was made from the one before: a revision by instruction, a reworked block, a hand edit. */
+export const DRAFT_CHANGE_KINDS = ['revise', ...REWORK_ACTIONS, 'edit'] as const;
+
+/** A block of a draft by position: `B1` is the first (the refs prompts use too; see shared/draft-versions.ts). */
+export const BlockIdSchema = z.string().regex(/^B[1-9]\d{0,2}$/u, 'Must name a block of the draft, e.g. B1');
+
+export const DraftChangeSchema = z.object({
+  kind: z.enum(DRAFT_CHANGE_KINDS),
+  /** The author's instruction (revisions only). */
+  instruction: z.string().nullable(),
+  /** The blocks of the earlier version that were asked to change (empty: the whole draft). */
+  blockIds: z.array(z.string()),
+});
+export type DraftChange = z.infer<typeof DraftChangeSchema>;
+
+export const ReviseDraftBodySchema = GenerateBodySchema.extend({
+  instruction: requiredText(LIMITS.revisionInstructionMax),
+  /** Only these blocks change; every other block stays exactly as it is. */
+  blockIds: z.array(BlockIdSchema).min(1).max(LIMITS.revisionBlocksMax).optional(),
+});
+
+export const ReworkBlockBodySchema = GenerateBodySchema.extend({ blockId: BlockIdSchema, action: z.enum(REWORK_ACTIONS) });
+
+/** The author's own text for one block: `text` for a heading, paragraph or quote, `items` for a list. */
+export const EditBlockBodySchema = z.object({
+  blockId: BlockIdSchema,
+  text: requiredText(LIMITS.blockTextMax).optional(),
+  items: z.array(requiredText(LIMITS.blockTextMax)).min(1).max(LIMITS.listItemsMax).optional(),
+});
+
 export const DraftSchema = z.object({
   id: z.string(),
   bookId: z.string(),
@@ -139,6 +172,10 @@ export const DraftSchema = z.object({
   /** Blocks that contradict a locked continuity note (checked when the draft was written); empty when none. */
   continuityFlags: z.array(ContinuityFlagSchema),
   generatedBy: GeneratedBySchema,
+  /** The version this one was made from (null: generated from the answers). */
+  basedOnDraftId: z.string().nullable(),
+  /** How it was made from that version (null: generated from the answers). */
+  change: DraftChangeSchema.nullable(),
   createdAt: TimestampSchema,
 });
 /** One stored version of a chapter draft, as structured blocks with provenance. */

@@ -26,7 +26,8 @@ export function presentDraft(draft: DraftRecord): Draft {
     id: draft.id, bookId: draft.bookId, chapterId: draft.chapterId, number: draft.number, style: draft.style,
     targetWords: draft.targetWords, words: draft.words, blocks: draft.blocks,
     unsupportedBlocks: draft.blocks.filter((block) => 'unsupported' in block && block.unsupported).length,
-    accepted: draft.acceptedAt !== null, acceptedAt: draft.acceptedAt, continuityFlags: draft.continuityFlags, generatedBy: draft.generatedBy, createdAt: draft.createdAt,
+    accepted: draft.acceptedAt !== null, acceptedAt: draft.acceptedAt, continuityFlags: draft.continuityFlags, generatedBy: draft.generatedBy,
+    basedOnDraftId: draft.basedOnDraftId, change: draft.change, createdAt: draft.createdAt,
   };
 }
 

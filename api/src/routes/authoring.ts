@@ -74,4 +74,7 @@ export default async function authoringRoutes(app: FastifyInstance) {
   defineRoute(app, endpoints.extractContinuity, async ({ principal, params, body }) =>
     aiOperations.start(principal.user, 'continuity.extract', params, body),
   );
+  defineRoute(app, endpoints.editDraftBlock, async ({ principal, params, body }) =>
+    app.services.draftVersions.editBlock(principal.user.id, params.bookId, params.chapterId, params.draftId, body),
+  );
 }

@@ -1,6 +1,6 @@
 import type { Block } from '../../../shared/blocks.js';
 import type { GeneratedBy, JobKind } from '../../../shared/schemas/ai.js';
-import type { ProposalChapterSchema } from '../../../shared/schemas/authoring.js';
+import type { DraftChange, ProposalChapterSchema } from '../../../shared/schemas/authoring.js';
 import type { z } from 'zod';
 import type { ContinuityFlag, ContinuityKind, ContinuitySourceSchema } from '../../../shared/schemas/continuity.js';
 import type { CasResult } from './types.js';
@@ -72,6 +72,9 @@ export interface DraftRecord {
   /** Blocks contradicting locked continuity notes when the draft was written. */
   continuityFlags: ContinuityFlag[];
   generatedBy: GeneratedBy;
+  /** The version this one was made from, and how (both null for a draft generated from the answers). */
+  basedOnDraftId: string | null;
+  change: DraftChange | null;
   acceptedAt: string | null;
   createdAt: string;
 }

@@ -24,7 +24,7 @@ export async function acceptDraft(t: TestApp, bookId: string, chapterId: string,
   const number = ((await t.app.store.drafts.list(chapterId, 1, null))[0]?.number ?? 0) + 1;
   await addDraft(
     t.app.store,
-    { id, bookId, chapterId, number, style: 'professional', targetWords: 500, words: 10, blocks, continuityFlags: [], generatedBy: OFFLINE, acceptedAt: null, createdAt: new Date().toISOString() },
+    { id, bookId, chapterId, number, style: 'professional', targetWords: 500, words: 10, blocks, continuityFlags: [], generatedBy: OFFLINE, basedOnDraftId: null, change: null, acceptedAt: null, createdAt: new Date().toISOString() },
     50,
   );
   await storeAcceptedDraft(t.app.store, chapterId, id, new Date().toISOString());

@@ -18,6 +18,7 @@ import { createAiOperationsService } from '../../services/ai-operations-service.
 import { createContinuityService } from '../../services/continuity-service.js';
 import { createOperationTable } from '../../services/ai-operations/table.js';
 import { createDraftsService } from '../../services/drafts-service.js';
+import { createDraftVersionsService } from '../../services/draft-versions.js';
 import { createInterviewService } from '../../services/interview-service.js';
 import { createJobEventBus } from '../../services/job-events.js';
 import { bullJobQueue } from '../../services/job-queue-bullmq.js';
@@ -58,6 +59,7 @@ function createServices(app: { store: Store; log: FastifyBaseLogger; ai: { gatew
     tocProposals: createTocProposalService({ store, books, chapters, clock }),
     questions: createQuestionsService({ store, chapters, clock }),
     drafts: createDraftsService({ store, chapters, clock, aiOperations }),
+    draftVersions: createDraftVersionsService({ store, chapters, clock }),
     docs: createDocsService({
       store, books, clock,
       client: createDocsClient({ rootUrl: config.googleDocsRootUrl, backoffMs: options.docsBackoffMs, log: app.log }),

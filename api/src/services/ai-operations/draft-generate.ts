@@ -1,10 +1,9 @@
-import { blockText, cleanBlockText } from '../../../../shared/block-text.js';
+import { cleanBlockText } from '../../../../shared/block-text.js';
 import type { Block } from '../../../../shared/blocks.js';
 import { newId } from '../../../../shared/ids.js';
 import { LIMITS } from '../../../../shared/limits.js';
 import type { GeneratedBy } from '../../../../shared/schemas/ai.js';
 import { GenerateDraftBodySchema } from '../../../../shared/schemas/authoring.js';
-import { countWords } from '../../../../shared/text-count.js';
 import { TruncatedError } from '../../ai/ai-gateway.js';
 import { draftSectionTask, type DraftInput, type DraftOutput } from '../../ai/tasks/draft-task.js';
 import { AppError } from '../../lib/app-error.js';
@@ -14,6 +13,7 @@ import { answerRefs, briefOf, questionsWithAnswers } from '../authoring-context.
 import { bookContextFor, continuityCheckInput, continuityFlags } from '../book-memory.js';
 import { isoNow } from '../clock.js';
 import { addDraft } from '../draft-rules.js';
+import { wordsOf } from '../draft-versions.js';
 import { chapterOf, reservationFor, type AiOperation, type OperationDeps } from './operation.js';
 
 type Source = { questionId: string; answerVersion: number };
@@ -40,7 +40,6 @@ export function toBlocks(output: DraftOutput, byRef: Map<string, Source>): Block
   return blocks;
 }
 
-const wordsOf = (blocks: Block[]) => blocks.reduce((sum, block) => sum + countWords(blockText(block)), 0);
 
 /** Splits `items` into `parts` groups of near-equal size, keeping order. */
 function chunk<T>(items: T[], parts: number): T[][] {
@@ -126,7 +125,8 @@ export function draftGenerate({ store, books, chapters, ai, clock }: OperationDe
           await ctx.progress(95, 'saving the draft');
           const draft: DraftRecord = {
             id: newId('draft'), bookId, chapterId, number: ((await store.drafts.list(chapterId, 1, null))[0]?.number ?? 0) + 1, style: params.style,
-            targetWords: params.targetWords, words: wordsOf(blocks), blocks, continuityFlags: flags, generatedBy: generatedBy!, acceptedAt: null, createdAt: isoNow(clock),
+            targetWords: params.targetWords, words: wordsOf(blocks), blocks, continuityFlags: flags, generatedBy: generatedBy!,
+            basedOnDraftId: null, change: null, acceptedAt: null, createdAt: isoNow(clock),
           };
           await addDraft(store, draft, LIMITS.draftsPerChapter);
           return {

@@ -68,6 +68,13 @@ export const MONGO_MIGRATIONS: ReadonlyArray<{ version: number; name: string; up
       await db.collection('books').updateMany({ voiceSample: { $exists: false } }, { $set: { voiceSample: null } });
     },
   },
+  {
+    version: 8,
+    name: 'draft versions made from another: revised by instruction, a block reworked or edited by hand',
+    up: async (db) => {
+      await db.collection('drafts').updateMany({ change: { $exists: false } }, { $set: { basedOnDraftId: null, change: null } });
+    },
+  },
 ];
 
 export const LATEST_MONGO_SCHEMA_VERSION = MONGO_MIGRATIONS[MONGO_MIGRATIONS.length - 1]!.version;

@@ -6,7 +6,7 @@ import { insert, jsonIn, jsonOut, statementCache, type Db, writeTransaction } fr
 const Q_JSON = ['generatedBy'] as const;
 const A_JSON = ['history'] as const;
 const P_JSON = ['chapters', 'generatedBy'] as const;
-const D_JSON = ['blocks', 'continuityFlags', 'generatedBy'] as const;
+const D_JSON = ['blocks', 'continuityFlags', 'generatedBy', 'change'] as const;
 
 export function createSqliteQuestionsStore(db: Db): QuestionsStore {
   const prepare = statementCache(db);

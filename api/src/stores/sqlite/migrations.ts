@@ -183,6 +183,14 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       CREATE INDEX continuity_notes_book ON continuity_notes(bookId, id);
     `,
   },
+  {
+    version: 12,
+    name: 'draft versions made from another: revised by instruction, a block reworked or edited by hand',
+    sql: `
+      ALTER TABLE drafts ADD COLUMN basedOnDraftId TEXT;
+      ALTER TABLE drafts ADD COLUMN change TEXT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -45,7 +45,7 @@ export function draftRecord(bookId: string, chapterId: string, overrides: Partia
       { type: 'paragraph', text: 'Four words of prose.', sources: [{ questionId: 'q_01ARZ3NDEKTSV4RRFFQ69G5FAV', answerVersion: 2 }], unsupported: false },
       { type: 'list', ordered: false, items: ['one', 'two'], sources: [], unsupported: true },
     ],
-    continuityFlags: [], acceptedAt: null, createdAt: time(0), ...overrides,
+    continuityFlags: [], basedOnDraftId: null, change: null, acceptedAt: null, createdAt: time(0), ...overrides,
   };
 }
 

@@ -48,6 +48,23 @@ export function draftsContract(open: StoreFactory): void {
       expect(await store().drafts.count(`${chapterId}_other`)).toBe(0);
     });
 
+    it('keeps a version made from another exactly: what it was based on, how it changed, the blocks the author wrote', async () => {
+      const book = await givenBook(store());
+      const chapterId = `ch_${book.id}`;
+      const first = draftRecord(book.id, chapterId);
+      const edited = draftRecord(book.id, chapterId, {
+        number: 2, basedOnDraftId: first.id, change: { kind: 'edit', instruction: null, blockIds: ['B2'] },
+        blocks: [
+          { type: 'heading', level: 2, text: 'Été 🌍' },
+          { type: 'paragraph', text: 'My own words.', sources: [{ questionId: 'q_01ARZ3NDEKTSV4RRFFQ69G5FAV', answerVersion: 2 }], unsupported: false, authored: true },
+        ],
+      });
+      await addDraft(store(), first, 50);
+      await addDraft(store(), edited, 50);
+      expect(await store().drafts.get(chapterId, first.id)).toEqual(first);
+      expect(await store().drafts.get(chapterId, edited.id)).toEqual(edited);
+    });
+
     it('prunes the oldest drafts beyond `keep`, never the accepted one', async () => {
       const book = await givenBook(store());
       const chapterId = `ch_${book.id}`;
