@@ -14,8 +14,8 @@ import { buildAddon, externalReferences, type BuildAddonResult } from './build.j
 
 const API = 'https://api.auto-author.test/';
 const ENTRY_POINTS = [
-  'getDocumentContext', 'getDocumentOutline', 'getIdentityToken', 'getSettings', 'getUserValues', 'insertChapter', 'onInstall', 'onOpen',
-  'removeUserValue', 'saveSettings', 'setUserValue', 'showSidebar', 'signInWithGoogle', 'signOut', 'signOutFromMenu',
+  'getDocumentContext', 'getDocumentOutline', 'getIdentityToken', 'getSettings', 'getUserValues', 'insertChapter', 'insertPassageResult', 'onInstall', 'onOpen',
+  'readSelection', 'releaseSelection', 'removeUserValue', 'saveSettings', 'setUserValue', 'showSidebar', 'signInWithGoogle', 'signOut', 'signOutFromMenu',
 ];
 
 let dir: string;
@@ -103,6 +103,27 @@ describe('the built add-on script', () => {
     expect(context.chapters).toEqual([{ chapterId: 'ch_1', rangeName: 'auto-author:bk_1:ch_1', textHash: result.textHash }]);
     expect(context.headings[0]).toEqual({ text: vector.expected[0]!.text, style: 'HEADING_1', paragraphIndex: 1 });
     expect(() => standIns.call('insertChapter', { bookId: 'bk_1', chapterId: 'ch_1', title: 'x', blocks: [{ type: 'table' }] })).toThrow(/Invalid chapter/u);
+  });
+
+  it('reads the selection and replaces exactly it with a result, only while it holds what was read', () => {
+    const standIns = load();
+    seed(standIns.document, ['Before. Maria listened. After.', 'Untouched.']);
+    const text = standIns.document.body.getChild(0).asParagraph().editAsText();
+    standIns.document.setSelection(standIns.document.newRange().addElementsBetween(text, 8, text, 22).build());
+    const passage = standIns.call('readSelection');
+    expect(passage).toMatchObject({ text: 'Maria listened.', textHash: textHash('Maria listened.') });
+    expect(() => standIns.call('insertPassageResult', { ...passage, paragraphs: ['x'], placement: 'anywhere' })).toThrow(/Invalid passage/u);
+    expect(standIns.call('insertPassageResult', { passageId: passage.passageId, textHash: passage.textHash, paragraphs: ['Maria\nlistened well.'], placement: 'replace' }))
+      .toEqual({ status: 'replaced' });
+    expect(bodyParagraphs(standIns.globals.DocumentApp as never, standIns.document).map((p) => p.text)).toEqual(['Before. Maria listened well. After.', 'Untouched.']);
+    // A second passage, edited before the author confirms: nothing replaced.
+    standIns.document.setSelection(standIns.document.newRange().addElementsBetween(text, 0, text, 6).build());
+    const second = standIns.call('readSelection');
+    text.setText('Changed by the author.');
+    expect(standIns.call('insertPassageResult', { passageId: second.passageId, textHash: second.textHash, paragraphs: ['New'], placement: 'replace' }))
+      .toMatchObject({ status: 'changed' });
+    expect(text.getText()).toBe('Changed by the author.');
+    standIns.call('releaseSelection', second.passageId);
   });
 
   it('keeps settings in the user\'s properties, defaulting to the build\'s API address', () => {

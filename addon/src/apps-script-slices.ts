@@ -48,6 +48,9 @@ export interface GasText extends GasElement, Slice<Doc.Text, 'getText', {
   setUnderline(underline: boolean): GasText;
   setStrikethrough(strikethrough: boolean): GasText;
   setLinkUrl(url: string | null): GasText;
+  deleteText(startOffset: number, endOffsetInclusive: number): GasText;
+  insertText(offset: number, text: string): GasText;
+  appendText(text: string): GasText;
 }> {}
 
 /** Paragraph and ListItem share these. */

@@ -5,6 +5,8 @@ import { writeChapter, type InsertChapterResult } from './chapter-writer.js';
 import { documentContext, documentOutline, type DocumentContext, type DocumentOutline } from './document-context.js';
 import { exchangeIdentityToken, identityToken } from './identity.js';
 import { parseInsertRequest } from './insert-request.js';
+import { insertPassage, readPassage, releasePassage, type PassageInsertResult, type ReadPassage } from './passage.js';
+import { newPassageId, parsePassageInsertRequest, passageIdOf } from './passage-request.js';
 import {
   readSettings, readUserValues, removeUserValue as deleteUserValue, saveSettings as storeSettings, setUserValue as storeUserValue,
   type AddonSettings, type SettingsPatch,
@@ -48,6 +50,26 @@ export function insertChapter(request: unknown): InsertChapterResult {
   const result = writeChapter(DocumentApp, DocumentApp.getActiveDocument(), { ...checked, expectedTextHash });
   if (result.status === 'written' && result.textHash) written?.setProperty(key, result.textHash);
   return result;
+}
+
+/**
+ * The author's selection, for an action on it (rewrite, expand, shorten, continue, use as material): its text and
+ * fingerprint, marked in the document so that the result can later replace exactly it. Null when nothing is selected.
+ */
+export function readSelection(): ReadPassage | { error: string } | null {
+  const { DocumentApp } = gas;
+  return readPassage(DocumentApp, DocumentApp.getActiveDocument(), newPassageId());
+}
+
+/** Puts a result in place of the passage read (or after it), only if the passage still holds what was read. */
+export function insertPassageResult(request: unknown): PassageInsertResult {
+  const { DocumentApp } = gas;
+  return insertPassage(DocumentApp, DocumentApp.getActiveDocument(), parsePassageInsertRequest(request));
+}
+
+/** Forgets a passage the author discarded (its mark in the document). */
+export function releaseSelection(passageId: unknown): void {
+  releasePassage(gas.DocumentApp.getActiveDocument(), passageIdOf(passageId));
 }
 
 /** The user's settings (from their user properties, never the document's). */

@@ -104,6 +104,23 @@ export class FakeText extends FakeElement implements GasText {
   isItalic() {
     return this.italic;
   }
+  deleteText(startOffset: number, endOffsetInclusive: number) {
+    if (!Number.isInteger(startOffset) || startOffset < 0 || endOffsetInclusive < startOffset || endOffsetInclusive >= this.text.length) {
+      throw new FakeScriptError('Offset out of range.');
+    }
+    this.text = this.text.slice(0, startOffset) + this.text.slice(endOffsetInclusive + 1);
+    return this;
+  }
+  insertText(offset: number, text: string) {
+    // An offset at the very end is refused here (whether Docs accepts it is not documented): the add-on appends there.
+    if (!Number.isInteger(offset) || offset < 0 || (offset >= this.text.length && this.text.length > 0)) throw new FakeScriptError('Offset out of range.');
+    this.text = this.text.slice(0, offset) + text + this.text.slice(offset);
+    return this;
+  }
+  appendText(text: string) {
+    this.text += text;
+    return this;
+  }
 }
 
 export abstract class FakeContainer extends FakeElement {
