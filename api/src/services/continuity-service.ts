@@ -10,6 +10,7 @@ import type { ContinuityNoteRecord } from '../stores/engine-types.js';
 import type { Store } from '../stores/types.js';
 import type { BooksService } from './books-service.js';
 import { isoNow, type Clock } from './clock.js';
+import { addNoteWithinCap } from './continuity-rules.js';
 
 export function presentContinuityNote(note: ContinuityNoteRecord): ContinuityNote {
   return {
@@ -23,9 +24,6 @@ export function blockRefs(blocks: Block[]) {
   const refs = blocks.flatMap((block, index) => (block.type === 'heading' ? [] : [{ ref: `B${index + 1}`, index, text: blockText(block), sources: block.sources }]));
   return { refs, byRef: new Map(refs.map((r) => [r.ref, r])) };
 }
-
-/** Whether a note is the author's now: locked or edited notes are never replaced by an extraction. */
-export const authorOwned = (note: ContinuityNoteRecord) => note.locked || note.editedAt !== null;
 
 /**
  * The book's continuity notes (kept from each accepted draft by the continuity.extract operation): listed, added,
@@ -55,7 +53,7 @@ export function createContinuityService(deps: { store: Store; books: BooksServic
         source: { chapterId: null, draftId: null, answers: [] }, locked: body.locked ?? false, editedAt: at, generatedBy: null,
         version: 1, createdAt: at, updatedAt: at,
       };
-      if (!(await store.continuity.create(note, LIMITS.continuityNotesPerBook))) {
+      if (!(await addNoteWithinCap(store, note, LIMITS.continuityNotesPerBook))) {
         throw new AppError('LIMIT_REACHED', `A book keeps at most ${LIMITS.continuityNotesPerBook} continuity notes; delete some first.`);
       }
       return presentContinuityNote(note);
@@ -74,7 +72,7 @@ export function createContinuityService(deps: { store: Store; books: BooksServic
 
     async remove(userId: string, bookId: string, noteId: string) {
       await requireNote(userId, bookId, noteId);
-      if (!(await store.continuity.delete(bookId, noteId))) throw notFound('note');
+      if ((await store.continuity.remove(bookId, [noteId])) === 0) throw notFound('note');
     },
   };
 }

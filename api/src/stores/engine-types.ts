@@ -99,17 +99,16 @@ export interface ContinuityNoteRecord {
 
 export type ContinuityNotePatch = Partial<Pick<ContinuityNoteRecord, 'kind' | 'subject' | 'detail' | 'locked' | 'editedAt'>>;
 
-/** A book's continuity notes. Primitives only: which notes an extraction keeps is the service's rule. */
+/** A book's continuity notes. Primitives only: the cap and which notes an extraction replaces are services' rules. */
 export interface ContinuityStore {
   /** The book's notes, oldest first. */
   list(bookId: string): Promise<ContinuityNoteRecord[]>;
   get(bookId: string, noteId: string): Promise<ContinuityNoteRecord | null>;
-  /** Inserts a note unless the book already has `maxPerBook` (atomic); false when at the cap. */
-  create(note: ContinuityNoteRecord, maxPerBook: number): Promise<boolean>;
-  /** Atomically removes `removeIds` (only those still neither locked nor edited) and inserts `insert`. */
-  replace(bookId: string, removeIds: string[], insert: ContinuityNoteRecord[]): Promise<void>;
+  count(bookId: string): Promise<number>;
+  insert(notes: ContinuityNoteRecord[]): Promise<void>;
+  /** Deletes the book's notes with these ids; returns how many went. */
+  remove(bookId: string, noteIds: string[]): Promise<number>;
   update(bookId: string, noteId: string, patch: ContinuityNotePatch, expectedVersion: number | null, at: string): Promise<CasResult<ContinuityNoteRecord>>;
-  delete(bookId: string, noteId: string): Promise<boolean>;
 }
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';

@@ -215,7 +215,7 @@ export interface DomainStores {
  * The stores whose operations can join a transaction (MongoDB passes its session to these; SQLite's one
  * connection runs everything inside it). Add a store here when a rule needs it inside `atomically`.
  */
-export type TransactionStores = Pick<DomainStores, 'books' | 'chapters' | 'drafts'>;
+export type TransactionStores = Pick<DomainStores, 'books' | 'chapters' | 'drafts' | 'continuity'>;
 
 export interface AtomicOptions {
   /**

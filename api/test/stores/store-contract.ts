@@ -4,6 +4,7 @@ import { auditContract } from './contract/audit.js';
 import { bookRecordsContract } from './contract/book-records.js';
 import { booksContract } from './contract/books.js';
 import { chaptersContract } from './contract/chapters.js';
+import { continuityContract } from './contract/continuity.js';
 import { googleCredentialsContract } from './contract/google-credentials.js';
 import { useStore, type StoreFactory } from './contract/fixtures.js';
 import { jobsContract } from './contract/jobs.js';
@@ -37,6 +38,7 @@ export function defineStoreContract(name: string, open: StoreFactory): void {
     aiCacheContract(open);
     bookRecordsContract(open);
     googleCredentialsContract(open);
+    continuityContract(open);
 
     describe('lifecycle', () => {
       const store = useStore(open);

@@ -7,7 +7,8 @@ import { continuityExtractTask, type ContinuityExtractInput } from '../../ai/tas
 import { AppError } from '../../lib/app-error.js';
 import type { ContinuityNoteRecord } from '../../stores/engine-types.js';
 import { isoNow } from '../clock.js';
-import { authorOwned, blockRefs } from '../continuity-service.js';
+import { authorOwned, replaceChapterNotes } from '../continuity-rules.js';
+import { blockRefs } from '../continuity-service.js';
 import { chapterOf, reservationFor, type AiOperation, type OperationDeps } from './operation.js';
 
 type Source = { questionId: string; answerVersion: number };
@@ -43,26 +44,26 @@ export function continuityExtract({ store, books, chapters, ai, clock }: Operati
           await ctx.progress(10, 'reading the accepted draft');
           const { output, generatedBy } = await ai.run(continuityExtractTask, input, { userId: user.id, bookId, jobId: ctx.jobId, fresh, signal: ctx.signal });
           await ctx.progress(80, 'saving the continuity notes');
-          const current = await store.continuity.list(bookId);
-          const replaced = new Set(current.filter((note) => note.source.chapterId === chapterId && !authorOwned(note)).map((note) => note.id));
-          const taken = new Set(current.filter((note) => !replaced.has(note.id)).map((note) => comparable(note.subject)));
-          const room = Math.max(0, LIMITS.continuityNotesPerBook - (current.length - replaced.size));
           const at = isoNow(clock);
-          const created: ContinuityNoteRecord[] = [];
-          for (const note of output.notes) {
-            const key = comparable(note.subject);
-            if (!key || taken.has(key) || created.length >= room) continue;
-            taken.add(key);
-            const answers = new Map<string, Source>();
-            for (const ref of note.blocks) for (const source of byRef.get(ref)?.sources ?? []) answers.set(source.questionId, source);
-            created.push({
-              id: newId('continuityNote'), bookId, kind: note.kind, subject: note.subject.trim(), detail: note.detail.trim(),
-              source: { chapterId, draftId: draft.id, answers: [...answers.values()] }, locked: false, editedAt: null, generatedBy,
-              version: 1, createdAt: at, updatedAt: at,
-            });
-          }
-          await store.continuity.replace(bookId, [...replaced], created);
-          return { noteIds: created.map((note) => note.id), added: created.length, replaced: replaced.size, draftId: draft.id };
+          const { added, removed } = await replaceChapterNotes(store, bookId, chapterId, (staying) => {
+            const taken = new Set(staying.map((note) => comparable(note.subject)));
+            const room = Math.max(0, LIMITS.continuityNotesPerBook - staying.length);
+            const created: ContinuityNoteRecord[] = [];
+            for (const note of output.notes) {
+              const key = comparable(note.subject);
+              if (!key || taken.has(key) || created.length >= room) continue;
+              taken.add(key);
+              const answers = new Map<string, Source>();
+              for (const ref of note.blocks) for (const source of byRef.get(ref)?.sources ?? []) answers.set(source.questionId, source);
+              created.push({
+                id: newId('continuityNote'), bookId, kind: note.kind, subject: note.subject.trim(), detail: note.detail.trim(),
+                source: { chapterId, draftId: draft.id, answers: [...answers.values()] }, locked: false, editedAt: null, generatedBy,
+                version: 1, createdAt: at, updatedAt: at,
+              });
+            }
+            return created;
+          });
+          return { noteIds: added.map((note) => note.id), added: added.length, replaced: removed, draftId: draft.id };
         },
       };
     },

@@ -82,12 +82,15 @@ export async function openMongoStore(options: Config['mongodb'], log: (message: 
     aiCache: createMongoCacheStore(collections),
     docWrites: createMongoDocWritesStore(collections),
     googleCredentials: createMongoGoogleCredentialsStore(collections),
-    continuity: createMongoContinuityStore(client, collections),
+    continuity: createMongoContinuityStore(ctx),
   };
   /** The stores of `TransactionStores`, bound to one transaction's session. */
   const inSession = (session: ClientSession): TransactionStores => {
     const bound = { ...ctx, session };
-    return { books: createMongoBooksStore(bound), chapters: createMongoChaptersStore(bound), drafts: createMongoDraftsStore(bound) };
+    return {
+      books: createMongoBooksStore(bound), chapters: createMongoChaptersStore(bound), drafts: createMongoDraftsStore(bound),
+      continuity: createMongoContinuityStore(bound),
+    };
   };
 
   return {
