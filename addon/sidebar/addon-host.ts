@@ -88,6 +88,15 @@ export function createAddonHost(options: AddonHostOptions): PanelHost {
       return { revisionId: null, chapters };
     },
     readOutline: async () => (await run.getDocumentOutline()).paragraphs,
+    selection: {
+      async read() {
+        const read = await run.readSelection();
+        if (read && 'error' in read) throw new Error(read.error);
+        return read;
+      },
+      insert: (request) => run.insertPassageResult(request),
+      release: (passageId) => run.releaseSelection(passageId),
+    },
     openExternal: options.openWindow,
   };
 }

@@ -2,7 +2,7 @@
 // Code.js (running in a vm over the in-memory document), against the real API (offline AI) on an https address:
 // sign in with Google → book → interview → TOC → questions → draft → write at the cursor into the document.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -116,6 +116,18 @@ async function seeText(text: string, timeout = 20_000) {
   } catch (error) {
     throw new Error(`"${text}" never appeared; the sidebar said:\n${await page.evaluate(() => document.body.innerText)}`, { cause: error });
   }
+}
+
+const ARTIFACTS = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../test-artifacts/addon-sidebar');
+
+/** Screenshots of the sidebar at its 300 px and at 1280 px. */
+async function shots(name: string) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  for (const width of [300, 1280]) {
+    await page.setViewport({ width, height: 800 });
+    await page.screenshot({ path: path.join(ARTIFACTS, `${name}-${width}.png`), fullPage: true });
+  }
+  await page.setViewport({ width: 300, height: 800 });
 }
 
 async function openNav(label: string) {
@@ -233,6 +245,49 @@ describe('the add-on sidebar in Chromium', () => {
     const status = (await api('GET', `/v1/books/${bookId}/doc`)).json();
     expect(status).toMatchObject({ documentId: DOCUMENT_ID, chapters: [expect.objectContaining({ source: 'addon', rangeName: expect.stringContaining(bookId) })] });
     expect(calls).toEqual(expect.arrayContaining(['getUserValues', 'getDocumentContext', 'getIdentityToken', 'setUserValue', 'insertChapter']));
+
+    // Actions on a selection: the result shows in the sidebar first and replaces exactly the selection on the click.
+    script.document.body.insertParagraph(0, 'Ana listened first. She wrote one line down. Then she asked again.');
+    const selectWhole = (index: number) => {
+      const text = script.document.body.getChild(index).asParagraph().editAsText();
+      script.document.setSelection(script.document.newRange().addElementsBetween(text, 0, text, text.getText().length - 1).build());
+    };
+    selectWhole(0);
+    const untouched = bodyTexts(script.document).slice(1);
+    await click('Use my selection');
+    await page.waitForSelector('blockquote.aa-passage');
+    await click('Shorten');
+    await page.waitForSelector('article[aria-label="Result"]', { timeout: 30_000 });
+    await seeText('Template mode (no AI model): the opening sentences of each paragraph, about half of it.');
+    expect(bodyTexts(script.document)[0]).toBe('Ana listened first. She wrote one line down. Then she asked again.');
+    await shots('selection-result');
+    await click('Replace the selection');
+    await seeText('Your selection was replaced in the document.');
+    expect(bodyTexts(script.document)).toEqual(['Ana listened first. She wrote one line down.', ...untouched]);
+
+    // Changed by the author before the click: nothing replaced, and the sidebar says so.
+    selectWhole(0);
+    await click('Use my selection');
+    await page.waitForSelector('blockquote.aa-passage');
+    await click('Rewrite');
+    await page.waitForSelector('article[aria-label="Result"]', { timeout: 30_000 });
+    script.document.body.getChild(0).asParagraph().editAsText().setText('Ana changed this line herself.');
+    await click('Replace the selection');
+    await seeText('The selected text changed in the document since it was read, so nothing was replaced.');
+    expect(bodyTexts(script.document)).toEqual(['Ana changed this line herself.', ...untouched]);
+    await shots('selection-changed');
+
+    // Use as material: the passage becomes an answered question of the chosen chapter.
+    selectWhole(0);
+    await click('Use my selection');
+    await page.waitForSelector('blockquote.aa-passage');
+    await click('Use as material');
+    await seeText('as material: it is now an answered question of that chapter');
+    const chapterId = (await api('GET', `/v1/books/${bookId}/toc`)).json().chapters[0].id as string;
+    const material = (await api('GET', `/v1/books/${bookId}/chapters/${chapterId}/questions?limit=100`)).json().items
+      .filter((q: { text: string }) => q.text === 'A passage from your document');
+    expect(material).toEqual([expect.objectContaining({ answer: expect.objectContaining({ text: 'Ana changed this line herself.', status: 'final' }) })]);
+    expect(script.document.getNamedRanges().filter((n) => n.getName().startsWith('auto-author-passage:'))).toHaveLength(1);
     expect(errors).toEqual([]);
     await context.close();
   }, 120_000);

@@ -39,6 +39,28 @@ export interface PanelHost {
   readOutline?(): Promise<Array<{ text: string; style: string }>>;
   /** Opens a link outside the panel (new tab); absent: links open normally. */
   openExternal?(url: string): void;
+  /** The author's selection in the document, for actions on it (add-on); absent where the host cannot read it. */
+  selection?: SelectionHost;
+}
+
+/** A passage the author selected, read with the fingerprint of what it held. */
+export interface SelectedPassage {
+  passageId: string;
+  text: string;
+  textHash: string;
+}
+
+/**
+ * Reads the author's selection and later puts a result in its place (or after it), only if it still holds what was
+ * read: otherwise nothing changes and `changed` says what it holds now.
+ */
+export interface SelectionHost {
+  /** The selection, null when nothing is selected; throws with a reason the author can act on (say, a table). */
+  read(): Promise<SelectedPassage | null>;
+  insert(request: { passageId: string; textHash: string; paragraphs: string[]; placement: 'replace' | 'after' }):
+    Promise<{ status: 'replaced' | 'inserted' } | { status: 'changed'; currentText: string | null }>;
+  /** Forgets a passage the author discarded. */
+  release(passageId: string): Promise<void>;
 }
 
 /** Feature flags of a host. */

@@ -9,6 +9,7 @@ import { chapterOptions, type ChapterOption } from '../components/ChapterPicker.
 import { BookSection } from '../components/BookSection.js';
 import { DocPreviewView } from '../components/DocPreviewView.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
+import { SelectionActions } from './SelectionActions.js';
 import type { DocPreview, HostChapterResult } from '../panel-host.js';
 import type { Toc } from '../../schemas/chapters.js';
 
@@ -147,6 +148,7 @@ function Writer({ bookId }: { bookId: string }) {
           </ul>
         </section>
       )}
+      {host.selection && <SelectionActions bookId={bookId} selection={host.selection} />}
       {preview && (
         <section aria-label="Local preview" className="aa-subsection">
           <h3>Document preview</h3>
