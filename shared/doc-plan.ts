@@ -17,6 +17,11 @@ export function chapterRangeName(bookId: string, chapterId: string): string {
   return `auto-author:${bookId}:${chapterId}`;
 }
 
+/** The level a draft heading takes in a written chapter: one below the title (a section's headings all at 3). */
+export function blockHeadingLevel(level: 2 | 3, isSection: boolean): 2 | 3 {
+  return isSection || level === 3 ? 3 : 2;
+}
+
 /**
  * The write plan of a chapter: its title as HEADING_1 (a section's as HEADING_2, its headings one level down),
  * then the blocks, one paragraph per list item.
@@ -26,7 +31,7 @@ export function planChapter(title: string, blocks: Block[], isSection = false): 
   const plan: PlannedParagraph[] = [{ text: cleanBlockText(title) || 'Untitled chapter', style: titleStyle, bullet: null, quote: false }];
   for (const block of blocks) {
     if (block.type === 'heading') {
-      const style: PlannedStyle = isSection || block.level === 3 ? 'HEADING_3' : 'HEADING_2';
+      const style: PlannedStyle = blockHeadingLevel(block.level, isSection) === 3 ? 'HEADING_3' : 'HEADING_2';
       plan.push({ text: cleanBlockText(block.text), style, bullet: null, quote: false });
     } else if (block.type === 'list') {
       for (const item of block.items) plan.push({ text: cleanBlockText(item), style: 'NORMAL_TEXT', bullet: block.ordered ? 'ordered' : 'unordered', quote: false });

@@ -14,6 +14,7 @@ export const ID_PREFIX = {
   audit: 'aud',
   ledger: 'led',
   continuityNote: 'cn',
+  export: 'exp',
 } as const;
 export type IdKind = keyof typeof ID_PREFIX;
 

@@ -66,4 +66,6 @@ export const LIMITS = {
   /** A block the author edits by hand: its text, or each item of a list. */
   blockTextMax: 20_000,
   listItemsMax: 100,
+  /** Days an exported file is kept for download. */
+  exportRetentionDays: 7,
 } as const;

@@ -30,6 +30,7 @@ import ai from './plugins/external/ai.js';
 import authoringRoutes from './routes/authoring.js';
 import jobRoutes from './routes/jobs.js';
 import docRoutes from './routes/docs.js';
+import exportRoutes from './routes/exports.js';
 import type { Store } from './stores/types.js';
 
 export interface AppOptions {
@@ -127,6 +128,7 @@ export default fp<AppOptions>(
     await app.register(authoringRoutes);
     await app.register(jobRoutes);
     await app.register(docRoutes);
+    await app.register(exportRoutes, { config });
     await app.register(pages);
   },
   { name: 'auto-author' },

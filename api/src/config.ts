@@ -100,6 +100,7 @@ const EnvSchema = z
     RATE_LIMIT_DEFAULT_PER_MIN: int(1, 1_000_000).default(300),
     RATE_LIMIT_AI_PER_MIN: int(1, 1_000_000).default(20),
     RATE_LIMIT_AUTH_PER_MIN: int(1, 1_000_000).default(10),
+    RATE_LIMIT_EXPORTS_PER_HOUR: int(1, 1_000_000).default(10),
     CORS_ORIGINS: list.default([]),
     ADMIN_TOKEN: z.string().min(20, 'ADMIN_TOKEN must be at least 20 characters').optional(),
     GOOGLE_CLIENT_IDS: list.default([]),
@@ -201,6 +202,8 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
       defaultPerMin: env.RATE_LIMIT_DEFAULT_PER_MIN,
       aiPerMin: env.RATE_LIMIT_AI_PER_MIN,
       authPerMin: env.RATE_LIMIT_AUTH_PER_MIN,
+      /** Export jobs a user may start per format per hour. */
+      exportsPerHour: env.RATE_LIMIT_EXPORTS_PER_HOUR,
     },
     corsOrigins: env.CORS_ORIGINS.map((rule) =>
       rule.startsWith('/') && rule.endsWith('/') ? new RegExp(rule.slice(1, -1)) : rule,

@@ -5,7 +5,7 @@ import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminEndpoints } from '../../shared/contract/admin.js';
 import { ALL_ENDPOINTS, buildPath } from '../../shared/contract/index.js';
-import { JOB_KINDS } from '../../shared/schemas/ai.js';
+import { AI_JOB_KINDS } from '../../shared/schemas/ai.js';
 import { STATS_RANGES, USAGE_CSV_COLUMNS, type AdminStats, type AdminUsage, type StatsRange } from '../../shared/schemas/admin.js';
 import { createRequestMetrics, histogramQuantile, LATENCY_BOUNDS_MS } from '../src/services/admin-request-metrics.js';
 import type { LedgerRecord } from '../src/stores/engine-types.js';
@@ -50,7 +50,7 @@ function seededRows(userIds: string[]): LedgerRecord[] {
     const outputTokens = cached ? 0 : next(3_000);
     return {
       id: `led_${ulid(at)}`, userId: userIds[i % userIds.length]!, bookId: null, jobId: null,
-      operation: JOB_KINDS[next(JOB_KINDS.length)]!, provider: 'openai', model: models[next(models.length)]!, inputTokens, outputTokens,
+      operation: AI_JOB_KINDS[next(AI_JOB_KINDS.length)]!, provider: 'openai', model: models[next(models.length)]!, inputTokens, outputTokens,
       costMicros: cached ? 0 : next(90_000), cached, outcome: outcomes[next(outcomes.length)]!, latencyMs: next(20_000),
       createdAt: new Date(at).toISOString(),
     };

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { MongoClient } from 'mongodb';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JOB_KINDS } from '../../shared/schemas/ai.js';
+import { AI_JOB_KINDS } from '../../shared/schemas/ai.js';
 import { USAGE_GROUP_BY } from '../../shared/schemas/admin.js';
 import type { LedgerFilter, LedgerSums, RequestMinute } from '../src/stores/admin-types.js';
 import type { LedgerRecord } from '../src/stores/engine-types.js';
@@ -34,7 +34,7 @@ function seed(): LedgerRecord[] {
     const at = START + next(10 * 24) * 3_600_000 + next(3_600_000);
     const cached = next(5) === 0;
     return {
-      id: `led_${ulid(at)}`, userId: users[next(users.length)]!, bookId: null, jobId: null, operation: JOB_KINDS[next(JOB_KINDS.length)]!,
+      id: `led_${ulid(at)}`, userId: users[next(users.length)]!, bookId: null, jobId: null, operation: AI_JOB_KINDS[next(AI_JOB_KINDS.length)]!,
       provider: 'openai', model: models[next(models.length)]!, inputTokens: cached ? 0 : next(4_000), outputTokens: cached ? 0 : next(2_000),
       costMicros: cached ? 0 : next(50_000), cached, outcome: outcomes[next(outcomes.length)]!, latencyMs: next(9_000),
       createdAt: new Date(at).toISOString(),

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import {
-  buildPath, endpoints, type EndpointBody, type EndpointDef, type EndpointName, type EndpointParams, type EndpointQuery,
+  buildPath, endpoints, type DownloadedFile, type EndpointBody, type EndpointDef, type EndpointName, type EndpointParams, type EndpointQuery,
   type EndpointResult, type Endpoints,
 } from '../contract/index.js';
 import { ApiError, errorFromResponse } from './api-error.js';
@@ -163,6 +163,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         response = await doFetch(url, {
           method: def.method, headers, body: hasBody ? JSON.stringify(call.body) : undefined, signal: controller.signal,
         });
+        if (def.produces === 'application/octet-stream' && response.ok) return await downloadedFile(response);
         text = await response.text();
       } catch (cause) {
         throw failure(cause);
@@ -198,6 +199,21 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   }
   client.request = (def: EndpointDef, call?: AnyRequestOptions) => send(def, call);
   return client as ApiClient;
+}
+
+/** A file download's body and the name the server offers it under (RFC 5987 `filename*` first). */
+async function downloadedFile(response: Response): Promise<DownloadedFile> {
+  const disposition = response.headers.get('content-disposition') ?? '';
+  const extended = /filename\*=UTF-8''([^;]+)/iu.exec(disposition)?.[1];
+  let filename = /filename="([^"]*)"/iu.exec(disposition)?.[1] ?? null;
+  if (extended) {
+    try {
+      filename = decodeURIComponent(extended);
+    } catch {
+      // a malformed name: keep the plain one
+    }
+  }
+  return { blob: await response.blob(), filename, mediaType: response.headers.get('content-type') ?? 'application/octet-stream' };
 }
 
 function aborted(cause?: unknown): ApiError {

@@ -9,8 +9,19 @@ export type EndpointAuth = 'none' | 'user' | 'admin';
 /** Rate-limit group; AI job kinds get their own groups later. */
 export type RateGroup = 'default' | 'auth' | 'ai';
 
-/** A success body that is not JSON: the job event stream (events progress, result, error) or a CSV file. */
-export type StreamMediaType = 'text/event-stream' | 'text/csv';
+/**
+ * A success body that is not JSON: the job event stream (events progress, result, error), a CSV file, or a file
+ * download (`application/octet-stream` here; the response carries the file's own media type).
+ */
+export type StreamMediaType = 'text/event-stream' | 'text/csv' | 'application/octet-stream';
+
+/** What the typed client resolves a file download to. */
+export interface DownloadedFile {
+  blob: Blob;
+  /** From Content-Disposition (`filename*` first), or null. */
+  filename: string | null;
+  mediaType: string;
+}
 
 /** One endpoint, declared once and used by both the API route and the typed client. */
 export interface EndpointDef {
@@ -51,8 +62,8 @@ type OutputOf<T> = T extends z.ZodType ? z.output<T> : undefined;
 export type EndpointParams<E extends EndpointDef> = InputOf<E['params']>;
 export type EndpointQuery<E extends EndpointDef> = InputOf<E['query']>;
 export type EndpointBody<E extends EndpointDef> = InputOf<E['body']>;
-/** What the client receives (undefined for 204). */
-export type EndpointResult<E extends EndpointDef> = OutputOf<E['response']>;
+/** What the client receives (undefined for 204, a DownloadedFile for a file download). */
+export type EndpointResult<E extends EndpointDef> = E['produces'] extends 'application/octet-stream' ? DownloadedFile : OutputOf<E['response']>;
 
 /** Parsed request parts as the route handler sees them. */
 export interface EndpointRequest<E extends EndpointDef> {

@@ -5,6 +5,7 @@ import { chapterEndpoints } from './chapters.js';
 import { continuityEndpoints } from './continuity.js';
 import { docEndpoints } from './docs.js';
 import type { EndpointDef } from './endpoint.js';
+import { exportEndpoints } from './exports.js';
 import { identityEndpoints } from './identity.js';
 import { jobEndpoints } from './jobs.js';
 import { systemEndpoints } from './system.js';
@@ -19,6 +20,7 @@ export const endpoints = {
   ...continuityEndpoints,
   ...jobEndpoints,
   ...docEndpoints,
+  ...exportEndpoints,
   ...adminEndpoints,
 };
 export type Endpoints = typeof endpoints;

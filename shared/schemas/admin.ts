@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { JobKindSchema } from './ai.js';
+import { AiJobKindSchema } from './ai.js';
 import { PageQuerySchema, TimestampSchema } from './common.js';
 import { LedgerEntrySchema } from './usage.js';
 
@@ -40,7 +40,7 @@ export const UsageFilterQuerySchema = z.object({
   from: DateOrInstantSchema.optional(),
   to: DateOrInstantSchema.optional(),
   userId: z.string().max(100).optional(),
-  operation: JobKindSchema.optional(),
+  operation: AiJobKindSchema.optional(),
   model: z.string().max(ADMIN_LIMITS.modelMax).optional(),
   outcome: z.string().max(ADMIN_LIMITS.outcomeMax).optional(),
 });

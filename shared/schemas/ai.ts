@@ -18,15 +18,20 @@ export const JOB_TARGETS = {
   'passage.rework': 'book',
 } as const satisfies Record<string, JobTarget>;
 
-/** The job kinds; they double as ledger operation and quote operation. */
-export type JobKind = keyof typeof JOB_TARGETS;
-export const JOB_KINDS = Object.keys(JOB_TARGETS) as [JobKind, ...JobKind[]];
+/** The AI job kinds; they double as ledger operation and quote operation. */
+export type AiJobKind = keyof typeof JOB_TARGETS;
+export const AI_JOB_KINDS = Object.keys(JOB_TARGETS) as [AiJobKind, ...AiJobKind[]];
+export const AiJobKindSchema = z.enum(AI_JOB_KINDS);
+
+/** Every job kind: the AI operations and the book export, which calls no model (its own hourly limit per format). */
+export const JOB_KINDS = [...AI_JOB_KINDS, 'export.generate'] as const;
 export const JobKindSchema = z.enum(JOB_KINDS);
+export type JobKind = z.infer<typeof JobKindSchema>;
 
 /** Whether a job is the one a panel follows for its kind: any of the book's for book-wide kinds, else its chapter's. */
 export function isJobFor(job: { kind: JobKind; bookId: string; chapterId: string | null }, kind: JobKind, bookId: string, chapterId: string | null): boolean {
   if (job.kind !== kind || job.bookId !== bookId) return false;
-  return JOB_TARGETS[kind] === 'book' || job.chapterId === chapterId;
+  return kind === 'export.generate' || JOB_TARGETS[kind] === 'book' || job.chapterId === chapterId;
 }
 
 /** Who made an AI record; `offline` records come from the deterministic offline provider, never a model. */

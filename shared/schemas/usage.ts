@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { JobKindSchema } from './ai.js';
+import { AiJobKindSchema } from './ai.js';
 import { BooleanQuerySchema, IdParamSchema, TimestampSchema } from './common.js';
 
 export const QuotaWindowSchema = z.object({
@@ -15,7 +15,7 @@ export const LedgerEntrySchema = z.object({
   id: z.string(),
   bookId: z.string().nullable(),
   jobId: z.string().nullable(),
-  operation: JobKindSchema,
+  operation: AiJobKindSchema,
   provider: z.string(),
   model: z.string(),
   inputTokens: z.number().int(),
@@ -43,7 +43,7 @@ export const UsageSchema = z.object({
 export type Usage = z.infer<typeof UsageSchema>;
 
 export const QuoteBodySchema = z.object({
-  operation: JobKindSchema,
+  operation: AiJobKindSchema,
   bookId: z.string().max(100),
   chapterId: z.string().max(100).optional(),
   questionId: z.string().max(100).optional(),

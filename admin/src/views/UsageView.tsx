@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { USAGE_GROUP_BY, type AdminLedgerEntry, type UsageFilterQuery, type UsageGroupBy } from '../../../shared/schemas/admin.js';
-import { JOB_KINDS, type JobKind } from '../../../shared/schemas/ai.js';
+import { AI_JOB_KINDS, type AiJobKind } from '../../../shared/schemas/ai.js';
 import { SuggestField } from '../components/Fields.js';
 import { LoadError, StatusLine } from '../components/StatusLine.js';
 import { downloadUsageCsv } from '../csv-download.js';
@@ -15,7 +15,7 @@ interface Form {
   from: string;
   to: string;
   user: string;
-  operation: JobKind | '';
+  operation: AiJobKind | '';
   model: string;
   outcome: string;
   groupBy: UsageGroupBy | '';
@@ -88,7 +88,7 @@ export function UsageView() {
           <label htmlFor="usage-operation">Operation</label>
           <select id="usage-operation" value={form.operation} onChange={set('operation')}>
             <option value="">Any</option>
-            {JOB_KINDS.map((kind) => (
+            {AI_JOB_KINDS.map((kind) => (
               <option key={kind} value={kind}>
                 {kind}
               </option>

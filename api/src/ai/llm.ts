@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { JobKind } from '../../../shared/schemas/ai.js';
+import type { AiJobKind } from '../../../shared/schemas/ai.js';
 
 /**
  * One kind of AI call: a versioned prompt module. Author text goes into `messages` as delimited data; the
@@ -7,7 +7,7 @@ import type { JobKind } from '../../../shared/schemas/ai.js';
  * outputs demand). `offline` is the deterministic no-network answer of the offline provider.
  */
 export interface AiTask<I, O> {
-  operation: JobKind;
+  operation: AiJobKind;
   /** Schema name sent with the json_schema response format. */
   name: string;
   promptVersion: string;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { EndpointDef } from '../../../shared/contract/endpoint.js';
 import { ERROR_CODES, ErrorBodySchema, type ErrorCode } from '../../../shared/errors.js';
 import { JobSchema } from '../../../shared/schemas/ai.js';
+import { EXPORT_FILE_TYPES } from '../../../shared/schemas/exports.js';
 import type { JobEventType } from '../stores/engine-types.js';
 import { errorStatusesOf } from './openapi-errors.js';
 
@@ -69,6 +70,14 @@ function streamOrEmptyResponse(endpoint: EndpointDef): Json | null {
     return {
       description: 'RFC 4180 CSV with a header row and CRLF line ends.', headers: EVERY_RESPONSE_HEADERS,
       content: { 'text/csv': { schema: { type: 'string' } } },
+    };
+  }
+  if (endpoint.produces === 'application/octet-stream') {
+    const file = { schema: { type: 'string', format: 'binary' } };
+    return {
+      description: 'The file, with Content-Disposition naming it; the media type is that of its format.',
+      headers: { ...EVERY_RESPONSE_HEADERS, 'content-disposition': { schema: { type: 'string' }, required: true } },
+      content: Object.fromEntries(Object.values(EXPORT_FILE_TYPES).map(({ mediaType }) => [mediaType.split(';')[0], file])),
     };
   }
   if (endpoint.produces === 'text/event-stream') {

@@ -1,4 +1,4 @@
-import { JOB_KINDS, JOB_TARGETS, type JobKind } from '../../../shared/schemas/ai.js';
+import { AI_JOB_KINDS, JOB_TARGETS, type AiJobKind } from '../../../shared/schemas/ai.js';
 import type { AiGateway } from '../ai/ai-gateway.js';
 import { AppError } from '../lib/app-error.js';
 import type { JobRecord } from '../stores/engine-types.js';
@@ -15,7 +15,7 @@ export interface TargetIds {
 }
 
 /** The operation's target from the ids given: VALIDATION naming the id a chapter or question operation lacks. */
-function targetOf(kind: JobKind, ids: TargetIds): OperationTarget {
+function targetOf(kind: AiJobKind, ids: TargetIds): OperationTarget {
   const need = (value: string | undefined, name: string) => {
     if (!value) throw new AppError('VALIDATION', `This operation needs ${name}.`, { field: name });
     return value;
@@ -29,7 +29,7 @@ function targetOf(kind: JobKind, ids: TargetIds): OperationTarget {
 }
 
 /** The id of the record a job works on, kept with the job (one active job per kind and target). */
-function targetIdOf(kind: JobKind, target: OperationTarget): string {
+function targetIdOf(kind: AiJobKind, target: OperationTarget): string {
   return { book: target.bookId, chapter: target.chapterId, question: target.questionId }[JOB_TARGETS[kind]] ?? target.bookId;
 }
 
@@ -40,7 +40,7 @@ function targetIdOf(kind: JobKind, target: OperationTarget): string {
 export function createAiOperationsService(deps: { jobs: JobsService; ai: AiGateway; operations: OperationTable }) {
   const { jobs, ai, operations } = deps;
 
-  for (const kind of JOB_KINDS) {
+  for (const kind of AI_JOB_KINDS) {
     jobs.handle(kind, async (user, job: JobRecord) => {
       const target = { bookId: job.bookId, chapterId: job.chapterId, questionId: JOB_TARGETS[kind] === 'question' ? job.targetId : null };
       return (await operations[kind].plan(user, target, operations[kind].params.parse(job.params))).work;
@@ -48,7 +48,7 @@ export function createAiOperationsService(deps: { jobs: JobsService; ai: AiGatew
   }
 
   /** Parses the params (VALIDATION when they do not fit the operation) and plans the job. */
-  async function plan(user: UserRecord, kind: JobKind, ids: TargetIds, input: unknown) {
+  async function plan(user: UserRecord, kind: AiJobKind, ids: TargetIds, input: unknown) {
     const operation = operations[kind];
     const target = targetOf(kind, ids);
     const parsed = operation.params.safeParse(input ?? {});
@@ -62,7 +62,7 @@ export function createAiOperationsService(deps: { jobs: JobsService; ai: AiGatew
 
   return {
     /** Starts the job (202 `{ job }`), reserving its worst-case tokens; `body` is the generate endpoint's body. */
-    async start(user: UserRecord, kind: JobKind, ids: TargetIds, body: unknown) {
+    async start(user: UserRecord, kind: AiJobKind, ids: TargetIds, body: unknown) {
       const { target, params, planned } = await plan(user, kind, ids, body);
       const reservation = await planned.reserve();
       const job = await jobs.start({
@@ -73,7 +73,7 @@ export function createAiOperationsService(deps: { jobs: JobsService; ai: AiGatew
     },
 
     /** What starting the operation would reserve now, and its cost; the same checks as a start, never the cache bypass. */
-    async quote(user: UserRecord, kind: JobKind, ids: TargetIds, params: Record<string, unknown> | undefined) {
+    async quote(user: UserRecord, kind: AiJobKind, ids: TargetIds, params: Record<string, unknown> | undefined) {
       const { planned } = await plan(user, kind, ids, { ...params, fresh: false });
       const { tokens, cached } = await planned.reserve();
       return { estimatedTokens: tokens, estimatedCostUsd: ai.estimateCostUsd(tokens), cached, offline: ai.provider.offline };

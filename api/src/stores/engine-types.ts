@@ -1,5 +1,5 @@
 import type { Block } from '../../../shared/blocks.js';
-import type { GeneratedBy, JobKind } from '../../../shared/schemas/ai.js';
+import type { AiJobKind, GeneratedBy, JobKind } from '../../../shared/schemas/ai.js';
 import type { DraftChange, ProposalChapterSchema } from '../../../shared/schemas/authoring.js';
 import type { z } from 'zod';
 import type { ContinuityFlag, ContinuityKind, ContinuitySourceSchema } from '../../../shared/schemas/continuity.js';
@@ -163,7 +163,7 @@ export interface LedgerRecord {
   userId: string;
   bookId: string | null;
   jobId: string | null;
-  operation: JobKind;
+  operation: AiJobKind;
   provider: string;
   model: string;
   inputTokens: number;

@@ -1,6 +1,7 @@
 import type { Role } from '../../../shared/schemas/identity.js';
 import type { CHAPTER_STATUSES } from '../../../shared/schemas/chapters.js';
 import type { TOKEN_SOURCES } from '../../../shared/schemas/identity.js';
+import type { ExportsStore } from './export-types.js';
 import type { AdminLedgerStore, RequestMetricsStore } from './admin-types.js';
 import type {
   AnswersStore, ContinuityStore, CacheStore, DocWritesStore, DraftsStore, GoogleCredentialsStore, JobsStore, LedgerStore, ProposalsStore, QuestionsStore,
@@ -207,6 +208,7 @@ export interface DomainStores {
   readonly docWrites: DocWritesStore;
   readonly googleCredentials: GoogleCredentialsStore;
   readonly continuity: ContinuityStore;
+  readonly exports: ExportsStore;
   readonly adminLedger: AdminLedgerStore;
   readonly requestMetrics: RequestMetricsStore;
 }

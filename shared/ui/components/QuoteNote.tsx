@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { JobKind } from '../../schemas/ai.js';
+import type { AiJobKind } from '../../schemas/ai.js';
 import { useSession } from '../app/session.js';
 import { describeError } from '../core/error-view.js';
 
@@ -17,7 +17,7 @@ const tokens = (n: number) => `${n.toLocaleString()} ${n === 1 ? 'token' : 'toke
  * after every change the author makes (answers change what a draft costs).
  */
 export function QuoteNote({ operation, bookId, chapterId, params }: {
-  operation: JobKind;
+  operation: AiJobKind;
   bookId: string;
   chapterId?: string;
   params?: Record<string, unknown>;

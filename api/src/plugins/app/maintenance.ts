@@ -12,21 +12,25 @@ declare module 'fastify' {
 }
 
 /**
- * Start-up: first admin, interrupted jobs failed (retryable); hourly retention of trash, audit and AI cache;
+ * Start-up: first admin, interrupted jobs failed (retryable); hourly retention of trash, audit, AI cache and exports;
  * shutdown drains running jobs for up to 20 s.
  */
 export default fp<{ config: Config }>(
   async (app, { config }) => {
-    const { identity, books, audit, jobs } = app.services;
+    const { identity, books, audit, jobs, exports } = app.services;
     const { createdToken } = await identity.bootstrap(config.adminToken);
     app.decorate('bootstrapToken', createdToken);
 
     const sweep = async () => {
       try {
         const purged = await books.purgeTrash();
+        await exports.deleteForBooks(purged);
         const expired = await audit.purgeExpired();
         await app.store.aiCache.purgeExpired(new Date().toISOString());
-        if (purged.length > 0 || expired > 0) app.log.info({ purgedBooks: purged.length, expiredAuditEvents: expired }, 'retention sweep');
+        const expiredExports = await exports.purgeExpired();
+        if (purged.length > 0 || expired > 0 || expiredExports > 0) {
+          app.log.info({ purgedBooks: purged.length, expiredAuditEvents: expired, expiredExports }, 'retention sweep');
+        }
       } catch (error) {
         app.log.error({ err: error }, 'retention sweep failed');
       }

@@ -27,6 +27,7 @@ import { createQuestionsService } from '../../services/questions-service.js';
 import { createQuotaService } from '../../services/quota-service.js';
 import { createTocProposalService } from '../../services/toc-proposal-service.js';
 import { createDocsService } from '../../services/docs-service.js';
+import { createExportsService } from '../../services/exports-service.js';
 import { createDocsClient } from '../../docs/docs-client.js';
 import { createGoogleCredentialsService } from '../../services/google-credentials-service.js';
 
@@ -60,6 +61,7 @@ function createServices(app: { store: Store; log: FastifyBaseLogger; ai: { gatew
     questions: createQuestionsService({ store, chapters, clock }),
     drafts: createDraftsService({ store, chapters, clock, aiOperations }),
     draftVersions: createDraftVersionsService({ store, chapters, clock }),
+    exports: createExportsService({ store, books, jobs, clock }),
     docs: createDocsService({
       store, books, clock,
       client: createDocsClient({ rootUrl: config.googleDocsRootUrl, backoffMs: options.docsBackoffMs, log: app.log }),

@@ -1,4 +1,4 @@
-import type { JobKind } from '../../../../shared/schemas/ai.js';
+import type { AiJobKind } from '../../../../shared/schemas/ai.js';
 import { continuityExtract } from './continuity-extract.js';
 import { draftGenerate } from './draft-generate.js';
 import { interviewGenerate } from './interview-generate.js';
@@ -25,4 +25,4 @@ export function createOperationTable(deps: OperationDeps): OperationTable {
     'passage.rework': passageRework(deps),
   };
 }
-export type OperationTable = Record<JobKind, AiOperation>;
+export type OperationTable = Record<AiJobKind, AiOperation>;

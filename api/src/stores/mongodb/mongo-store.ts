@@ -11,6 +11,7 @@ import { collectionsOf } from './collections.js';
 import { createMongoContinuityStore } from './continuity-store.js';
 import { createMongoDocWritesStore } from './doc-writes-store.js';
 import { createMongoDraftsStore } from './drafts-store.js';
+import { createMongoExportsStore } from './exports-store.js';
 import { createMongoGoogleCredentialsStore } from './google-credentials-store.js';
 import { ensureIndexes } from './indexes.js';
 import { createMongoJobsStore } from './jobs-store.js';
@@ -50,6 +51,7 @@ export async function openMongoStore(options: Config['mongodb'], log: (message: 
   const poolStats = trackPool(client, options.maxPoolSize);
   const db = client.db(options.db);
   const collections = collectionsOf(db);
+  const exports = createMongoExportsStore(db);
   let schemaVersion: number;
   try {
     await client.connect();
@@ -57,6 +59,7 @@ export async function openMongoStore(options: Config['mongodb'], log: (message: 
     const applied = await migrateMongo(db, collections, log);
     if (applied.length > 0) log(`Applied store migrations ${applied.join(', ')}`);
     await ensureIndexes(collections);
+    await exports.ensureIndexes();
     schemaVersion = await appliedMongoSchemaVersion(collections);
   } catch (error) {
     await client.close().catch(() => {});
@@ -83,6 +86,7 @@ export async function openMongoStore(options: Config['mongodb'], log: (message: 
     docWrites: createMongoDocWritesStore(collections),
     googleCredentials: createMongoGoogleCredentialsStore(collections),
     continuity: createMongoContinuityStore(ctx),
+    exports,
   };
   /** The stores of `TransactionStores`, bound to one transaction's session. */
   const inSession = (session: ClientSession): TransactionStores => {

@@ -191,6 +191,19 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       ALTER TABLE drafts ADD COLUMN change TEXT;
     `,
   },
+  {
+    version: 13,
+    name: 'exported files of books (the bytes are files under DATA_DIR/exports)',
+    sql: `
+      CREATE TABLE exports (
+        id TEXT PRIMARY KEY, userId TEXT NOT NULL, bookId TEXT NOT NULL, jobId TEXT NOT NULL, format TEXT NOT NULL,
+        filename TEXT NOT NULL, mediaType TEXT NOT NULL, bytes INTEGER NOT NULL, chapters INTEGER NOT NULL,
+        skipped TEXT NOT NULL, expiresAt TEXT NOT NULL, createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL
+      );
+      CREATE INDEX exports_book ON exports(userId, bookId, id);
+      CREATE INDEX exports_expiry ON exports(expiresAt);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -4,6 +4,7 @@ import type { DomainStores, Store } from '../types.js';
 import { createSqliteAnswersStore, createSqliteDraftsStore, createSqliteProposalsStore, createSqliteQuestionsStore } from './authoring-stores.js';
 import { createSqliteContinuityStore } from './continuity-store.js';
 import { createSqliteDocWritesStore } from './doc-writes-store.js';
+import { createSqliteExportsStore } from './exports-store.js';
 import { createSqliteGoogleCredentialsStore } from './google-credentials-store.js';
 import { createSqliteCacheStore, createSqliteJobsStore, createSqliteLedgerStore } from './metering-stores.js';
 import { createSqliteAdminLedgerStore, createSqliteRequestMetricsStore } from './admin-stores.js';
@@ -62,6 +63,7 @@ export function openSqliteStore(dataDir: string, log: (message: string) => void 
     docWrites: createSqliteDocWritesStore(db),
     googleCredentials: createSqliteGoogleCredentialsStore(db),
     continuity: createSqliteContinuityStore(db),
+    exports: createSqliteExportsStore(db, dataDir),
   };
   const transactions = createTransactionGate(db);
   return {

@@ -1,0 +1,121 @@
+import PDFDocument from 'pdfkit';
+import { AppError } from '../lib/app-error.js';
+import { byline, chapterOutline, chapterTitle, type ChapterDone, type ExportBook, type ExportLayout, type OutlineItem } from './export-book.js';
+import { fontRuns, missingPdfFonts, PDF_FONTS } from './pdf-fonts.js';
+
+type Doc = InstanceType<typeof PDFDocument>;
+type TextOptions = PDFKit.Mixins.TextOptions;
+
+const MARGIN = 72;
+const SIZES = { body: 11, title: 28, subtitle: 16, 1: 20, 2: 15, 3: 12.5 } as const;
+
+/** Writes text in the role's font, switching to the CJK or emoji font for the characters only they have. */
+function write(doc: Doc, role: 'body' | 'heading', size: number, text: string, options: TextOptions = {}, at?: { x: number; y: number }) {
+  const runs = fontRuns(text);
+  doc.fontSize(size);
+  runs.forEach((run, index) => {
+    doc.font(run.font === 'base' ? role : run.font);
+    const continued = index < runs.length - 1;
+    if (index === 0 && at) doc.text(run.text, at.x, at.y, { ...options, continued });
+    else doc.text(run.text, { ...options, continued });
+  });
+}
+
+function writeItem(doc: Doc, item: OutlineItem) {
+  const body = { align: 'left', lineGap: 2, paragraphGap: 6 } as const;
+  switch (item.kind) {
+    case 'heading':
+      doc.moveDown(item.level === 1 ? 0 : 0.6);
+      write(doc, 'heading', SIZES[item.level], item.text, { paragraphGap: 8 });
+      return;
+    case 'paragraph':
+      write(doc, 'body', SIZES.body, item.text, body);
+      return;
+    case 'quote':
+      doc.fillColor('#444444');
+      write(doc, 'body', SIZES.body, item.text, { ...body, width: doc.page.width - 2 * MARGIN - 48 }, { x: MARGIN + 24, y: doc.y });
+      doc.fillColor('black');
+      doc.x = MARGIN;
+      return;
+    case 'list':
+      item.items.forEach((text, index) => {
+        const marker = item.ordered ? `${index + 1}.` : '•';
+        const y = doc.y;
+        doc.font('body').fontSize(SIZES.body).text(marker, MARGIN + 6, y, { lineBreak: false });
+        write(doc, 'body', SIZES.body, text, { ...body, paragraphGap: 3, width: doc.page.width - 2 * MARGIN - 24 }, { x: MARGIN + 24, y });
+        doc.x = MARGIN;
+      });
+      doc.moveDown(0.3);
+      return;
+  }
+}
+
+/** The page number at the foot of every page after the title page (written with the bottom margin lifted). */
+function numberPages(doc: Doc) {
+  let page = 0;
+  doc.on('pageAdded', () => {
+    page += 1;
+    if (page === 1) return;
+    const { x, y } = doc;
+    const bottom = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0;
+    doc.font('body').fontSize(9).fillColor('#666666').text(String(page), MARGIN, doc.page.height - MARGIN / 2, { width: doc.page.width - 2 * MARGIN, align: 'center', lineBreak: false });
+    doc.fillColor('black');
+    doc.page.margins.bottom = bottom;
+    doc.x = x;
+    doc.y = y;
+  });
+}
+
+/**
+ * The book as PDF (pdfkit): fonts embedded and subset (DejaVu for Latin and Cyrillic, Noto Sans CJK, Symbola for
+ * emoji), a title page, a contents page whose entries link to their chapters, each chapter from a new page, the
+ * document outline (bookmarks) mirroring the TOC, page numbers in the footer. Pages are streamed as they are done.
+ */
+export async function writePdf(book: ExportBook, layout: ExportLayout, chapterDone: ChapterDone): Promise<Buffer> {
+  const missing = missingPdfFonts();
+  if (missing.length > 0) throw new AppError('INTERNAL', 'PDF export is not available on this server: its fonts are not installed.', { missing });
+  const doc = new PDFDocument({
+    size: layout.pageSize, margin: MARGIN, autoFirstPage: false, lang: book.language, displayTitle: true,
+    // pdfkit writes every info key it is given: absent ones are left out, never undefined.
+    info: { Title: book.title, Creator: 'Auto-Author', ...(book.author && { Author: book.author }), ...(book.subtitle && { Subject: book.subtitle }) },
+  });
+  const chunks: Buffer[] = [];
+  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const ended = new Promise<void>((resolve, reject) => {
+    doc.on('end', resolve);
+    doc.on('error', reject);
+  });
+  for (const [name, font] of Object.entries(PDF_FONTS)) doc.registerFont(name, font.file, 'family' in font ? font.family : undefined);
+  numberPages(doc);
+
+  doc.addPage();
+  doc.y = doc.page.height / 3;
+  write(doc, 'heading', SIZES.title, book.title, { align: 'center', paragraphGap: 12 });
+  if (book.subtitle) write(doc, 'body', SIZES.subtitle, book.subtitle, { align: 'center', paragraphGap: 24 });
+  const by = byline(book);
+  if (by) write(doc, 'body', SIZES.body + 2, by, { align: 'center' });
+
+  if (layout.tableOfContents) {
+    doc.addPage();
+    write(doc, 'heading', SIZES[1], 'Contents', { paragraphGap: 12 });
+    book.chapters.forEach((chapter, index) => {
+      const indent = chapter.isSection ? 18 : 0;
+      write(doc, 'body', SIZES.body, chapterTitle(chapter), { goTo: `chapter-${index}`, indent, paragraphGap: 4 });
+    });
+  }
+
+  let parent: PDFKit.PDFOutline | null = null;
+  for (const [index, chapter] of book.chapters.entries()) {
+    if (!chapter.isSection || !parent) doc.addPage();
+    else doc.moveDown(1);
+    doc.addNamedDestination(`chapter-${index}`);
+    const entry: PDFKit.PDFOutline = (chapter.isSection && parent ? parent : doc.outline).addItem(chapterTitle(chapter));
+    if (!chapter.isSection) parent = entry;
+    for (const item of chapterOutline(chapter)) writeItem(doc, item);
+    await chapterDone(index);
+  }
+  doc.end();
+  await ended;
+  return Buffer.concat(chunks);
+}
