@@ -5,13 +5,14 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOwnedChapterCache, OTHER_WRITERS_STALE_MS } from '../../src/stores/sqlite/owned-chapter-cache.js';
 import { openSqliteStore, SQLITE_FILE } from '../../src/stores/sqlite/sqlite-store.js';
-import { chapterRecord, givenBook, time, type FullStore } from './contract/fixtures.js';
+import { chapterRecord, givenBook, time } from './contract/fixtures.js';
 import { applyTocChanges } from '../../src/services/toc-rules.js';
+import type { Store } from '../../src/stores/types.js';
 
 const unchecked = { expectedTocVersion: null, maxPerBook: 200, at: time(1) };
 
 let dir: string;
-let store: FullStore;
+let store: Store;
 /** Another connection to the same file: what a second server process (or a script) would write through. */
 let other: Database.Database;
 

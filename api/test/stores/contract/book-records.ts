@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { DocWriteRecord } from '../../../src/stores/engine-types.js';
 import { answerInput, draftRecord, proposalRecord, questionRecord, upsertOptions } from './engine-fixtures.js';
-import { givenBook, givenUser, time, useStore, type FullStore, type StoreFactory } from './fixtures.js';
+import { givenBook, givenUser, time, useStore, type StoreFactory } from './fixtures.js';
 import { addDraft } from '../../../src/services/draft-rules.js';
 import { putAnswer } from '../../../src/services/answer-rules.js';
+import type { Store } from '../../../src/stores/types.js';
 
 function docWriteRecord(bookId: string, chapterId: string, overrides: Partial<DocWriteRecord> = {}): DocWriteRecord {
   return {
@@ -13,7 +14,7 @@ function docWriteRecord(bookId: string, chapterId: string, overrides: Partial<Do
 }
 
 /** One of each engine record of a book. */
-async function givenMaterial(store: FullStore, bookId: string) {
+async function givenMaterial(store: Store, bookId: string) {
   const question = questionRecord(bookId, 'ch_A');
   await store.questions.swap(bookId, 'ch_A', [question], [], time(0));
   const answered = await putAnswer(store, answerInput(question), upsertOptions(time(1)));

@@ -3,15 +3,12 @@ import { newId } from '../../../../shared/ids.js';
 import type { AuditRecord, BookRecord, ChapterRecord, Store, TokenRecord, UserRecord } from '../../../src/stores/types.js';
 import { createBookWithinCap } from '../../../src/services/book-rules.js';
 
-/** A store with every domain: identity, books and the authoring engine's records. */
-export type FullStore = Store;
-
 /** Opens a store; the contract closes it. Stores opened by one run may share a database. */
-export type StoreFactory = () => Promise<FullStore>;
+export type StoreFactory = () => Promise<Store>;
 
 /** A store for the enclosing describe block, closed after it. */
-export function useStore(open: StoreFactory): () => FullStore {
-  let store: FullStore | undefined;
+export function useStore(open: StoreFactory): () => Store {
+  let store: Store | undefined;
   beforeAll(async () => {
     store = await open();
   });

@@ -3,13 +3,14 @@ import { newId } from '../../../../shared/ids.js';
 import { decideJobCreate } from '../../../src/services/job-rules.js';
 import type { JobRecord, QuotaCheck } from '../../../src/stores/engine-types.js';
 import { DAY_START, jobRecord, ledgerRecord, MONTH_START, quota } from './engine-fixtures.js';
-import { time, useStore, type FullStore, type StoreFactory } from './fixtures.js';
+import { time, useStore, type StoreFactory } from './fixtures.js';
+import type { Store } from '../../../src/stores/types.js';
 
 /** Creates the job under the service's rules (one active job per target, quota). */
-const create = (store: FullStore, job: JobRecord, check: QuotaCheck | null) => store.jobs.create(job, check, decideJobCreate(job, check));
+const create = (store: Store, job: JobRecord, check: QuotaCheck | null) => store.jobs.create(job, check, decideJobCreate(job, check));
 
 /** Creates the job with the quota check and expects it created; returns it as stored. */
-async function givenJob(store: FullStore, job: JobRecord, check = quota(0, null, null)): Promise<JobRecord> {
+async function givenJob(store: Store, job: JobRecord, check = quota(0, null, null)): Promise<JobRecord> {
   const result = await create(store, job, check);
   expect(result).toEqual({ outcome: 'created', job: { ...job, reservedTokens: check.reserveTokens, seq: 1 } });
   return { ...job, reservedTokens: check.reserveTokens, seq: 1 };

@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { newId } from '../../../../shared/ids.js';
 import type { QuestionRecord } from '../../../src/stores/engine-types.js';
 import { answerInput, draftRecord, OFFLINE, questionRecord, upsertOptions } from './engine-fixtures.js';
-import { givenBook, time, useStore, type FullStore, type StoreFactory } from './fixtures.js';
+import { givenBook, time, useStore, type StoreFactory } from './fixtures.js';
 import { putAnswer } from '../../../src/services/answer-rules.js';
+import type { Store } from '../../../src/stores/types.js';
 
 /** A book with `count` interview questions (chapterId null) or chapter questions, stored with one swap. */
-async function givenQuestions(store: FullStore, count: number, chapterId: string | null = null) {
+async function givenQuestions(store: Store, count: number, chapterId: string | null = null) {
   const book = await givenBook(store);
   const questions = Array.from({ length: count }, (_, position) => questionRecord(book.id, chapterId, { position, text: `Question ${position + 1}` }));
   await store.questions.swap(book.id, chapterId, questions, [], time(0));
