@@ -305,12 +305,14 @@ export interface JobsStore {
   expired(now: string, limit: number): Promise<JobRecord[]>;
   /** The job's events after `afterSeq`, in order. */
   events(jobId: string, afterSeq: number): Promise<JobEventRecord[]>;
+  /** Sets the tokens the job still holds against its user's quota (no event). */
+  setReservedTokens(jobId: string, tokens: number): Promise<void>;
   /** Tokens used (ledger) and reserved (active jobs) by the user since the given instants. */
   quotaUse(userId: string, dayStart: string, monthStart: string): Promise<QuotaUse>;
 }
 
 export interface LedgerStore {
-  /** Appends a metered call and lowers the job's reservation by the tokens it used, atomically. */
+  /** Appends a metered call (releasing its job's reservation is the service's: see `services/metering-rules.ts`). */
   record(entry: LedgerRecord): Promise<void>;
   listByUser(userId: string, limit: number): Promise<LedgerRecord[]>;
   totals(userId: string, since: string): Promise<{ calls: number; cachedCalls: number; inputTokens: number; outputTokens: number; costMicros: number }>;

@@ -217,7 +217,10 @@ export interface DomainStores {
  * The stores whose operations can join a transaction (MongoDB passes its session to these; SQLite's one
  * connection runs everything inside it). Add a store here when a rule needs it inside `atomically`.
  */
-export type TransactionStores = Pick<DomainStores, 'books' | 'chapters' | 'drafts' | 'continuity'>;
+export type TransactionStores = Pick<DomainStores, 'books' | 'chapters' | 'drafts' | 'continuity' | 'ledger'> & {
+  /** A job's own writes (create, transition) are transactions of their own; inside another one, only these. */
+  readonly jobs: Pick<JobsStore, 'getById' | 'setReservedTokens'>;
+};
 
 export interface AtomicOptions {
   /**

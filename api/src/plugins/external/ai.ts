@@ -6,6 +6,8 @@ import { createCircuitBreaker, type CircuitBreaker } from '../../ai/circuit-brea
 import type { LlmProvider } from '../../ai/llm.js';
 import { createOfflineProvider } from '../../ai/offline-provider.js';
 import { createOpenAiProvider } from '../../ai/openai-provider.js';
+import { recordMeteredCall } from '../../services/metering-rules.js';
+import type { LedgerRecord } from '../../stores/engine-types.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -25,7 +27,9 @@ export default fp<{ config: Config; provider?: LlmProvider }>(
     const cache = createAiCache({
       store: app.store.aiCache, maxBytes: config.ai.cacheMaxBytes, ttlMs: config.ai.cacheTtlS * 1000, redis: app.redis, log: app.log,
     });
-    const gateway = createAiGateway({ provider: llm, cache, breaker, ledger: app.store.ledger, prices: config.ai.prices, maxRetries: config.ai.maxRetries });
+    // Each metered call also releases what it used of its job's reservation (the rule is the metering service's).
+    const ledger = { ...app.store.ledger, record: (entry: LedgerRecord) => recordMeteredCall(app.store, entry) };
+    const gateway = createAiGateway({ provider: llm, cache, breaker, ledger, prices: config.ai.prices, maxRetries: config.ai.maxRetries });
     app.decorate('ai', { gateway, breaker, cache });
   },
   { name: 'ai', dependencies: ['store', 'redis'] },

@@ -1,7 +1,7 @@
-import type { ClientSession, MongoClient } from 'mongodb';
+import type { ClientSession } from 'mongodb';
 import type { JobCreateResult, JobEventRecord, JobRecord, JobsStore, JobStatus, QuotaUse } from '../engine-types.js';
 import { fromDoc, fromDocOrNull, toDoc, type Collections } from './collections.js';
-import { definedOnly, inTransaction, rollback } from './helpers.js';
+import { definedOnly, rollback, withinTransaction, type MongoContext } from './helpers.js';
 
 /** Jobs that hold their (user, kind, target) slot and their token reservation. */
 export const ACTIVE_JOB_STATUSES: readonly JobStatus[] = ['queued', 'running'];
@@ -25,7 +25,8 @@ async function quotaUse({ ledger, jobs }: Collections, userId: string, dayStart:
   return { dayUsed: used?.dayUsed ?? 0, monthUsed: used?.monthUsed ?? 0, reserved: held?.reserved ?? 0 };
 }
 
-export function createMongoJobsStore(client: MongoClient, collections: Collections): JobsStore {
+export function createMongoJobsStore(ctx: MongoContext): JobsStore {
+  const { collections, session: outer } = ctx;
   const { jobs, jobEvents, locks } = collections;
   // Writing the user's lock row first makes concurrent job writes of one user conflict; the driver retries the
   // loser with a snapshot that holds the winner's write (so N creates against a quota allowing k create exactly k).
@@ -35,7 +36,7 @@ export function createMongoJobsStore(client: MongoClient, collections: Collectio
 
   return {
     async create(job, windows, decide) {
-      return inTransaction<JobCreateResult>(client, async (session) => {
+      return withinTransaction<JobCreateResult>(ctx, async (session) => {
         await lockUser(job.userId, session);
         const activeDoc = await jobs.findOne({ userId: job.userId, kind: job.kind, targetId: job.targetId, ...isActive }, { session });
         const use = windows ? await quotaUse(collections, job.userId, windows.dayStart, windows.monthStart, session) : { dayUsed: 0, monthUsed: 0, reserved: 0 };
@@ -48,21 +49,21 @@ export function createMongoJobsStore(client: MongoClient, collections: Collectio
       });
     },
     async get(userId, jobId) {
-      return fromDocOrNull<JobRecord>(await jobs.findOne({ _id: jobId, userId }));
+      return fromDocOrNull<JobRecord>(await jobs.findOne({ _id: jobId, userId }, { session: outer }));
     },
     async getById(jobId) {
-      return fromDocOrNull<JobRecord>(await jobs.findOne({ _id: jobId }));
+      return fromDocOrNull<JobRecord>(await jobs.findOne({ _id: jobId }, { session: outer }));
     },
     async list(userId, { bookId, active, limit }) {
       const docs = await jobs
-        .find({ userId, ...(bookId === null ? {} : { bookId }), ...(active ? isActive : {}) })
+        .find({ userId, ...(bookId === null ? {} : { bookId }), ...(active ? isActive : {}) }, { session: outer })
         .sort({ _id: -1 })
         .limit(limit)
         .toArray();
       return docs.map((doc) => fromDoc<JobRecord>(doc));
     },
     async transition(jobId, guard, patch, type, at, partial) {
-      return inTransaction<JobRecord | null>(client, async (session) => {
+      return withinTransaction<JobRecord | null>(ctx, async (session) => {
         const current = await jobs.findOne({ _id: jobId }, { session });
         if (!current) return null;
         if (guard.runningPerUserBelow !== undefined) {
@@ -81,22 +82,25 @@ export function createMongoJobsStore(client: MongoClient, collections: Collectio
       });
     },
     async renewLease(jobId, leaseUntil) {
-      return fromDocOrNull<JobRecord>(await jobs.findOneAndUpdate({ _id: jobId, ...isActive }, { $set: { leaseUntil } }, { returnDocument: 'after' }));
+      return fromDocOrNull<JobRecord>(await jobs.findOneAndUpdate({ _id: jobId, ...isActive }, { $set: { leaseUntil } }, { returnDocument: 'after', session: outer }));
     },
     async requestCancel(userId, jobId) {
-      await jobs.updateOne({ _id: jobId, userId, ...isActive }, { $set: { cancelRequested: true } });
-      return fromDocOrNull<JobRecord>(await jobs.findOne({ _id: jobId, userId }));
+      await jobs.updateOne({ _id: jobId, userId, ...isActive }, { $set: { cancelRequested: true } }, { session: outer });
+      return fromDocOrNull<JobRecord>(await jobs.findOne({ _id: jobId, userId }, { session: outer }));
     },
     async expired(now, limit) {
-      const docs = await jobs.find({ ...isActive, ...leaseExpired(now) }).sort({ _id: 1 }).limit(limit).toArray();
+      const docs = await jobs.find({ ...isActive, ...leaseExpired(now) }, { session: outer }).sort({ _id: 1 }).limit(limit).toArray();
       return docs.map((doc) => fromDoc<JobRecord>(doc));
     },
     async events(jobId, afterSeq) {
-      const docs = await jobEvents.find({ jobId, seq: { $gt: afterSeq } }).sort({ seq: 1 }).toArray();
+      const docs = await jobEvents.find({ jobId, seq: { $gt: afterSeq } }, { session: outer }).sort({ seq: 1 }).toArray();
       return docs.map(({ _id, ...event }) => event);
     },
+    async setReservedTokens(jobId, tokens) {
+      await jobs.updateOne({ _id: jobId }, { $set: { reservedTokens: tokens } }, { session: outer });
+    },
     async quotaUse(userId, dayStart, monthStart) {
-      return quotaUse(collections, userId, dayStart, monthStart);
+      return quotaUse(collections, userId, dayStart, monthStart, outer);
     },
   };
 }

@@ -1,31 +1,17 @@
-import type { MongoClient } from 'mongodb';
 import type { LedgerRecord, LedgerStore } from '../engine-types.js';
-import { fromDoc, toDoc, type Collections } from './collections.js';
-import { inTransaction } from './helpers.js';
+import { fromDoc, toDoc } from './collections.js';
+import type { MongoContext } from './helpers.js';
 
 type Totals = Awaited<ReturnType<LedgerStore['totals']>>;
 
-export function createMongoLedgerStore(client: MongoClient, { ledger, jobs }: Collections): LedgerStore {
+export function createMongoLedgerStore({ collections, session }: MongoContext): LedgerStore {
+  const { ledger } = collections;
   return {
     async record(entry) {
-      const used = entry.inputTokens + entry.outputTokens;
-      if (!entry.jobId || used <= 0) {
-        await ledger.insertOne(toDoc(entry));
-        return;
-      }
-      const jobId = entry.jobId;
-      // The call and the release of what it used go together, so quota checks never count those tokens twice.
-      await inTransaction(client, async (session) => {
-        await ledger.insertOne(toDoc(entry), { session });
-        await jobs.updateOne(
-          { _id: jobId },
-          [{ $set: { reservedTokens: { $max: [0, { $subtract: ['$reservedTokens', used] }] } } }],
-          { session },
-        );
-      });
+      await ledger.insertOne(toDoc(entry), { session });
     },
     async listByUser(userId, limit) {
-      const docs = await ledger.find({ userId }).sort({ _id: -1 }).limit(limit).toArray();
+      const docs = await ledger.find({ userId }, { session }).sort({ _id: -1 }).limit(limit).toArray();
       return docs.map((doc) => fromDoc<LedgerRecord>(doc));
     },
     async totals(userId, since) {
@@ -43,7 +29,7 @@ export function createMongoLedgerStore(client: MongoClient, { ledger, jobs }: Co
             },
           },
           { $project: { _id: 0 } },
-        ])
+        ], { session })
         .toArray();
       return totals ?? { calls: 0, cachedCalls: 0, inputTokens: 0, outputTokens: 0, costMicros: 0 };
     },

@@ -80,8 +80,8 @@ export async function openMongoStore(options: Config['mongodb'], log: (message: 
     answers: createMongoAnswersStore(collections),
     proposals: createMongoProposalsStore(collections),
     drafts: createMongoDraftsStore(ctx),
-    jobs: createMongoJobsStore(client, collections),
-    ledger: createMongoLedgerStore(client, collections),
+    jobs: createMongoJobsStore(ctx),
+    ledger: createMongoLedgerStore(ctx),
     aiCache: createMongoCacheStore(collections),
     docWrites: createMongoDocWritesStore(collections),
     googleCredentials: createMongoGoogleCredentialsStore(collections),
@@ -94,6 +94,7 @@ export async function openMongoStore(options: Config['mongodb'], log: (message: 
     return {
       books: createMongoBooksStore(bound), chapters: createMongoChaptersStore(bound), drafts: createMongoDraftsStore(bound),
       continuity: createMongoContinuityStore(bound),
+      ledger: createMongoLedgerStore(bound), jobs: createMongoJobsStore(bound),
     };
   };
 

@@ -97,6 +97,9 @@ export function createSqliteJobsStore(db: Db): JobsStore {
       const rows = prepare('SELECT * FROM job_events WHERE jobId = ? AND seq > ? ORDER BY seq').all(jobId, afterSeq) as Array<Omit<JobEventRecord, 'job'> & { job: string }>;
       return rows.map((row) => ({ ...row, job: JSON.parse(row.job) as JobRecord }));
     },
+    async setReservedTokens(jobId, tokens) {
+      prepare('UPDATE jobs SET reservedTokens = ? WHERE id = ?').run(tokens, jobId);
+    },
     async quotaUse(userId, dayStart, monthStart) {
       return quotaUse(userId, dayStart, monthStart);
     },
@@ -105,16 +108,9 @@ export function createSqliteJobsStore(db: Db): JobsStore {
 
 export function createSqliteLedgerStore(db: Db): LedgerStore {
   const prepare = statementCache(db);
-  const recordTx = writeTransaction(db, (entry: LedgerRecord) => {
-    insert(prepare, 'ledger', { ...entry });
-    const used = entry.inputTokens + entry.outputTokens;
-    if (entry.jobId && used > 0) {
-      prepare('UPDATE jobs SET reservedTokens = MAX(0, reservedTokens - ?) WHERE id = ?').run(used, entry.jobId);
-    }
-  });
   return {
     async record(entry) {
-      recordTx(entry);
+      insert(prepare, 'ledger', { ...entry });
     },
     async listByUser(userId, limit) {
       return (prepare('SELECT * FROM ledger WHERE userId = ? ORDER BY id DESC LIMIT ?').all(userId, limit) as LedgerRow[]).map(ledgerIn);

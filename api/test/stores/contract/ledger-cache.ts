@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../../../shared/ids.js';
 import { decideJobCreate } from '../../../src/services/job-rules.js';
+import { recordMeteredCall } from '../../../src/services/metering-rules.js';
 import { cacheRecord, future, jobRecord, ledgerRecord, quota } from './engine-fixtures.js';
 import { time, useStore, type StoreFactory } from './fixtures.js';
 
@@ -12,16 +13,16 @@ export function ledgerContract(open: StoreFactory): void {
       const job = jobRecord();
       expect((await store().jobs.create(job, quota(100, null, null), decideJobCreate(job, quota(100, null, null)))).outcome).toBe('created');
       const reserved = async () => (await store().jobs.get(job.userId, job.id))?.reservedTokens;
-      await store().ledger.record(ledgerRecord(job.userId, { jobId: job.id, bookId: job.bookId, inputTokens: 30, outputTokens: 10 }));
+      await recordMeteredCall(store(), ledgerRecord(job.userId, { jobId: job.id, bookId: job.bookId, inputTokens: 30, outputTokens: 10 }));
       expect(await reserved()).toBe(60);
       // A cache hit uses no tokens and releases nothing.
-      await store().ledger.record(ledgerRecord(job.userId, { jobId: job.id, inputTokens: 0, outputTokens: 0, cached: true }));
+      await recordMeteredCall(store(), ledgerRecord(job.userId, { jobId: job.id, inputTokens: 0, outputTokens: 0, cached: true }));
       expect(await reserved()).toBe(60);
-      await store().ledger.record(ledgerRecord(job.userId, { jobId: job.id, inputTokens: 50, outputTokens: 50 }));
+      await recordMeteredCall(store(), ledgerRecord(job.userId, { jobId: job.id, inputTokens: 50, outputTokens: 50 }));
       expect(await reserved()).toBe(0);
       expect(await store().ledger.listByUser(job.userId, 10)).toHaveLength(3);
       // A call of no job, or of a job that is gone, is still recorded.
-      await store().ledger.record(ledgerRecord(job.userId, { jobId: newId('job') }));
+      await recordMeteredCall(store(), ledgerRecord(job.userId, { jobId: newId('job') }));
       expect(await store().ledger.listByUser(job.userId, 10)).toHaveLength(4);
     });
 
