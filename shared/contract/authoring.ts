@@ -1,7 +1,7 @@
 import { JobStartedSchema, GenerateBodySchema } from '../schemas/ai.js';
 import {
   AcceptedDraftSchema, ApplyProposalBodySchema, BatchAnswersBodySchema, BatchAnswersResultSchema, BookProgressSchema, ChapterProgressSchema,
-  DraftParamsSchema, DraftSchema, EditBlockBodySchema, GenerateDraftBodySchema, GenerateQuestionsBodySchema, InterviewSchema,
+  DraftParamsSchema, DraftSchema, EditBlockBodySchema, GenerateDraftBodySchema, ReviseDraftBodySchema, ReworkBlockBodySchema, GenerateQuestionsBodySchema, InterviewSchema,
   ListQuestionsQuerySchema, ProposalParamsSchema, PutAnswerBodySchema, PutInterviewAnswersBodySchema, QuestionPageSchema,
   QuestionParamsSchema, QuestionSchema, TocProposalSchema,
 } from '../schemas/authoring.js';
@@ -107,6 +107,16 @@ export const authoringEndpoints = {
     method: 'POST', path: '/v1/books/:bookId/chapters/:chapterId/drafts/:draftId/accept', auth: 'user', tag: 'drafts',
     status: 200, summary: "Make this draft the chapter's accepted text (and start updating the continuity notes from it)",
     params: DraftParamsSchema, response: AcceptedDraftSchema,
+  }),
+  reviseDraft: endpoint({
+    method: 'POST', path: '/v1/books/:bookId/chapters/:chapterId/drafts/:draftId/revise', auth: 'user', tag: 'drafts', ...started,
+    summary: "A new version from this draft and the author's instruction (job); with blockIds only those blocks change",
+    params: DraftParamsSchema, body: ReviseDraftBodySchema, errors: ['LIMIT_REACHED'],
+  }),
+  reworkDraftBlock: endpoint({
+    method: 'POST', path: '/v1/books/:bookId/chapters/:chapterId/drafts/:draftId/rework', auth: 'user', tag: 'drafts', ...started,
+    summary: 'A new version with one block regenerated, expanded, shortened or rephrased (job); every other block unchanged',
+    params: DraftParamsSchema, body: ReworkBlockBodySchema, errors: ['LIMIT_REACHED'],
   }),
   editDraftBlock: endpoint({
     method: 'POST', path: '/v1/books/:bookId/chapters/:chapterId/drafts/:draftId/edit', auth: 'user', tag: 'drafts',

@@ -16,6 +16,9 @@ export const JOB_TARGETS = {
   'question.followup': 'question',
   'continuity.extract': 'chapter',
   'passage.rework': 'book',
+  /** A new version of a draft made from another: revised by the author's instruction, or one block reworked. */
+  'draft.revise': 'chapter',
+  'draft.rework': 'chapter',
 } as const satisfies Record<string, JobTarget>;
 
 /** The AI job kinds; they double as ledger operation and quote operation. */

@@ -64,6 +64,16 @@ export default async function authoringRoutes(app: FastifyInstance) {
   defineRoute(app, endpoints.acceptDraft, async ({ principal, params }) =>
     drafts.accept(principal.user, params.bookId, params.chapterId, params.draftId),
   );
+  // New versions of a draft: the draft named in the path is what they are made from.
+  defineRoute(app, endpoints.reviseDraft, async ({ principal, params, body }) =>
+    aiOperations.start(principal.user, 'draft.revise', params, { ...body, draftId: params.draftId }),
+  );
+  defineRoute(app, endpoints.reworkDraftBlock, async ({ principal, params, body }) =>
+    aiOperations.start(principal.user, 'draft.rework', params, { ...body, draftId: params.draftId }),
+  );
+  defineRoute(app, endpoints.editDraftBlock, async ({ principal, params, body }) =>
+    app.services.draftVersions.editBlock(principal.user.id, params.bookId, params.chapterId, params.draftId, body),
+  );
 
   defineRoute(app, endpoints.listContinuityNotes, async ({ principal, params }) => continuity.list(principal.user.id, params.bookId));
   defineRoute(app, endpoints.createContinuityNote, async ({ principal, params, body }) => continuity.create(principal.user.id, params.bookId, body));
@@ -73,8 +83,5 @@ export default async function authoringRoutes(app: FastifyInstance) {
   defineRoute(app, endpoints.deleteContinuityNote, async ({ principal, params }) => continuity.remove(principal.user.id, params.bookId, params.noteId));
   defineRoute(app, endpoints.extractContinuity, async ({ principal, params, body }) =>
     aiOperations.start(principal.user, 'continuity.extract', params, body),
-  );
-  defineRoute(app, endpoints.editDraftBlock, async ({ principal, params, body }) =>
-    app.services.draftVersions.editBlock(principal.user.id, params.bookId, params.chapterId, params.draftId, body),
   );
 }

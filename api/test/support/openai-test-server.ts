@@ -17,7 +17,7 @@ import { pathToFileURL } from 'node:url';
 
 export const SCHEMA_NAMES = [
   'kickoff_interview', 'toc_proposal', 'chapter_questions', 'chapter_draft_section', 'question_followup', 'continuity_extract', 'continuity_check',
-  'passage_rework',
+  'passage_rework', 'chapter_draft_revision', 'draft_block_revision',
 ] as const;
 export type SchemaName = (typeof SCHEMA_NAMES)[number];
 
@@ -348,6 +348,38 @@ function passageAnswer({ system, data }: GeneratorContext) {
   return { paragraphs: passage.map((p) => proseFrom(p, words(p).length, 'In other words,')) };
 }
 
+type DraftBlockData = { ref: string; type: string; level: number | null; text: string | null; items: string[] | null; sources: string[] };
+/** The revised text of a block, by the instruction of the request (so a test sees which instruction was followed). */
+const revisedText = (block: DraftBlockData, instruction: string) =>
+  `${clip(instruction, 60).replace(/[.!?]*$/u, '')}: ${(block.text ?? (block.items ?? []).join('; ')).replace(/^[^:]*: /u, '')}`;
+
+/** A whole draft revised: its first paragraph rewritten by the instruction (citing what it cited), every other block kept by ref. */
+function draftRevisionAnswer({ data }: GeneratorContext) {
+  const draft = (Array.isArray(data.draft) ? data.draft : []) as DraftBlockData[];
+  const instruction = str(data.instruction, 'Revised');
+  const first = draft.find((block) => block.type === 'paragraph');
+  return {
+    blocks: draft.map((block) => (block === first
+      ? { keep: null, type: 'paragraph', level: null, text: revisedText(block, instruction), items: null, sources: [block.ref] }
+      : { keep: block.ref, type: block.type, level: null, text: null, items: null, sources: [] })),
+  };
+}
+
+/** Each selected block reworked into one block of its type, by the instruction, citing the block it replaces. */
+function blockRevisionAnswer({ data }: GeneratorContext) {
+  const draft = (Array.isArray(data.draft) ? data.draft : []) as DraftBlockData[];
+  const selected = (Array.isArray(data.selected_blocks) ? data.selected_blocks : []) as string[];
+  const instruction = str(data.instruction, 'Reworked');
+  return {
+    replacements: draft.filter((block) => selected.includes(block.ref)).map((block) => ({
+      ref: block.ref,
+      blocks: [block.type === 'list'
+        ? { type: 'list', level: null, text: null, items: (block.items ?? []).map((item) => `${item} (${clip(instruction, 30)})`), sources: [block.ref] }
+        : { type: block.type, level: block.level, text: revisedText(block, instruction), items: null, sources: block.type === 'heading' ? [] : [block.ref] }],
+    })),
+  };
+}
+
 const DEFAULT_GENERATORS: Record<SchemaName, Generator> = {
   kickoff_interview: interviewAnswer,
   toc_proposal: tocAnswer,
@@ -357,6 +389,8 @@ const DEFAULT_GENERATORS: Record<SchemaName, Generator> = {
   continuity_extract: continuityExtractAnswer,
   continuity_check: continuityCheckAnswer,
   passage_rework: passageAnswer,
+  chapter_draft_revision: draftRevisionAnswer,
+  draft_block_revision: blockRevisionAnswer,
 };
 
 /** Deterministic token figures: about four characters a token. */

@@ -19,11 +19,15 @@ import { chapterOf, reservationFor, type AiOperation, type OperationDeps } from 
 type Source = { questionId: string; answerVersion: number };
 const SHORT_RATIO = 0.6;
 
-/** Model blocks → stored blocks: text cleaned, refs mapped to answer sources, unsourced blocks flagged. */
-export function toBlocks(output: DraftOutput, byRef: Map<string, Source>): Block[] {
+/**
+ * Model blocks → stored blocks: text cleaned, refs mapped to answer sources (a ref may stand for several: a revised
+ * block citing the earlier block it came from), each source once, unsourced blocks flagged.
+ */
+export function toBlocks(output: DraftOutput, byRef: ReadonlyMap<string, Source | readonly Source[]>): Block[] {
   const blocks: Block[] = [];
   for (const block of output.blocks) {
-    const sources = [...new Set(block.sources)].map((ref) => byRef.get(ref)).filter((s): s is Source => s !== undefined);
+    const cited = [...new Set(block.sources)].flatMap((ref) => byRef.get(ref) ?? []);
+    const sources = [...new Map(cited.map((s) => [`${s.questionId}@${s.answerVersion}`, s])).values()];
     const sourced = { sources, unsupported: sources.length === 0 };
     const text = cleanBlockText(block.text ?? '');
     if (block.type === 'list') {

@@ -1,6 +1,7 @@
 import type { AiJobKind } from '../../../../shared/schemas/ai.js';
 import { continuityExtract } from './continuity-extract.js';
 import { draftGenerate } from './draft-generate.js';
+import { draftRevise, draftRework } from './draft-revision.js';
 import { interviewGenerate } from './interview-generate.js';
 import type { AiOperation, OperationDeps } from './operation.js';
 import { questionFollowUp } from './question-followup.js';
@@ -23,6 +24,8 @@ export function createOperationTable(deps: OperationDeps): OperationTable {
     'question.followup': questionFollowUp(deps),
     'continuity.extract': continuityExtract(deps),
     'passage.rework': passageRework(deps),
+    'draft.revise': draftRevise(deps),
+    'draft.rework': draftRework(deps),
   };
 }
 export type OperationTable = Record<AiJobKind, AiOperation>;
