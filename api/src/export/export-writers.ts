@@ -1,16 +1,17 @@
 import type { ExportFormat } from '../../../shared/schemas/exports.js';
-import { writeDocx } from './docx-writer.js';
-import { writeEpub } from './epub-writer.js';
 import type { ChapterDone, ExportBook, ExportLayout } from './export-book.js';
-import { writeMarkdown } from './markdown-writer.js';
-import { writePdf } from './pdf-writer.js';
 
-/** The writer of each format: the book in, the file's bytes out, `chapterDone` after each chapter. */
-export const EXPORT_WRITERS: Record<ExportFormat, (book: ExportBook, layout: ExportLayout, chapterDone: ChapterDone) => Promise<Buffer>> = {
-  docx: writeDocx,
-  pdf: writePdf,
-  epub: writeEpub,
-  markdown: writeMarkdown,
+type ExportWriter = (book: ExportBook, layout: ExportLayout, chapterDone: ChapterDone) => Promise<Buffer>;
+
+/**
+ * The writer of each format: the book in, the file's bytes out, `chapterDone` after each chapter. Each is loaded on
+ * first use, so a process loads only the libraries of the formats it exports (docx and pdfkit are large).
+ */
+export const EXPORT_WRITERS: Record<ExportFormat, ExportWriter> = {
+  docx: async (...args) => (await import('./docx-writer.js')).writeDocx(...args),
+  pdf: async (...args) => (await import('./pdf-writer.js')).writePdf(...args),
+  epub: async (...args) => (await import('./epub-writer.js')).writeEpub(...args),
+  markdown: async (...args) => (await import('./markdown-writer.js')).writeMarkdown(...args),
 };
 
 // eslint-disable-next-line no-control-regex -- control characters never belong in a file name

@@ -68,7 +68,7 @@ function numberPages(doc: Doc) {
 }
 
 /**
- * The book as PDF (pdfkit): fonts embedded and subset (DejaVu for Latin and Cyrillic, Noto Sans CJK, Symbola for
+ * The book as PDF (pdfkit): fonts embedded and subset (DejaVu for Latin and Cyrillic, Droid Sans Fallback for CJK, Symbola for
  * emoji), a title page, a contents page whose entries link to their chapters, each chapter from a new page, the
  * document outline (bookmarks) mirroring the TOC, page numbers in the footer. Pages are streamed as they are done.
  */
@@ -86,7 +86,7 @@ export async function writePdf(book: ExportBook, layout: ExportLayout, chapterDo
     doc.on('end', resolve);
     doc.on('error', reject);
   });
-  for (const [name, font] of Object.entries(PDF_FONTS)) doc.registerFont(name, font.file, 'family' in font ? font.family : undefined);
+  for (const [name, font] of Object.entries(PDF_FONTS)) doc.registerFont(name, font.file);
   numberPages(doc);
 
   doc.addPage();
