@@ -10,6 +10,7 @@ import { isoNow, type Clock } from './clock.js';
 import type { NoticeBus } from './notice-bus.js';
 import { createPrincipalCache } from './principal-cache.js';
 import { hashToken, looksLikeToken, newRawToken } from './tokens.js';
+import { activeTokens, isActiveToken } from './token-rules.js';
 
 /** Who is calling: the user and the token they used. */
 export interface Principal {
@@ -110,7 +111,7 @@ export function createIdentityService(deps: { store: Store; audit: AuditService;
       const generation = principals.generation;
       const token = await store.tokens.findByHash(hash);
       const now = clock.now();
-      if (!token || token.revokedAt || (token.expiresAt && token.expiresAt <= now.toISOString())) return { error: 'UNAUTHORIZED' };
+      if (!token || !isActiveToken(token, now.toISOString())) return { error: 'UNAUTHORIZED' };
       const user = await store.users.get(token.userId);
       if (!user) return { error: 'UNAUTHORIZED' };
       if (user.disabled) return { error: 'ACCOUNT_DISABLED' };
@@ -142,7 +143,7 @@ export function createIdentityService(deps: { store: Store; audit: AuditService;
     },
 
     async listTokens(userId: string, currentTokenId: string | null) {
-      const tokens = await store.tokens.listActive(userId, isoNow(clock));
+      const tokens = await activeTokens(store, userId, isoNow(clock));
       return { items: tokens.map((token) => presentToken(token, currentTokenId)), nextCursor: null };
     },
 
@@ -188,7 +189,7 @@ export function createIdentityService(deps: { store: Store; audit: AuditService;
 
     /** Keeps at most `LIMITS.googleTokensPerClient` Google-issued tokens per user and client, revoking the oldest. */
     async capGoogleTokens(userId: string, clientId: string) {
-      const active = (await store.tokens.listActive(userId, isoNow(clock))).filter(
+      const active = (await activeTokens(store, userId, isoNow(clock))).filter(
         (token) => token.source === 'google' && token.clientId === clientId,
       );
       await changingIdentity(userId, async () => {

@@ -124,8 +124,8 @@ export interface UsersStore {
 export interface TokensStore {
   create(token: TokenRecord): Promise<void>;
   findByHash(hash: string): Promise<TokenRecord | null>;
-  /** Tokens neither revoked nor expired at `now`, newest first. */
-  listActive(userId: string, now: string): Promise<TokenRecord[]>;
+  /** Every token of the user, revoked and expired ones included, newest first. */
+  listByUser(userId: string): Promise<TokenRecord[]>;
   /** Marks one of the user's tokens revoked; false when it is not theirs or already revoked. */
   revoke(userId: string, tokenId: string, at: string): Promise<boolean>;
   revokeAll(userId: string, at: string): Promise<number>;

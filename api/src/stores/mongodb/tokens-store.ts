@@ -10,11 +10,8 @@ export function createMongoTokensStore({ tokens, idTokenClaims }: Collections): 
     async findByHash(hash) {
       return fromDocOrNull<TokenRecord>(await tokens.findOne({ hash }));
     },
-    async listActive(userId, now) {
-      const docs = await tokens
-        .find({ userId, revokedAt: null, $or: [{ expiresAt: null }, { expiresAt: { $gt: now } }] })
-        .sort({ _id: -1 })
-        .toArray();
+    async listByUser(userId) {
+      const docs = await tokens.find({ userId }).sort({ _id: -1 }).toArray();
       return docs.map((doc) => fromDoc<TokenRecord>(doc));
     },
     async revoke(userId, tokenId, at) {

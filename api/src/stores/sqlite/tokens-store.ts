@@ -10,10 +10,8 @@ export function createSqliteTokensStore(db: Db): TokensStore {
     async findByHash(hash) {
       return (prepare('SELECT * FROM tokens WHERE hash = ?').get(hash) as TokenRecord | undefined) ?? null;
     },
-    async listActive(userId, now) {
-      return prepare(
-        'SELECT * FROM tokens WHERE userId = ? AND revokedAt IS NULL AND (expiresAt IS NULL OR expiresAt > ?) ORDER BY id DESC',
-      ).all(userId, now) as TokenRecord[];
+    async listByUser(userId) {
+      return prepare('SELECT * FROM tokens WHERE userId = ? ORDER BY id DESC').all(userId) as TokenRecord[];
     },
     async revoke(userId, tokenId, at) {
       return prepare('UPDATE tokens SET revokedAt = ? WHERE id = ? AND userId = ? AND revokedAt IS NULL').run(at, tokenId, userId).changes === 1;
