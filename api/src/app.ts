@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
-import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import { shortRequestLog } from './lib/request-log-controller.js';
 import { serializeRequest } from './lib/request-log.js';
+import { serializerCompiler } from './lib/serializer.js';
 import { validatorCompiler } from './lib/validator.js';
 import auth from './plugins/app/auth.js';
 import errors, { notFound } from './plugins/app/errors.js';

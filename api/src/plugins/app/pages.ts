@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
+import helmet from '@fastify/helmet';
 import fp from 'fastify-plugin';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -17,6 +18,16 @@ const CSP = [
   "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:", "connect-src 'self'",
   "font-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'none'",
 ].join('; ');
+
+/**
+ * Helmet's headers for HTML documents only (opener policy, origin-agent cluster, DNS prefetch, download options,
+ * cross-domain policies, XSS auditor), which the API's JSON answers go without; the others come from the app-wide
+ * registration (plugins/external/security.ts) and are not set twice.
+ */
+const DOCUMENT_HEADERS = {
+  contentSecurityPolicy: false, crossOriginResourcePolicy: false, referrerPolicy: false, strictTransportSecurity: false,
+  xContentTypeOptions: false, xFrameOptions: false, xPoweredBy: false,
+} as const;
 
 /** An open book on the panels' accent blue. */
 const FAVICON_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#0b57d0"/>'
@@ -40,6 +51,7 @@ export default fp(
         continue;
       }
       await app.register(async (scope) => {
+        await scope.register(helmet, DOCUMENT_HEADERS);
         scope.addHook('onSend', async (_request, reply) => {
           reply.header('content-security-policy', CSP);
         });

@@ -16,10 +16,28 @@ function isAllowedOrigin(origin: string | undefined, rules: Array<string | RegEx
 }
 
 /**
- * `x-request-id` on every response, helmet's security headers and the CORS allow-list, registered before every
- * route so errors raised later still carry them. Helmet's content security policy is off here: the API answers
- * JSON, and each HTML page (/app, /admin, /docs) sends its own. The extension and the add-on read the API from other
- * origins, hence a cross-origin resource policy. CORS: an allowed origin (exact or /regex/ from CORS_ORIGINS) is
+ * Helmet's headers that mean something for a JSON answer: HSTS, nosniff, frame and referrer policies, and a
+ * cross-origin resource policy (the extension and the add-on read the API from other origins). Those that only act on
+ * HTML documents or retired browsers (opener policy, origin-agent cluster, DNS prefetch, IE's download options,
+ * Flash's cross-domain policies, the XSS auditor) are off, and Fastify sends no X-Powered-By to remove: each one is
+ * work and bytes on every answer. The pages served as HTML add them back (plugins/app/pages.ts).
+ */
+export const JSON_ANSWER_HEADERS = {
+  contentSecurityPolicy: false,
+  crossOriginResourcePolicy: { policy: 'cross-origin' },
+  crossOriginOpenerPolicy: false,
+  originAgentCluster: false,
+  xDnsPrefetchControl: false,
+  xDownloadOptions: false,
+  xPermittedCrossDomainPolicies: false,
+  xXssProtection: false,
+  xPoweredBy: false,
+} as const;
+
+/**
+ * `x-request-id` on every response, helmet's security headers for JSON answers and the CORS allow-list, registered
+ * before every route so errors raised later still carry them. Helmet's content security policy is off here: the API
+ * answers JSON, and each HTML page (/app, /admin, /docs) sends its own. CORS: an allowed origin (exact or /regex/ from CORS_ORIGINS) is
  * echoed with the exposed headers and preflights are answered before authentication (browsers send them without
  * credentials); any other origin, and `Origin: null`, gets no CORS headers. No cookies, so never credentials.
  */
@@ -31,7 +49,7 @@ export default fp<{ config: Config }>(
       if (request.url.startsWith('/v1/')) reply.header('cache-control', 'no-store');
       done();
     });
-    await app.register(helmet, { contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'cross-origin' } });
+    await app.register(helmet, JSON_ANSWER_HEADERS);
     await app.register(cors, {
       origin: (origin, callback) => callback(null, isAllowedOrigin(origin, config.corsOrigins)),
       methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
