@@ -224,6 +224,29 @@ describe('continuity notes and drafts that know the book', () => {
     expect((await t.as(other.token, { method: 'DELETE', url: `/v1/books/${bookId}/continuity/${kept!.id}` })).statusCode).toBe(404);
   });
 
+  it('a revised version is checked too: a rewritten block that contradicts a locked note is flagged, left as written', async () => {
+    const bookId = await a.book();
+    const { chapter } = await chapterWithAnswers(bookId, 'The ward', ['Maria Lopez ran the night shift.']);
+    const own = await a.call('POST', `/v1/books/${bookId}/continuity`, { kind: 'person', subject: 'Maria Lopez', detail: 'Maria Lopez is 34 years old.', locked: true });
+    expect(own.statusCode, own.body).toBe(201);
+    const first = await runJob(t, author.token, 'POST', `/v1/books/${bookId}/chapters/${chapter.id}/drafts/generate`, { style: 'professional', targetWords: 400 });
+    expect(first.result.continuityFlags).toBe(0);
+    model.server.generator('chapter_draft_revision', () => ({
+      blocks: [
+        { keep: 'B1', type: 'paragraph', level: null, text: null, items: null, sources: [] },
+        { keep: null, type: 'paragraph', level: null, text: 'Maria Lopez was 41 years old that winter.', items: null, sources: ['A1'] },
+      ],
+    }));
+    const checks = model.server.calls('continuity_check');
+    const revised = await runJob(t, author.token, 'POST', `/v1/books/${bookId}/chapters/${chapter.id}/drafts/${first.result.draftId as string}/revise`, { instruction: 'Say how old Maria was.' });
+    expect(model.server.calls('continuity_check')).toBe(checks + 1);
+    const draft = (await a.call('GET', `/v1/books/${bookId}/chapters/${chapter.id}/drafts/${revised.result.draftId as string}`)).json<{
+      blocks: Array<{ text?: string }>; continuityFlags: Array<{ blockIndex: number; noteId: string }>;
+    }>();
+    expect(draft.continuityFlags).toEqual([expect.objectContaining({ blockIndex: 1, noteId: own.json<{ id: string }>().id })]);
+    expect(draft.blocks[1]!.text).toBe('Maria Lopez was 41 years old that winter.');
+  });
+
   it('an accept over quota still accepts the draft, and says the notes were not updated', async () => {
     const bookId = await a.book();
     const { chapter } = await chapterWithAnswers(bookId, 'The ward', ['Maria Lopez ran the night shift with 12 nurses.']);

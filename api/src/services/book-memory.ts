@@ -78,6 +78,19 @@ export async function continuityCheckInput(store: Store, book: BookRecord, block
   return { input, notes };
 }
 
+/**
+ * A revised version's check: the blocks it rewrote (not those kept from the earlier version, whose flags carry over)
+ * that contradict a locked note; none, and no call, when nothing is locked.
+ */
+export async function rewrittenBlockFlags(
+  ai: AiGateway, store: Store, book: BookRecord, made: { blocks: Block[]; keptFrom: Array<number | null> },
+  options: Parameters<AiGateway['run']>[2],
+): Promise<ContinuityFlag[]> {
+  const checked = await continuityCheckInput(store, book, made.blocks);
+  if (!checked) return [];
+  return (await continuityFlags(ai, checked, made.blocks, options)).filter((flag) => made.keptFrom[flag.blockIndex] === null);
+}
+
 /** Runs the check: the blocks that contradict a locked note, as flags on the draft (the text is left as it is). */
 export async function continuityFlags(
   ai: AiGateway, checked: NonNullable<Awaited<ReturnType<typeof continuityCheckInput>>>, blocks: Block[],

@@ -5,6 +5,7 @@ import { newId } from '../../../shared/ids.js';
 import { LIMITS } from '../../../shared/limits.js';
 import type { GeneratedBy } from '../../../shared/schemas/ai.js';
 import type { DraftChange } from '../../../shared/schemas/authoring.js';
+import type { ContinuityFlag } from '../../../shared/schemas/continuity.js';
 import { countWords } from '../../../shared/text-count.js';
 import { AppError, notFound } from '../lib/app-error.js';
 import { presentDraft } from '../lib/authoring-presenters.js';
@@ -46,17 +47,20 @@ export interface VersionBlocks {
 export async function saveVersion(
   deps: { store: Store; clock: Clock },
   previous: DraftRecord,
-  made: VersionBlocks & { change: DraftChange; generatedBy: GeneratedBy },
+  made: VersionBlocks & { change: DraftChange; generatedBy: GeneratedBy; flags?: ContinuityFlag[] },
 ): Promise<DraftRecord> {
   const { store, clock } = deps;
   const draft: DraftRecord = {
     id: newId('draft'), bookId: previous.bookId, chapterId: previous.chapterId,
     number: ((await store.drafts.list(previous.chapterId, 1, null))[0]?.number ?? 0) + 1, style: previous.style,
     targetWords: previous.targetWords, words: wordsOf(made.blocks), blocks: made.blocks, generatedBy: made.generatedBy,
-    continuityFlags: previous.continuityFlags.flatMap((flag) => {
-      const at = made.keptFrom.indexOf(flag.blockIndex);
-      return at === -1 ? [] : [{ ...flag, blockIndex: at }];
-    }),
+    continuityFlags: [
+      ...previous.continuityFlags.flatMap((flag) => {
+        const at = made.keptFrom.indexOf(flag.blockIndex);
+        return at === -1 ? [] : [{ ...flag, blockIndex: at }];
+      }),
+      ...(made.flags ?? []),
+    ].sort((a, b) => a.blockIndex - b.blockIndex),
     basedOnDraftId: previous.id, change: made.change, acceptedAt: null, createdAt: isoNow(clock),
   };
   await addDraft(store, draft, LIMITS.draftsPerChapter);

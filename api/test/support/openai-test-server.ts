@@ -330,9 +330,9 @@ function continuityCheckAnswer({ data }: GeneratorContext) {
   const notes = (Array.isArray(data.locked_notes) ? data.locked_notes : []) as Array<{ ref: string; subject: string; detail: string }>;
   const conflicts: Array<{ block: string; note: string; explanation: string }> = [];
   for (const note of notes) {
-    const stated = new Set(note.detail.match(/\d+/g) ?? []);
+    const stated = new Set(note.detail.match(/\b\d+\b/g) ?? []);
     for (const block of refBlocks(data.blocks)) {
-      const other = block.text.includes(note.subject) ? (sentenceWith(block.text, note.subject).match(/\d+/g) ?? []).filter((n) => !stated.has(n)) : [];
+      const other = block.text.includes(note.subject) ? (sentenceWith(block.text, note.subject).match(/\b\d+\b/g) ?? []).filter((n) => !stated.has(n)) : [];
       if (stated.size > 0 && other.length > 0) conflicts.push({ block: block.ref, note: note.ref, explanation: `It gives ${other.join(', ')} for ${note.subject}.` });
     }
   }

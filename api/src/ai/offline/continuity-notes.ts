@@ -44,7 +44,7 @@ export function offlineContinuityNotes(input: ContinuityExtractInput): Continuit
   return { notes };
 }
 
-const numbersIn = (text: string) => new Set([...text.matchAll(/\d[\d,.]*/gu)].map((m) => m[0].replace(/[,.]+$/u, '')));
+const numbersIn = (text: string) => new Set([...text.matchAll(/(?<![\p{L}\p{N}])\d[\d,.]*/gu)].map((m) => m[0].replace(/[,.]+$/u, '')));
 
 /**
  * Template mode's contradiction check: a block sentence that names a locked note's subject together with a number

@@ -14,6 +14,7 @@ import { presentDraft } from '../../lib/authoring-presenters.js';
 import type { DraftRecord } from '../../stores/engine-types.js';
 import type { UserRecord } from '../../stores/types.js';
 import { answerRefs, briefOf, questionsWithAnswers } from '../authoring-context.js';
+import { rewrittenBlockFlags } from '../book-memory.js';
 import { requireBlock, requireDraft, saveVersion, type VersionBlocks } from '../draft-versions.js';
 import type { JobContext } from '../job-execution.js';
 import { toBlocks } from './draft-generate.js';
@@ -50,7 +51,7 @@ async function revisionInput(deps: OperationDeps, user: UserRecord, target: Oper
     draft: previous.blocks.map((block, i) => asRevisionBlock(block, i, refOfQuestion)),
     instruction: ask.instruction, selected: ask.selected, action: ask.action, standingInstructions: book.standingInstructions,
   };
-  return { previous, input, sourceRefs };
+  return { book, previous, input, sourceRefs };
 }
 
 /** The whole revised draft: `keep` refs copy the earlier block as it is (byte for byte), written blocks are new. */
@@ -100,14 +101,16 @@ async function planRevision<O>(
   show?: (ctx: JobContext, previous: DraftRecord) => (index: number, item: unknown) => void,
 ): Promise<JobPlan> {
   const { ai } = deps;
-  const { previous, input, sourceRefs } = await revisionInput(deps, user, target, ask);
+  const { book, previous, input, sourceRefs } = await revisionInput(deps, user, target, ask);
+  // With locked continuity notes, the new version's rewritten blocks are checked against them (one more call).
+  const checks = (await deps.store.continuity.list(target.bookId)).some((note) => note.locked) ? 1 : 0;
   const unchanged = (made: VersionBlocks) => made.blocks.length === 0 || JSON.stringify(made.blocks) === JSON.stringify(previous.blocks);
   // Template mode is deterministic: what it cannot do (or would leave as it is) is refused now, before any job.
   if (ai.provider.offline && unchanged(assemble(task.offline(input), previous, sourceRefs))) {
     throw new AppError('VALIDATION', 'Template mode (no AI model) would leave this as it is: it already reads as your answers say. An AI model can rework it.');
   }
   return {
-    reserve: () => reservationFor(ai, task, input, { userId: user.id, fresh: ask.fresh }),
+    reserve: () => reservationFor(ai, task, input, { userId: user.id, fresh: ask.fresh, calls: 1 + checks }),
     work: async (ctx) => {
       await ctx.progress(10, 'asking the model');
       const run = await ai.run(task, input, {
@@ -118,8 +121,9 @@ async function planRevision<O>(
       if (unchanged(made)) {
         throw new AppError('AI_INVALID_OUTPUT', 'The revision came back with nothing changed, so no new version was saved. Try other words.');
       }
+      const flags = await rewrittenBlockFlags(ai, deps.store, book, made, { userId: user.id, bookId: target.bookId, jobId: ctx.jobId, fresh: ask.fresh, signal: ctx.signal });
       await ctx.progress(95, 'saving the new version');
-      const draft = await saveVersion(deps, previous, { ...made, change: ask.change, generatedBy: run.generatedBy as GeneratedBy });
+      const draft = await saveVersion(deps, previous, { ...made, change: ask.change, generatedBy: run.generatedBy as GeneratedBy, flags });
       return {
         draftId: draft.id, basedOnDraftId: previous.id, words: draft.words, unsupportedBlocks: presentDraft(draft).unsupportedBlocks,
         changedBlocks: made.keptFrom.filter((from) => from === null).length,
