@@ -6,6 +6,7 @@ import { BookBriefPanel } from '../panels/BookBriefPanel.js';
 import { ConnectPanel } from '../panels/ConnectPanel.js';
 import { ContinuityPanel } from '../panels/ContinuityPanel.js';
 import { DraftPanel } from '../panels/DraftPanel.js';
+import { ExportPanel } from '../panels/ExportPanel.js';
 import { InterviewPanel } from '../panels/InterviewPanel.js';
 import { QuestionsPanel } from '../panels/QuestionsPanel.js';
 import { TocPanel } from '../panels/TocPanel.js';
@@ -28,6 +29,7 @@ export const PANELS = [
   { id: 'questions', label: 'Questions', Component: QuestionsPanel },
   { id: 'draft', label: 'Draft', Component: DraftPanel },
   { id: 'write', label: 'Write', Component: WritePanel },
+  { id: 'export', label: 'Export', Component: ExportPanel },
   { id: 'continuity', label: 'Continuity', Component: ContinuityPanel },
   { id: 'usage', label: 'Usage', Component: UsagePanel },
   { id: 'connect', label: 'Connect', Component: null },

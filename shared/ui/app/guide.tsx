@@ -4,8 +4,8 @@ import { nextStep, stepStates, type BookOverview, type JourneyPanel, type NextSt
 import { STORAGE_KEYS } from '../panel-host.js';
 import { useSession } from './session.js';
 
-/** A panel of the app: the journey's, plus Connect and Usage. */
-export type PanelId = JourneyPanel | 'continuity' | 'connect' | 'usage';
+/** A panel of the app: the journey's, plus Export, Continuity, Connect and Usage. */
+export type PanelId = JourneyPanel | 'export' | 'continuity' | 'connect' | 'usage';
 
 /** What every panel knows of the journey: where the book stands, the next step, and a way to go there. */
 export interface Guide {

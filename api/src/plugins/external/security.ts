@@ -7,6 +7,8 @@ const CORS_ALLOWED_HEADERS = ['authorization', 'content-type', 'x-google-access-
 const CORS_EXPOSED_HEADERS = [
   'x-request-id', 'retry-after', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset',
   'x-quota-limit', 'x-quota-remaining', 'x-quota-reset',
+  // The name an export download is offered under (the extension and the add-on read it cross-origin).
+  'content-disposition',
 ];
 
 /** True when an Origin matches an exact origin or a /regex/ of the allow-list; `null` never does. */

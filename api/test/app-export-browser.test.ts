@@ -1,0 +1,95 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import puppeteer, { type Browser } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureAppBuilt } from './helpers/app-build.js';
+import { exportBook } from './helpers/export-fixtures.js';
+import { CHROMIUM, CHROMIUM_ARGS, panelPage } from './helpers/panel-page.js';
+import { buildTestApp, type TestApp } from './helpers/test-app.js';
+
+// The export journey in /app, in real Chromium against the real API over HTTP: choose a format and chapters, follow
+// the job's progress, see the chapters left out, download the file, find it again under Recent exports.
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'app-export');
+
+let t: TestApp;
+let origin: string;
+let browser: Browser;
+let userDataDir: string;
+let downloads: string;
+
+beforeAll(async () => {
+  await ensureAppBuilt();
+  mkdirSync(ARTIFACTS, { recursive: true });
+  t = await buildTestApp({ AI_PROVIDER: 'offline' });
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  origin = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+  userDataDir = mkdtempSync(path.join(tmpdir(), 'aa-chromium-'));
+  downloads = mkdtempSync(path.join(tmpdir(), 'aa-downloads-'));
+  browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, userDataDir, args: CHROMIUM_ARGS });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+  for (const dir of [userDataDir, downloads]) if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function waitForFile(dir: string, timeoutMs = 15_000): Promise<string> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const done = readdirSync(dir).filter((name) => !name.endsWith('.crdownload'));
+    if (done.length > 0) return path.join(dir, done[0]!);
+    if (Date.now() > until) throw new Error(`no download in ${dir}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('/app Export panel', () => {
+  it('exports the chosen format, shows progress and the chapters left out, and downloads the file', { timeout: 120_000 }, async () => {
+    const author = await t.newUser();
+    const book = await exportBook(t, author.token, 4, 3);
+    const skipped = book.chapters.find((chapter) => chapter.blocks === null)!;
+    const context = await browser.createBrowserContext();
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(String(error)));
+    const cdp = await page.createCDPSession();
+    await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads, browserContextId: (context as unknown as { id: string }).id });
+    const ui = panelPage(page, { artifacts: ARTIFACTS });
+    await page.setViewport({ width: 1280, height: 900 });
+    await page.goto(`${origin}/app/#token=${author.token}`);
+    await page.locator('.aa-item-button').click();
+    await ui.openNav('export');
+    await ui.seeText('Export the book');
+    await ui.seeText('no accepted draft: will be skipped');
+    await ui.shot('export-1280');
+
+    await page.locator('input[name="aa-export-format"][value="pdf"]').click();
+    await ui.click('Export PDF');
+    await page.waitForSelector('.aa-job[data-job-status="succeeded"]', { timeout: 60_000 });
+    await ui.seeText(`${book.chapters.length - 1} chapters exported`);
+    const left = await page.$eval('[aria-label="Skipped chapters"]', (el) => (el as HTMLElement).innerText);
+    expect(left).toContain(skipped.title);
+    expect(left).toContain('no accepted draft yet');
+    await ui.seeText('Recent exports');
+    await ui.shot('export-done-1280');
+
+    await page.locator('.aa-export-result button').click();
+    const file = await waitForFile(downloads);
+    expect(path.basename(file)).toMatch(/\.pdf$/);
+    expect(readFileSync(file).subarray(0, 5).toString()).toBe('%PDF-');
+
+    await page.setViewport({ width: 300, height: 900 });
+    await ui.shot('export-done-300');
+    // At 300 px nothing is wider than the panel.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
