@@ -76,6 +76,8 @@ describe('template mode revisions', () => {
     expect(errorOf(same).message).toMatch(/^Template mode \(no AI model\) would leave this as it is/u);
     // Shortened, it can be expanded back from its answer, and rebuilt from it.
     const short = await rework(`B${p + 1}`, 'shorten');
+    const quote = await a.call('POST', '/v1/quote', { operation: 'draft.rework', bookId, chapterId, params: { draftId: short.id, blockId: `B${p + 1}`, action: 'expand' } });
+    expect(quote.json()).toMatchObject({ offline: true, estimatedTokens: 0, cached: false });
     const expanded = await rework(`B${p + 1}`, 'expand', short.id);
     expect((expanded.blocks[p] as { text: string }).text).toBe((draft.blocks[p] as { text: string }).text);
     const rebuilt = await rework(`B${p + 1}`, 'regenerate', short.id);

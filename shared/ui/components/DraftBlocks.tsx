@@ -1,12 +1,14 @@
-import { useState } from 'react';
+import { Fragment, useState, type ReactNode } from 'react';
 import type { Block } from '../../blocks.js';
 import type { ContinuityFlag } from '../../schemas/continuity.js';
 
 /** Where a block's material came from, as a sentence. */
 function provenance(block: Block, questionText: Map<string, string>): string[] {
   if (block.type === 'heading') return [];
+  const yours = block.authored ? ['Your own words (edited by hand).'] : [];
+  if (yours.length > 0 && block.sources.length === 0) return yours;
   if (block.unsupported || block.sources.length === 0) return ['Not backed by any of your answers.'];
-  return block.sources.map((s) => `From your answer to “${questionText.get(s.questionId) ?? 'a question'}” (version ${s.answerVersion})`);
+  return [...yours, ...block.sources.map((s) => `From your answer to “${questionText.get(s.questionId) ?? 'a question'}” (version ${s.answerVersion})`)];
 }
 
 function blockBody(block: Exclude<Block, { type: 'heading' }>) {
@@ -22,8 +24,10 @@ function blockBody(block: Exclude<Block, { type: 'heading' }>) {
  * Enter (an expandable note), so touch and keyboard users see it too. Blocks still `writing` (streamed, not saved)
  * have no provenance yet: the service maps their sources when the whole draft is done.
  */
-export function DraftBlocks({ blocks, questionText, writing = false, flags = [] }: {
+export function DraftBlocks({ blocks, questionText, writing = false, flags = [], tools }: {
   blocks: Block[]; questionText: Map<string, string>; writing?: boolean;
+  /** What the author can do with the open passage (rework it, edit it), shown under it. */
+  tools?: (index: number) => ReactNode;
   /** Blocks that contradict a locked continuity note: marked, with the note, and left as written. */
   flags?: ContinuityFlag[];
 }) {
@@ -38,7 +42,8 @@ export function DraftBlocks({ blocks, questionText, writing = false, flags = [] 
         const body = blockBody(block);
         const contradicts = flags.filter((flag) => flag.blockIndex === i);
         return (
-          <div key={i} className={`aa-block${block.unsupported ? ' aa-unsupported' : ''}${contradicts.length > 0 ? ' aa-contradiction' : ''}`} title={lines.join('\n')}
+          <Fragment key={i}>
+          <div className={`aa-block${block.unsupported ? ' aa-unsupported' : ''}${block.authored ? ' aa-authored' : ''}${contradicts.length > 0 ? ' aa-contradiction' : ''}`} title={lines.join('\n')}
             role="button" tabIndex={0} aria-expanded={open === i}
             onClick={toggle} onKeyDown={(e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); toggle(); } }}>
             {body}
@@ -49,6 +54,8 @@ export function DraftBlocks({ blocks, questionText, writing = false, flags = [] 
             ))}
             {open === i && <ul className="aa-provenance" aria-label="Sources">{lines.map((line, j) => <li key={j}>{line}</li>)}</ul>}
           </div>
+          {open === i && tools?.(i)}
+          </Fragment>
         );
       })}
     </div>

@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'react';
 import { LIMITS } from '../../limits.js';
-import { DRAFT_STYLES, type Draft } from '../../schemas/authoring.js';
+import { DRAFT_STYLES, type Draft, type ReworkAction } from '../../schemas/authoring.js';
 import { useJob, useJobPartials, useLoad } from '../app/hooks.js';
 import { useIsNext } from '../app/guide.js';
 import { useSession } from '../app/session.js';
 import { BookSection, ChapterScoped } from '../components/BookSection.js';
 import { DraftBlocks } from '../components/DraftBlocks.js';
+import { BlockTools, changeSummary, DraftCompare, ReviseBox } from '../components/DraftVersionTools.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { JobProgress } from '../components/JobProgress.js';
 import { OfflineBadge } from '../components/OfflineBadge.js';
@@ -37,10 +38,15 @@ function Drafter({ bookId, chapterId }: { bookId: string; chapterId: string }) {
   // Template mode (no AI model) arranges the author's own answers: style and length take effect only with a model.
   const templateMode = useLoad(() => client.meta(), [client]).data?.ai.offline === true;
   const questions = useLoad(() => client.listQuestions({ params, query: { limit: LIMITS.pageLimitMax } }), [client, bookId, chapterId]);
-  const job = useJob('draft.generate', bookId, chapterId, (done) => {
+  const showNew = (done: { result: Record<string, unknown> | null }) => {
     if (typeof done.result?.draftId === 'string') setSelected(done.result.draftId);
     drafts.reload();
-  });
+  };
+  const job = useJob('draft.generate', bookId, chapterId, showNew);
+  // New versions made from the one shown: revised by an instruction, or one passage reworked.
+  const revision = useJob('draft.revise', bookId, chapterId, showNew);
+  const rework = useJob('draft.rework', bookId, chapterId, showNew);
+  const [comparing, setComparing] = useState(false);
 
   // The author's last style and length are remembered per host.
   useEffect(() => {
@@ -58,6 +64,23 @@ function Drafter({ bookId, chapterId }: { bookId: string; chapterId: string }) {
     void host.settings.set('draftOptions', { style, targetWords });
     void job.start(() => client.generateDraft({ params, body: { style, targetWords: validLength ? words : DEFAULT_WORDS } }));
   };
+
+  const revise = (draft: Draft, instruction: string) =>
+    void revision.start(() => client.reviseDraft({ params: { ...params, draftId: draft.id }, body: { instruction } }));
+  const reworkBlock = (draft: Draft, blockId: string, action: ReworkAction) =>
+    void rework.start(() => client.reworkDraftBlock({ params: { ...params, draftId: draft.id }, body: { blockId, action } }));
+  async function editBlock(draft: Draft, blockId: string, edited: { text?: string; items?: string[] }) {
+    setError(null);
+    try {
+      const made = await client.editDraftBlock({ params: { ...params, draftId: draft.id }, body: { blockId, ...edited } });
+      showNew({ result: { draftId: made.id } });
+      return true;
+    } catch (caught) {
+      setError(caught);
+      return false;
+    }
+  }
+  const versioning = revision.running || rework.running;
 
   async function accept(draft: Draft) {
     setError(null);
@@ -112,16 +135,26 @@ function Drafter({ bookId, chapterId }: { bookId: string; chapterId: string }) {
         <label>
           Version
           <select value={draft?.id ?? ''} onChange={(e) => setSelected(e.target.value)}>
-            {items.map((d) => <option key={d.id} value={d.id}>Draft {d.number} — {d.style}, {d.words} words{d.accepted ? ' (accepted)' : ''}</option>)}
+            {items.map((d) => <option key={d.id} value={d.id}>Draft {d.number} — {d.change ? `${changeSummary(d, items)}, ` : `${d.style}, `}{d.words} words{d.accepted ? ' (accepted)' : ''}</option>)}
           </select>
         </label>
       )}
+      <JobProgress job={revision.running || revision.job?.status !== 'succeeded' ? revision.job : null} label="Revision" onCancel={() => void revision.cancel()}
+        written={(streamed) => (
+          <article className="aa-draft" aria-label="Revision being written">
+            <DraftBlocks blocks={writtenItems(streamed, writtenBlock)} questionText={questionText} writing />
+          </article>
+        )} />
+      {revision.error ? <ErrorNotice error={revision.error} onDismiss={revision.clearError} /> : null}
+      <JobProgress job={rework.running || rework.job?.status !== 'succeeded' ? rework.job : null} label="Reworking a passage" onCancel={() => void rework.cancel()} />
+      {rework.error ? <ErrorNotice error={rework.error} onDismiss={rework.clearError} /> : null}
       {draft && (
         <article className="aa-draft" aria-label={`Draft ${draft.number}`} data-draft-id={draft.id}>
           <div className="aa-row aa-space">
             <span>Draft {draft.number} · {draft.generatedBy.offline ? `${draft.words} words from your answers` : `${draft.style} · ${draft.words} of ${draft.targetWords} words`}</span>
             <OfflineBadge generatedBy={draft.generatedBy} />
           </div>
+          {draft.change && <p className="aa-hint" data-draft-change={draft.change.kind}>{changeSummary(draft, items)}</p>}
           {draft.unsupportedBlocks > 0 && <p className="aa-warning">{draft.unsupportedBlocks} passages are not backed by your answers; they are marked.</p>}
           {draft.continuityFlags.length > 0 && (
             <p className="aa-warning" data-continuity-flags={draft.continuityFlags.length}>
@@ -130,8 +163,17 @@ function Drafter({ bookId, chapterId }: { bookId: string; chapterId: string }) {
               write the draft again.{draft.generatedBy.offline ? ' Template mode (no AI model) finds only numbers that differ.' : ''}
             </p>
           )}
-          <p className="aa-hint">Hover over or tap a paragraph to see which of your answers it uses.</p>
-          <DraftBlocks blocks={draft.blocks} questionText={questionText} flags={draft.continuityFlags} />
+          <p className="aa-hint">Tap a passage to see which of your answers it uses, and to rework it or edit it in your own words.</p>
+          <DraftBlocks blocks={draft.blocks} questionText={questionText} flags={draft.continuityFlags}
+            tools={(index) => (
+              <BlockTools draft={draft} index={index} busy={versioning}
+                onRework={(blockId, action) => reworkBlock(draft, blockId, action)} onEdit={(blockId, edited) => editBlock(draft, blockId, edited)} />
+            )} />
+          <ReviseBox key={draft.id} draft={draft} bookId={bookId} busy={versioning} templateMode={templateMode} onRevise={(instruction) => revise(draft, instruction)} />
+          {items.length > 1 && (
+            <button type="button" className="aa-link" aria-expanded={comparing} onClick={() => setComparing(!comparing)}>{comparing ? 'Hide the comparison' : 'Compare with another version'}</button>
+          )}
+          {comparing && items.length > 1 && <DraftCompare key={draft.id} draft={draft} versions={items} />}
           {draft.accepted
             ? <p className="aa-ok" role="status">Accepted: this version goes into the document when you write the chapter.{acceptNote ? ` ${acceptNote}` : ''}</p>
             : <button type="button" className={acceptIsNext ? 'aa-primary' : undefined} onClick={() => void accept(draft)}>Accept this draft</button>}

@@ -30,29 +30,30 @@ const sentence = (text: string) => (/[.!?…。！？]["'”’)\]]*$/u.test(tex
  * from its answers' own words. Reworked blocks cite the block they came from (its ref), so they keep its sources.
  */
 function transform(action: ReworkAction, block: RevisionBlock, answers: Map<string, string>): OutBlock[] {
-  if (block.type === 'heading') throw cannot(`rework the heading ${block.ref}: edit it by hand`);
+  const passage = `passage ${block.ref.slice(1)}`;
+  if (block.type === 'heading') throw cannot(`rework the heading ${passage}: edit it by hand`);
   const parts = block.type === 'list' ? block.items ?? [] : splitSentences(block.text ?? '');
   const answerRefs = block.sources.filter((ref) => answers.has(ref));
   switch (action) {
     case 'shorten': {
-      if (parts.length < 2) throw cannot(`shorten ${block.ref}: it is a single ${block.type === 'list' ? 'item' : 'sentence'}`);
+      if (parts.length < 2) throw cannot(`shorten ${passage}: it is a single ${block.type === 'list' ? 'item' : 'sentence'}`);
       const kept = parts.slice(0, Math.ceil(parts.length / 2));
       return [block.type === 'list' ? out('list', { items: kept }, [block.ref]) : out(block.type, { text: kept.join(' ') }, [block.ref])];
     }
     case 'expand': {
       const held = new Set(parts.map(comparable));
       const more = answerRefs.flatMap((ref) => splitSentences(answers.get(ref)!)).filter((s) => !held.has(comparable(s)) && held.add(comparable(s)));
-      if (more.length === 0) throw cannot(`expand ${block.ref}: your answers behind it hold nothing it does not already say`);
+      if (more.length === 0) throw cannot(`expand ${passage}: your answers behind it hold nothing it does not already say`);
       const cited = [block.ref, ...answerRefs];
       return [block.type === 'list' ? out('list', { items: [...parts, ...more] }, cited) : out(block.type, { text: [...parts, ...more].join(' ') }, cited)];
     }
     case 'rephrase': {
       if (block.type === 'list') return [out('paragraph', { text: parts.map(sentence).join(' ') }, [block.ref])];
-      if (parts.length < 2) throw cannot(`rephrase the single sentence ${block.ref}`);
+      if (parts.length < 2) throw cannot(`rephrase ${passage}: it is a single sentence`);
       return [out('list', { items: parts }, [block.ref])];
     }
     case 'regenerate': {
-      if (answerRefs.length === 0) throw cannot(`rebuild ${block.ref}: none of your answers is behind it`);
+      if (answerRefs.length === 0) throw cannot(`write ${passage} again: none of your answers is behind it`);
       return answerRefs.map((ref) => out('paragraph', { text: splitSentences(answers.get(ref)!).join(' ') }, [ref]));
     }
   }

@@ -1,0 +1,143 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Draft } from '../../shared/schemas/authoring.js';
+import { ensureAppBuilt } from './helpers/app-build.js';
+import { authorClient } from './helpers/engine-fixtures.js';
+import { runJob } from './helpers/journey.js';
+import { CHROMIUM, CHROMIUM_ARGS, panelPage } from './helpers/panel-page.js';
+import { buildTestApp, type TestApp } from './helpers/test-app.js';
+
+// Shaping a draft in /app in real Chromium (template mode, no keys) at 300 px and 1280 px: one passage reworked
+// (every other passage unchanged), the whole draft revised by a chip, a passage edited by hand (kept as the
+// author's words), and two versions compared passage by passage. Screenshots go to test-artifacts/draft-versions.
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'draft-versions');
+
+let t: TestApp;
+let origin: string;
+let browser: Browser;
+let userDataDir: string;
+
+beforeAll(async () => {
+  await ensureAppBuilt();
+  mkdirSync(ARTIFACTS, { recursive: true });
+  t = await buildTestApp({ AI_PROVIDER: 'offline' });
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  origin = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+  userDataDir = mkdtempSync(path.join(tmpdir(), 'aa-chromium-'));
+  browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, userDataDir, args: CHROMIUM_ARGS });
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+});
+
+async function givenDraft() {
+  const author = await t.newUser();
+  const a = authorClient(t, author.token);
+  const bookId = await a.book('Listening');
+  const chapter = await a.chapter(bookId, 'Ask first');
+  const questions = await a.questions(bookId, chapter.id, 5);
+  await a.answer(bookId, chapter.id, questions[0]!.id, 'On the ward, Maria asked her nurse what had surprised her that week. Then she listened for two whole minutes. She wrote down one thing.');
+  await a.answer(bookId, chapter.id, questions[1]!.id, '- Ask one open question\n- Listen for two minutes\n- Write down one thing');
+  await runJob(t, author.token, 'POST', `/v1/books/${bookId}/chapters/${chapter.id}/drafts/generate`, { style: 'professional', targetWords: 400 });
+  const drafts = async () => (await a.call('GET', `/v1/books/${bookId}/chapters/${chapter.id}/drafts?limit=100`)).json<{ items: Draft[] }>().items;
+  return { author, bookId, chapter, drafts };
+}
+
+async function openApp(token: string, width: number): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  await page.setViewport({ width, height: 900 });
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(String(error)));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !/Failed to load resource|net::ERR/.test(message.text())) errors.push(message.text());
+  });
+  await page.goto(`${origin}/app/#token=${token}`);
+  return { page, errors };
+}
+
+const blocksJson = (draft: Draft) => draft.blocks.map((block) => JSON.stringify(block));
+
+describe('shaping a draft in /app', () => {
+  for (const width of [300, 1280]) {
+    it(`at ${width} px: rework one passage, revise by a chip, edit by hand, compare two versions`, async () => {
+      const { author, chapter, drafts } = await givenDraft();
+      const [first] = await drafts();
+      const { page, errors } = await openApp(author.token, width);
+      const p = panelPage(page, { artifacts: ARTIFACTS });
+      await p.click('Listening');
+      await p.openNav('Draft');
+      await page.waitForSelector('select[name="chapter"]');
+      await page.select('select[name="chapter"]', chapter.id);
+      await page.waitForSelector(`article[data-draft-id="${first!.id}"]`);
+
+      // One passage: its tools open under it; Shorten makes draft 2 where every other passage is unchanged.
+      await page.click('.aa-draft .aa-block');
+      await page.waitForSelector('[data-block-tools="B1"]');
+      // Its cost before the click, like every generate button (free in template mode); what template mode cannot do
+      // here is disabled, with the reason: the paragraph already holds all of its answer, and is its answer's own words.
+      await page.waitForSelector('[data-block-tools="B1"] [data-quote="cost"]');
+      expect(await page.$eval('[data-block-tools="B1"] [data-quote]', (el) => el.textContent)).toBe('Free: template mode (no AI model)');
+      expect(await page.$$eval('[data-block-tools="B1"] [data-refused]', (els) => els.map((el) => el.getAttribute('data-refused')))).toEqual(['regenerate', 'expand']);
+      expect(await page.$eval('[data-block-tools="B1"] [data-refused="expand"]', (el) => el.textContent)).toBe(
+        'Expand: Template mode (no AI model) cannot expand passage 1: your answers behind it hold nothing it does not already say. An AI model can.',
+      );
+      await p.shot(`passage-tools-${width}`);
+      await p.click('Shorten');
+      await p.seeText('From draft 1: shortened passage 1');
+      let versions = await drafts();
+      const shortened = versions.find((d) => d.number === 2)!;
+      expect(blocksJson(shortened).slice(1)).toEqual(blocksJson(first!).slice(1));
+      expect(shortened.blocks[0]).toMatchObject({ text: 'On the ward, Maria asked her nurse what had surprised her that week. Then she listened for two whole minutes.' });
+
+      // The whole draft, by a chip: template mode can follow "Shorter" (a chip it cannot follow says so before the click).
+      await p.click('Warmer');
+      await p.seeText('Template mode (no AI model) can follow only these instructions');
+      await p.click('Shorter');
+      await p.shot(`revise-box-${width}`);
+      await p.click('Revise');
+      await p.seeText('From draft 2: “Shorter”');
+      versions = await drafts();
+      const revised = versions.find((d) => d.number === 3)!;
+      expect(revised.change).toEqual({ kind: 'revise', instruction: 'Shorter', blockIds: [] });
+
+      // By hand: the author's words become draft 4, marked as theirs, keeping the passage's answers.
+      await page.click('.aa-draft .aa-block');
+      await p.click('Edit');
+      await page.waitForSelector('textarea[name="blockText"]');
+      await p.paste('textarea[name="blockText"]', 'Maria asked one question, and then she listened.');
+      await p.shot(`hand-edit-${width}`);
+      await p.click('Save my version');
+      await p.seeText('From draft 3: you edited passage 1');
+      versions = await drafts();
+      const edited = versions.find((d) => d.number === 4)!;
+      expect(edited.blocks[0]).toMatchObject({ text: 'Maria asked one question, and then she listened.', authored: true, sources: (revised.blocks[0] as { sources: unknown }).sources });
+      expect(blocksJson(edited).slice(1)).toEqual(blocksJson(revised).slice(1));
+      await page.click('.aa-draft .aa-block');
+      await p.seeText('Your own words (edited by hand).');
+
+      // Compare: draft 4 against the one it was made from, only what changed.
+      await p.click('Compare with another version');
+      await page.waitForSelector('[data-compare="changed"]');
+      expect(await page.$$eval('[data-compare]', (rows) => rows.map((row) => row.getAttribute('data-compare')))).toEqual(['changed']);
+      expect(await page.$eval('[data-compare="changed"] .aa-compare-after', (el) => el.textContent)).toBe('Maria asked one question, and then she listened.');
+      await page.$eval('.aa-compare', (el) => el.scrollIntoView());
+      await p.shot(`compare-${width}`);
+
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow).toBeLessThanOrEqual(0);
+      expect(errors).toEqual([]);
+      await page.browserContext().close();
+    }, 90_000);
+  }
+});
