@@ -12,7 +12,8 @@ import { runJob } from './helpers/journey.js';
 import { CHROMIUM, CHROMIUM_ARGS, panelPage } from './helpers/panel-page.js';
 import { buildTestApp, type TestApp } from './helpers/test-app.js';
 
-// Shaping a draft in /app in real Chromium (template mode, no keys) at 300 px and 1280 px: one passage reworked
+// Shaping a draft in /app in real Chromium (template mode, no keys) at 300 px and 1280 px: the book's standing
+// instructions set on the brief, one passage reworked
 // (every other passage unchanged), the whole draft revised by a chip, a passage edited by hand (kept as the
 // author's words), and two versions compared passage by passage. Screenshots go to test-artifacts/draft-versions.
 
@@ -71,11 +72,20 @@ const blocksJson = (draft: Draft) => draft.blocks.map((block) => JSON.stringify(
 describe('shaping a draft in /app', () => {
   for (const width of [300, 1280]) {
     it(`at ${width} px: rework one passage, revise by a chip, edit by hand, compare two versions`, async () => {
-      const { author, chapter, drafts } = await givenDraft();
+      const { author, bookId, chapter, drafts } = await givenDraft();
       const [first] = await drafts();
       const { page, errors } = await openApp(author.token, width);
       const p = panelPage(page, { artifacts: ARTIFACTS });
       await p.click('Listening');
+
+      // The book's standing instructions are a brief field, saved like the others.
+      await page.waitForSelector('textarea[name="standingInstructions"]');
+      await p.paste('textarea[name="standingInstructions"]', 'British spelling\nNo bullet lists');
+      await p.allSaved();
+      expect((await t.as(author.token, { method: 'GET', url: `/v1/books/${bookId}` })).json()).toMatchObject({ standingInstructions: 'British spelling\nNo bullet lists' });
+      await page.$eval('textarea[name="standingInstructions"]', (el) => el.scrollIntoView());
+      await p.shot(`brief-standing-instructions-${width}`);
+
       await p.openNav('Draft');
       await page.waitForSelector('select[name="chapter"]');
       await page.select('select[name="chapter"]', chapter.id);
