@@ -125,7 +125,15 @@ describe('the book remembers, in /app', () => {
       await page.waitForFunction(() => document.querySelectorAll('li.aa-note[data-locked="true"]').length === 2);
       const locked = (await t.as(author.token, { method: 'GET', url: `/v1/books/${bookId}/continuity` })).json<{ items: Array<{ locked: boolean }> }>().items;
       expect(locked.filter((note) => note.locked)).toHaveLength(2);
+      // Updating from a chapter without an accepted draft says what to do; from the first chapter it runs again.
+      await page.select('select[name="continuityChapter"]', later.id);
+      await p.click('Update the notes from its accepted draft');
+      await p.seeText('This chapter has no accepted draft yet; accept one first.');
       await p.shot(`continuity-${width}`);
+      await page.select('select[name="continuityChapter"]', ward.id);
+      await p.click('Update the notes from its accepted draft');
+      await page.waitForFunction(() => !document.body.innerText.includes('This chapter has no accepted draft yet'));
+      await p.seeText('12 nurses');
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow).toBeLessThanOrEqual(0);
       expect(errors).toEqual([]);

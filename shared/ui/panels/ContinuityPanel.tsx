@@ -5,6 +5,7 @@ import { useJob, useLoad } from '../app/hooks.js';
 import { useSession } from '../app/session.js';
 import { BookSection } from '../components/BookSection.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
+import { JobProgress } from '../components/JobProgress.js';
 import { OfflineBadge } from '../components/OfflineBadge.js';
 
 const KIND_HEADINGS: Record<ContinuityKind, string> = {
@@ -24,10 +25,14 @@ function Notes({ bookId }: { bookId: string }) {
   const { client, chapterId } = useSession();
   const notes = useLoad(() => client.listContinuityNotes({ params: { bookId } }), [client, bookId]);
   const toc = useLoad(() => client.getToc({ params: { bookId } }), [client, bookId]);
+  const chapters = (toc.data?.chapters ?? []).flatMap((c) => [{ id: c.id, title: c.title }, ...c.children.map((s) => ({ id: s.id, title: s.title }))]);
   // An accept starts the extraction: following the open chapter's shows the notes as soon as it is done.
-  const job = useJob('continuity.extract', bookId, chapterId, () => notes.reload());
+  const [from, setFrom] = useState<string | null>(chapterId);
+  const source = from ?? chapters[0]?.id ?? null;
+  const job = useJob('continuity.extract', bookId, source, () => notes.reload());
   const [error, setError] = useState<unknown>(null);
-  const chapterTitle = new Map((toc.data?.chapters ?? []).flatMap((c) => [[c.id, c.title], ...c.children.map((s) => [s.id, s.title] as const)]));
+  const chapterTitle = new Map(chapters.map((c) => [c.id, c.title]));
+  const update = () => source && void job.start(() => client.extractContinuity({ params: { bookId, chapterId: source }, body: {} }));
 
   async function act(work: () => Promise<unknown>) {
     setError(null);
@@ -46,7 +51,8 @@ function Notes({ bookId }: { bookId: string }) {
         Kept automatically from each draft you accept: people, places, terms, dates, numbers and promises to the reader. Lock a
         note to have every new draft checked against it; a note you locked or edited is never replaced.
       </p>
-      {job.running && <p className="aa-muted" role="status">Updating from the accepted draft…</p>}
+      <JobProgress job={job.running || job.job?.status === 'failed' ? job.job : null} label="Continuity notes" onCancel={() => void job.cancel()} onRetry={update} />
+      {job.error ? <ErrorNotice error={job.error} onRetry={update} onDismiss={job.clearError} /> : null}
       {notes.error ? <ErrorNotice error={notes.error} onRetry={notes.reload} /> : null}
       {error ? <ErrorNotice error={error} onDismiss={() => setError(null)} /> : null}
       {notes.data && items.length === 0 && !job.running && (
@@ -66,6 +72,17 @@ function Notes({ bookId }: { bookId: string }) {
         </section>
       ))}
       <AddNote onAdd={(body) => act(() => client.createContinuityNote({ params: { bookId }, body }))} />
+      {chapters.length > 0 && (
+        <form className="aa-form" aria-label="Update the notes from a chapter" onSubmit={(e) => { e.preventDefault(); update(); }}>
+          <label>Chapter
+            <select name="continuityChapter" dir="auto" value={source ?? ''} onChange={(e) => setFrom(e.target.value)}>
+              {chapters.map((c) => <option key={c.id} value={c.id}>{c.title}</option>)}
+            </select>
+          </label>
+          <button type="submit" disabled={job.running}>Update the notes from its accepted draft</button>
+          <p className="aa-hint">Accepting a draft does this by itself; do it again after a failure, or to start over from the draft.</p>
+        </form>
+      )}
     </div>
   );
 }
