@@ -34,14 +34,20 @@ const names = (text: string, note: ContinuityNoteRecord) => {
 };
 
 /**
- * The notes a chapter's draft carries: every locked note (they are rules), then those its material names, bounded.
+ * The notes a chapter's draft carries, bounded: the locked notes its material names, then the other notes it names,
+ * then the remaining locked notes (rules for the whole book).
  */
 export function relevantNotes(notes: ContinuityNoteRecord[], material: string): ContinuityNoteRecord[] {
   const text = comparable(material);
-  const locked = notes.filter((note) => note.locked);
-  const named = notes.filter((note) => !note.locked && names(text, note));
-  return [...locked, ...named].slice(0, LIMITS.continuityNotesInDraft);
+  const named = notes.filter((note) => names(text, note));
+  const ordered = [...named.filter((n) => n.locked), ...named.filter((n) => !n.locked), ...notes.filter((n) => n.locked && !named.includes(n))];
+  return ordered.slice(0, LIMITS.continuityNotesInDraft);
 }
+
+/** A note's detail as prompts carry it: bounded, cut at a word. */
+const NOTE_DETAIL_IN_PROMPT = 300;
+const promptDetail = (detail: string) =>
+  detail.length <= NOTE_DETAIL_IN_PROMPT ? detail : `${detail.slice(0, NOTE_DETAIL_IN_PROMPT).replace(/\s+\S*$/u, '')}…`;
 
 /**
  * What the book already holds, for a chapter's draft: recaps of the earlier chapters' accepted drafts (nearest ones,
@@ -60,20 +66,24 @@ export async function bookContextFor(store: Store, book: BookRecord, chapter: Ch
   const notes = relevantNotes(await store.continuity.list(book.id), `${chapter.title}\n${chapter.description ?? ''}\n${material}`);
   return {
     previously,
-    continuity: notes.map((note) => ({ kind: note.kind, subject: note.subject, detail: note.detail, locked: note.locked })),
+    continuity: notes.map((note) => ({ kind: note.kind, subject: note.subject, detail: promptDetail(note.detail), locked: note.locked })),
     voiceSample: book.voiceSample?.trim() ? book.voiceSample : null,
   };
 }
 
-/** The check's input: the book's locked notes by ref (N1, …) and the draft's blocks by ref (B1, …); null when nothing is locked. */
+/**
+ * The check's input: the book's locked notes by ref (N1, …), those the draft names first and bounded, and the draft's
+ * blocks by ref (B1, …); null when nothing is locked.
+ */
 export async function continuityCheckInput(store: Store, book: BookRecord, blocks: Block[]) {
-  const locked = (await store.continuity.list(book.id)).filter((note) => note.locked);
+  const refs = blockRefs(blocks).refs;
+  const locked = relevantNotes((await store.continuity.list(book.id)).filter((note) => note.locked), refs.map((r) => r.text).join('\n'));
   if (locked.length === 0) return null;
   const notes = locked.map((note, index) => ({ ref: `N${index + 1}`, note }));
   const input: ContinuityCheckInput = {
     language: book.language,
-    notes: notes.map(({ ref, note }) => ({ ref, kind: note.kind, subject: note.subject, detail: note.detail })),
-    blocks: blockRefs(blocks).refs.map(({ ref, text }) => ({ ref, text })),
+    notes: notes.map(({ ref, note }) => ({ ref, kind: note.kind, subject: note.subject, detail: promptDetail(note.detail) })),
+    blocks: refs.map(({ ref, text }) => ({ ref, text })),
   };
   return { input, notes };
 }
