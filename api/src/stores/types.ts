@@ -235,7 +235,8 @@ export interface Store extends DomainStores {
   readonly kind: 'sqlite' | 'mongodb';
   /**
    * Runs `work` in one transaction: all of its writes land, or none (when it throws). `work` may run more than once
-   * (MongoDB retries a transaction that conflicted), so it must only use `tx` and return its outcome.
+   * (MongoDB retries a transaction that conflicted), so it must only use `tx` and return its outcome. Calling the
+   * store itself (or `atomically` again) from `work` is a mistake: SQLite refuses it at once.
    */
   atomically<T>(work: (tx: TransactionStores) => Promise<T>, options?: AtomicOptions): Promise<T>;
   health(): Promise<StoreHealth>;

@@ -28,6 +28,19 @@ const appliedVersions = (dirOrFile: string) => {
   }
 };
 
+describe('sqlite atomically', () => {
+  it('refuses a call to the store itself from inside the work (it would wait for its own transaction)', async () => {
+    const store = openSqliteStore(freshDir());
+    try {
+      await expect(store.atomically(async () => store.users.count())).rejects.toThrow('use `tx`');
+      await expect(store.atomically(async () => store.atomically(async () => 1))).rejects.toThrow('use `tx`');
+      expect(await store.users.count()).toBe(0); // and the store is free again
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe('sqlite migrations', () => {
   it('are idempotent: a second start on the same directory applies nothing and keeps the data', async () => {
     const dir = freshDir();

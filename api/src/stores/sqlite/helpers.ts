@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type Database from 'better-sqlite3';
 import type { CasResult } from '../types.js';
 
@@ -96,19 +97,23 @@ export function writeTransaction<A extends unknown[], R>(db: Db, fn: (...args: A
  */
 export function createTransactionGate(db: Db) {
   let open: Promise<void> | null = null;
+  /** Set inside the work, so a call that would wait for its own transaction fails at once instead of hanging. */
+  const insideWork = new AsyncLocalStorage<true>();
   const idle = async () => {
+    if (open && insideWork.getStore()) throw new Error('Inside Store.atomically, use `tx`: the store itself waits for this transaction to end.');
     while (open) await open;
   };
   return {
     idle,
     async run<T>(work: () => Promise<T>): Promise<T> {
+      await idle();
       while (open) await open; // checked and taken with no await in between
       let release = () => {};
       open = new Promise((resolve) => (release = resolve));
       try {
         db.exec('BEGIN IMMEDIATE');
         try {
-          const result = await work();
+          const result = await insideWork.run(true, work);
           db.exec('COMMIT');
           return result;
         } catch (error) {

@@ -28,12 +28,15 @@ export function atomicallyContract(open: StoreFactory): void {
 
     it('neither takes in nor rolls back a write made outside it while it is open', async () => {
       const book = await givenBook(store());
-      let outside: Promise<unknown> = Promise.resolve();
+      // Another request, started (from outside the work) while the work awaits between its statements.
+      let startOutside = () => {};
+      const outside = new Promise<void>((resolve) => (startOutside = resolve)).then(() =>
+        store().books.update(book.userId, book.id, { title: 'Written outside' }, null, time(2)),
+      );
       await expect(
         store().atomically(async (tx) => {
           await tx.books.bumpTocVersion(book.id, time(1));
-          // Another request writes while the work awaits between its statements.
-          outside = store().books.update(book.userId, book.id, { title: 'Written outside' }, null, time(2));
+          startOutside();
           await new Promise((resolve) => setTimeout(resolve, 5));
           throw new Error('roll back');
         }),
