@@ -250,7 +250,7 @@ describe('the extension in Chromium', () => {
     const fields = await page.$$('.aa-question-list textarea');
     expect(fields.length).toBeGreaterThanOrEqual(5);
     for (const [i, field] of fields.slice(0, 4).entries()) {
-      await ui.paste(field, `On the ward, Maria started every one-to-one by asking what had surprised her nurse that week (${i}).`);
+      await ui.paste(field, `On the ward, Maria started every one-to-one by asking what had surprised her nurse that week (${i}). Then she listened for ${i + 2} whole minutes.`);
     }
     await ui.allSaved();
     await ui.shot('05-questions');
@@ -284,6 +284,59 @@ describe('the extension in Chromium', () => {
     const doc = (await api('GET', `/v1/books/${bookId}/doc`)).json();
     expect(doc).toMatchObject({ documentId });
 
+    // Change the chapter in the document: a new version is made from its accepted draft and shown first; the document
+    // changes only on "Replace in the document".
+    const untilDocument = async (check: (text: string) => boolean) => {
+      for (const deadline = Date.now() + 15_000; !check(emulator.text(documentId));) {
+        if (Date.now() > deadline) throw new Error(`the document still reads ${JSON.stringify(emulator.text(documentId))}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    };
+    await ui.click(`Change ${chapterTitle}`);
+    await ui.seeText('Template mode (no AI model): rewrite rebuilds passages');
+    // Template mode says what it cannot do before anything is spent (this draft is already its answers' own words).
+    await page.waitForSelector('.aa-chapter-actions [data-refused="rewrite"]');
+    expect(await page.$eval('.aa-chapter-actions [data-quote="cost"]', (el) => el.textContent)).toBe('Free: template mode (no AI model)');
+    const written = emulator.text(documentId);
+    await ui.click('Shorten');
+    const shown = await page.waitForSelector('.aa-chapter-actions article[aria-label="New version"]', { timeout: 20_000 });
+    const shortenedId = await shown!.evaluate((el) => el.getAttribute('data-draft-id'));
+    await ui.seeText('Not in the document yet.');
+    expect(await page.$eval('article[aria-label="New version"] .aa-offline', (el) => el.textContent)).toBe('template mode (no AI model)');
+    expect(emulator.text(documentId)).toBe(written);
+    for (const width of [300, 1280]) {
+      await page.setViewport({ width, height: 900 });
+      await ui.shot(`08-change-${width}`);
+    }
+    await page.setViewport({ width: 360, height: 780 });
+    await ui.click('Replace in the document');
+    await untilDocument((text) => text !== written);
+    await page.waitForSelector('.aa-write-result [data-write-status="written"]');
+    expect(await page.$('.aa-chapter-actions')).toBeNull();
+    const drafts = (await api('GET', `/v1/books/${bookId}/chapters/${(await api('GET', `/v1/books/${bookId}/toc`)).json().chapters[0].id}/drafts`)).json();
+    const shortened = drafts.items.find((d: { id: string }) => d.id === shortenedId);
+    expect(shortened).toMatchObject({ accepted: true, change: { kind: 'revise', instruction: 'Shorten this chapter, keeping what matters most' } });
+    for (const block of shortened.blocks.filter((b: { type: string }) => b.type === 'paragraph')) expect(emulator.text(documentId)).toContain(block.text);
+    expect(emulator.namedRanges(documentId)).toHaveLength(1);
+    expect(emulator.paragraphs(documentId)[0]!.text).toBe('Notes kept on the ward, for the book.');
+
+    // Edited in the document meanwhile: the writer refuses, says why, and replaces only on the author's explicit choice.
+    await ui.click(`Change ${chapterTitle}`);
+    await ui.click('Expand');
+    await page.waitForSelector('.aa-chapter-actions article[aria-label="New version"]', { timeout: 20_000 });
+    const range = emulator.namedRanges(documentId)[0]!;
+    emulator.editAsAuthor(documentId, [{ insertText: { location: { index: range.ranges[0]!.startIndex + 3 }, text: ' (my edit)' } }]);
+    const edited = emulator.text(documentId);
+    await ui.click('Replace in the document');
+    await page.waitForSelector('.aa-write-result [data-write-status="skipped"]');
+    await ui.seeText('You edited this chapter in the document, so it was left alone.');
+    await ui.seeText('the document keeps your edit unless you replace it');
+    expect(emulator.text(documentId)).toBe(edited);
+    await ui.shot('09-change-refused');
+    await ui.click('Replace it anyway');
+    await untilDocument((text) => !text.includes('(my edit)'));
+    await page.waitForSelector('.aa-write-result [data-write-status="written"]');
+
     // The panel follows its tab: renaming the document shows the new title.
     await docsTab.evaluate(() => {
       document.title = 'The Calm One-to-One, second edition - Google Docs';
@@ -295,5 +348,5 @@ describe('the extension in Chromium', () => {
     expect([...origins]).toEqual([`chrome-extension://${extensionId} → chrome-extension://${extensionId}`]);
     expect(errors).toEqual([]);
     await page.close();
-  }, 75_000);
+  }, 120_000);
 });

@@ -1,10 +1,9 @@
-import { useEffect, useState } from 'react';
-import { useSession } from '../app/session.js';
-import { describeError } from '../core/error-view.js';
+import { useState } from 'react';
 import type { Block } from '../../blocks.js';
 import { blockIdOf, compareBlocks } from '../../draft-versions.js';
 import { LIMITS } from '../../limits.js';
 import type { Draft, ReworkAction } from '../../schemas/authoring.js';
+import { costLine, refusalOf, useActionQuotes } from './action-quotes.js';
 import { QuoteNote } from './QuoteNote.js';
 
 /** The instructions authors reach for most, one tap each; anything else goes in the box in their own words. */
@@ -54,35 +53,6 @@ export function ReviseBox({ draft, bookId, busy, templateMode, onRevise }: {
   );
 }
 
-/** What each action on a passage would cost (`POST /v1/quote`), or why the server would refuse it (then it is disabled). */
-function useActionQuotes(draft: Draft, blockId: string, enabled: boolean) {
-  const { client, revision } = useSession();
-  const [quotes, setQuotes] = useState<Partial<Record<ReworkAction, { tokens: number; cached: boolean; offline: boolean } | { refused: string }>>>({});
-  useEffect(() => {
-    if (!enabled) return;
-    let live = true;
-    const actions = Object.keys(ACTION_LABELS) as ReworkAction[];
-    void Promise.all(actions.map((action) =>
-      client.quote({ body: { operation: 'draft.rework', bookId: draft.bookId, chapterId: draft.chapterId, params: { draftId: draft.id, blockId, action } } }).then(
-        (q) => ({ tokens: q.estimatedTokens, cached: q.cached, offline: q.offline }),
-        (error: unknown) => ({ refused: describeError(error).message }),
-      ))).then((answers) => live && setQuotes(Object.fromEntries(actions.map((action, i) => [action, answers[i]!]))));
-    return () => {
-      live = false;
-    };
-  }, [client, draft.id, blockId, enabled, revision]);
-  return quotes;
-}
-
-/** The cost line of a passage's actions: free in template mode, cached, or about the dearest one's tokens. */
-function costLine(quotes: ReturnType<typeof useActionQuotes>): string | null {
-  const priced = Object.values(quotes).filter((q): q is { tokens: number; cached: boolean; offline: boolean } => !!q && 'tokens' in q);
-  if (priced.length === 0) return null;
-  if (priced[0]!.offline) return 'Free: template mode (no AI model)';
-  const most = Math.max(...priced.map((q) => q.tokens));
-  return most === 0 ? 'Cached, free' : `About ${most.toLocaleString()} tokens at most`;
-}
-
 /** One passage's tools: rework it (a new version; every other passage unchanged) or edit it by hand. */
 export function BlockTools({ draft, index, busy, onRework, onEdit }: {
   draft: Draft; index: number; busy: boolean;
@@ -92,10 +62,13 @@ export function BlockTools({ draft, index, busy, onRework, onEdit }: {
   const block = draft.blocks[index]!;
   const blockId = blockIdOf(index);
   const [editing, setEditing] = useState<string | null>(null);
-  const quotes = useActionQuotes(draft, blockId, block.type !== 'heading');
-  const refusals = (Object.keys(ACTION_LABELS) as ReworkAction[]).flatMap((action) => {
-    const quote = quotes[action];
-    return quote && 'refused' in quote ? [{ action, reason: quote.refused }] : [];
+  const actions = Object.keys(ACTION_LABELS) as ReworkAction[];
+  const quotes = useActionQuotes(actions, block.type === 'heading' ? null : (action) => ({
+    operation: 'draft.rework', bookId: draft.bookId, chapterId: draft.chapterId, params: { draftId: draft.id, blockId, action },
+  }));
+  const refusals = actions.flatMap((action) => {
+    const reason = refusalOf(quotes[action]);
+    return reason ? [{ action, reason }] : [];
   });
   const cost = costLine(quotes);
   const original = block.type === 'list' ? block.items.join('\n') : block.text;

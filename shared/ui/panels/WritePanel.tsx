@@ -1,60 +1,21 @@
 import { useEffect, useState } from 'react';
-import { ApiError } from '../../client/api-error.js';
 import { useLoad } from '../app/hooks.js';
 import { useGuide } from '../app/guide.js';
-import { useSession, type PanelSession } from '../app/session.js';
-import { tocOrder } from '../core/toc-edit.js';
-import { planChapter } from '../../doc-plan.js';
-import { chapterOptions, type ChapterOption } from '../components/ChapterPicker.js';
+import { useSession } from '../app/session.js';
+import { chapterOptions } from '../components/ChapterPicker.js';
 import { BookSection } from '../components/BookSection.js';
 import { DocPreviewView } from '../components/DocPreviewView.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
+import { ChapterActions } from './ChapterActions.js';
+import { writeChapters, writtenChapters, type ChapterResult } from './doc-writes.js';
 import { SelectionActions } from './SelectionActions.js';
-import type { DocPreview, HostChapterResult } from '../panel-host.js';
+import type { Draft } from '../../schemas/authoring.js';
+import type { DocPreview } from '../panel-host.js';
 import type { Toc } from '../../schemas/chapters.js';
-
-type ChapterResult = Pick<HostChapterResult, 'chapterId' | 'status' | 'code' | 'message' | 'currentText'>;
 
 /** Write to doc: per chapter or the whole book, with the result per chapter (and the local preview on the web). */
 export function WritePanel() {
   return <BookSection id="write" title="Write to the document">{(book) => <Writer bookId={book.id} />}</BookSection>;
-}
-
-/** Writes accepted drafts: through the host when it writes itself (add-on, web preview), else through the API. */
-async function writeChapters(
-  session: PanelSession, bookId: string, toc: Toc, chosen: ChapterOption[], accepted: Map<string, string>, overwrite: boolean, atCursor: boolean,
-) {
-  const { client, host, doc } = session;
-  if (host.writeToDoc) {
-    // What any surface last wrote into this document, so the host's writer can tell the author's edits from ours.
-    const status = doc ? await client.docStatus({ params: { bookId } }) : null;
-    const written = new Map((status?.documentId === doc?.documentId ? status?.chapters ?? [] : []).map((c) => [c.chapterId, c.textHash]));
-    const chapters = await Promise.all(chosen.map(async (chapter) => {
-      const draft = await client.getDraft({ params: { bookId, chapterId: chapter.id, draftId: accepted.get(chapter.id)! } });
-      return {
-        chapterId: chapter.id, title: chapter.title, isSection: chapter.isSection, blocks: draft.blocks,
-        paragraphs: planChapter(chapter.title, draft.blocks, chapter.isSection), expectedTextHash: written.get(chapter.id) ?? null,
-      };
-    }));
-    const result = await host.writeToDoc({ bookId, documentId: doc?.documentId ?? null, tocOrder: tocOrder(toc.chapters), chapters, overwrite, mode: atCursor ? 'cursor' : 'auto' });
-    const recorded = result.chapters.filter((c) => c.status === 'written' && c.rangeName && c.textHash);
-    if (doc && recorded.length > 0) {
-      // So GET …/doc is right on every surface, the host's own writes are recorded with the API.
-      await client.recordDocWrites({
-        params: { bookId },
-        body: { documentId: doc.documentId, tabId: doc.tabId ?? null, revisionId: result.revisionId, chapters: recorded.map((c) => ({ chapterId: c.chapterId, rangeName: c.rangeName!, textHash: c.textHash! })) },
-      });
-    }
-    return { chapters: result.chapters as ChapterResult[], preview: result.preview ?? null };
-  }
-  if (!doc) throw new ApiError({ status: 0, code: 'DOC_NOT_LINKED', message: 'Open the panel beside a Google Doc to write into it.' });
-  const googleToken = await host.getGoogleToken();
-  if (!googleToken) throw new ApiError({ status: 0, code: 'GOOGLE_AUTH_REQUIRED', message: 'No Google access token.' });
-  const result = await client.writeDoc({
-    params: { bookId }, body: { documentId: doc.documentId, tabId: doc.tabId ?? null, chapterIds: chosen.map((c) => c.id), overwrite },
-    headers: { 'x-google-access-token': googleToken },
-  });
-  return { chapters: result.chapters as ChapterResult[], preview: null };
 }
 
 function Writer({ bookId }: { bookId: string }) {
@@ -67,8 +28,12 @@ function Writer({ bookId }: { bookId: string }) {
   const [results, setResults] = useState<ChapterResult[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const [lastRun, setLastRun] = useState<{ ids: string[] } | null>(null);
+  const [lastRun, setLastRun] = useState<{ ids: string[]; replacing?: Draft } | null>(null);
   const [atCursor, setAtCursor] = useState(false);
+  // The chapter whose actions are open, and the chapter whose new version the last write put in (or tried to).
+  const [changing, setChanging] = useState<string | null>(null);
+  const [replaced, setReplaced] = useState<Draft | null>(null);
+  const written = useLoad(() => writtenChapters(session, bookId), [client, host, bookId, doc?.documentId]);
 
   useEffect(() => {
     void host.readDocPreview?.(bookId).then(setPreview);
@@ -77,18 +42,28 @@ function Writer({ bookId }: { bookId: string }) {
   const options = chapterOptions(toc.data);
   const accepted = new Map<string, string>();
   for (const c of progress.data?.chapters ?? []) if (c.acceptedDraftId) accepted.set(c.chapterId, c.acceptedDraftId);
+  if (replaced) accepted.set(replaced.chapterId, replaced.id);
   const ready = options.filter((o) => accepted.has(o.id));
   const titles = new Map(options.map((o) => [o.id, o.title]));
 
-  async function write(ids: string[], overwrite = false) {
+  /** Writes chapters; `replacing` is a new version the author chose for its chapter: accepted first, then written. */
+  async function write(ids: string[], overwrite = false, replacing?: Draft) {
     if (!toc.data) return;
     setBusy(true);
     setError(null);
-    setLastRun({ ids });
+    setLastRun({ ids, replacing });
     try {
+      if (replacing) {
+        await client.acceptDraft({ params: { bookId, chapterId: replacing.chapterId, draftId: replacing.id } });
+        accepted.set(replacing.chapterId, replacing.id);
+        setReplaced(replacing);
+        setChanging(null);
+        progress.reload();
+      }
       const outcome = await writeChapters(session, bookId, toc.data, options.filter((o) => ids.includes(o.id)), accepted, overwrite, atCursor && ids.length === 1);
       setResults(outcome.chapters);
       if (outcome.preview) setPreview(outcome.preview);
+      written.reload();
       // The web preview's writes never reach the API: the overview re-reads the preview.
       touched();
     } catch (caught) {
@@ -109,11 +84,25 @@ function Writer({ bookId }: { bookId: string }) {
       {progress.error ? <ErrorNotice error={progress.error} onRetry={progress.reload} /> : null}
       <ul className="aa-list" aria-label="Chapters">
         {options.map((o) => (
-          <li key={o.id} className="aa-row aa-space">
-            <span className={o.isSection ? 'aa-indent' : ''} dir="auto">{o.title}</span>
+          <li key={o.id} className="aa-row aa-space" data-written={written.data?.has(o.id) ? 'true' : undefined}>
+            <span className={o.isSection ? 'aa-indent' : ''} dir="auto">
+              {o.title}{written.data?.has(o.id) && <span className="aa-muted"> · in the document</span>}
+            </span>
             {accepted.has(o.id)
-              ? <button type="button" className={next?.action === 'write.chapter' && next.chapterId === o.id ? 'aa-primary' : undefined} disabled={busy} aria-label={`Write ${o.title}`} onClick={() => void write([o.id])}>Write</button>
+              ? (
+                <span className="aa-row">
+                  {written.data?.has(o.id) && (
+                    <button type="button" className="aa-small" aria-expanded={changing === o.id} aria-label={`Change ${o.title}`}
+                      onClick={() => setChanging(changing === o.id ? null : o.id)}>Change</button>
+                  )}
+                  <button type="button" className={next?.action === 'write.chapter' && next.chapterId === o.id ? 'aa-primary' : undefined} disabled={busy} aria-label={`Write ${o.title}`} onClick={() => void write([o.id])}>Write</button>
+                </span>
+              )
               : <span className="aa-muted">no accepted draft</span>}
+            {changing === o.id && accepted.has(o.id) && (
+              <ChapterActions key={accepted.get(o.id)} bookId={bookId} chapter={o} acceptedDraftId={accepted.get(o.id)!} busy={busy}
+                onReplace={(draft) => void write([o.id], false, draft)} onClose={() => setChanging(null)} />
+            )}
           </li>
         ))}
       </ul>
@@ -127,7 +116,7 @@ function Writer({ bookId }: { bookId: string }) {
         Write whole book ({ready.length} {ready.length === 1 ? 'chapter' : 'chapters'})
       </button>
       <p role="status" aria-live="polite" className="aa-live">{busy ? 'Writing…' : ''}</p>
-      {error ? <ErrorNotice error={error} onRetry={lastRun ? () => void write(lastRun.ids) : undefined} onDismiss={() => setError(null)} /> : null}
+      {error ? <ErrorNotice error={error} onRetry={lastRun ? () => void write(lastRun.ids, false, lastRun.replacing) : undefined} onDismiss={() => setError(null)} /> : null}
       {results && (
         <section aria-label="Write result" className="aa-subsection aa-write-result">
           <h3>Result</h3>
@@ -138,6 +127,7 @@ function Writer({ bookId }: { bookId: string }) {
                 {r.status === 'skipped' && r.code === 'DOC_CHAPTER_EDITED' && (
                   <div>
                     <p>You edited this chapter in the document, so it was left alone.</p>
+                    {replaced?.chapterId === r.chapterId && <p className="aa-hint">Draft {replaced.number} is now the accepted version; the document keeps your edit unless you replace it.</p>}
                     {r.currentText && <pre className="aa-conflict-theirs">{r.currentText}</pre>}
                     <button type="button" onClick={() => void write([r.chapterId], true)}>Replace it anyway</button>
                   </div>
