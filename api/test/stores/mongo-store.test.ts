@@ -4,10 +4,19 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
 import { LATEST_MONGO_SCHEMA_VERSION } from '../../src/stores/mongodb/migrations.js';
 import { openMongoStore } from '../../src/stores/mongodb/mongo-store.js';
+import { draftRecord, questionRecord } from './contract/engine-fixtures.js';
+import { bookRecord, chapterRecord, userRecord } from './contract/fixtures.js';
 import { defineStoreContract } from './store-contract.js';
 
 const uri = process.env.MONGODB_URI;
 // Never the configured database: each run creates its own and drops it.
+/** A record as code older than its newest fields stored it: `_id` for `id`, the named fields absent. */
+function legacyDoc<R extends { id: string }>(record: R, ...absent: Array<keyof R>): Record<string, unknown> {
+  const { id, ...rest } = record as R & Record<string, unknown>;
+  for (const field of absent) delete rest[field as string];
+  return { _id: id, ...rest };
+}
+
 const testDbName = () => `aa_test_${randomBytes(6).toString('hex')}`;
 const dbName = testDbName();
 /** A second database, for a store that starts at an older schema version. */
@@ -85,9 +94,25 @@ describe.skipIf(!uri)('mongodb store', () => {
     it('upgrades a store at schema version 1, saying a backup should exist', async () => {
       const migrations = admin.db(upgradeDbName).collection<{ _id: number; name: string; appliedAt: string }>('migrations');
       await migrations.insertOne({ _id: 1, name: 'identity, books, summary history, chapters, audit', appliedAt: new Date().toISOString() });
+      // Records as older code wrote them, without the fields added since: they must read as SQLite's defaults.
+      const user = userRecord();
+      const book = bookRecord(user.id);
+      const chapter = chapterRecord(book.id);
+      const question = questionRecord(book.id, chapter.id);
+      const draft = draftRecord(book.id, chapter.id);
+      const old = admin.db(upgradeDbName);
+      await old.collection('users').insertOne(legacyDoc(user));
+      await old.collection('books').insertOne(legacyDoc(book, 'standingInstructions', 'voiceSample'));
+      await old.collection('chapters').insertOne(legacyDoc(chapter, 'authoredAt'));
+      await old.collection('questions').insertOne(legacyDoc(question, 'parentQuestionId'));
+      await old.collection('drafts').insertOne(legacyDoc(draft, 'continuityFlags', 'basedOnDraftId', 'change'));
       const log: string[] = [];
       const store = await openMongoStore(options(upgradeDbName), (message) => log.push(message));
       try {
+        expect(await store.books.get(user.id, book.id)).toEqual({ ...book, standingInstructions: null, voiceSample: null });
+        expect(await store.chapters.get(book.id, chapter.id)).toEqual({ ...chapter, authoredAt: null });
+        expect(await store.questions.get(book.id, question.id)).toEqual({ ...question, parentQuestionId: null });
+        expect(await store.drafts.get(chapter.id, draft.id)).toEqual({ ...draft, continuityFlags: [], basedOnDraftId: null, change: null });
         expect(log.some((message) => message.includes('make sure a backup exists'))).toBe(true);
         expect(log).toContain(`Applied store migrations ${Array.from({ length: LATEST_MONGO_SCHEMA_VERSION - 1 }, (_, i) => i + 2).join(', ')}`);
         const names = (await admin.db(upgradeDbName).listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);

@@ -75,6 +75,15 @@ export const MONGO_MIGRATIONS: ReadonlyArray<{ version: number; name: string; up
       await db.collection('drafts').updateMany({ change: { $exists: false } }, { $set: { basedOnDraftId: null, change: null } });
     },
   },
+  {
+    version: 9,
+    name: 'chapters written before chapters remembered author edits read as never renamed by the author',
+    // SQLite added the column with NULL for every row; chapters MongoDB stored before the field existed lacked it,
+    // and an absent field read as undefined, not null.
+    up: async (db) => {
+      await db.collection('chapters').updateMany({ authoredAt: { $exists: false } }, { $set: { authoredAt: null } });
+    },
+  },
 ];
 
 export const LATEST_MONGO_SCHEMA_VERSION = MONGO_MIGRATIONS[MONGO_MIGRATIONS.length - 1]!.version;
