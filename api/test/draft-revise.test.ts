@@ -122,6 +122,22 @@ describe('reworking one block', () => {
   });
 });
 
+describe('editing a heading by hand', () => {
+  it('keeps the author’s title for it, marked as theirs, every other block byte-identical', async () => {
+    const { api, base, draft } = await drafted();
+    const heading = draft.blocks.findIndex((b) => b.type === 'heading');
+    expect(heading).toBeGreaterThanOrEqual(0);
+    const response = await api('POST', `${base}/drafts/${draft.id}/edit`, { blockId: `B${heading + 1}`, text: 'Ask before you advise' });
+    expect(response.statusCode, response.body).toBe(201);
+    const edited = response.json<Draft>();
+    expect(edited.blocks[heading]).toEqual({ ...draft.blocks[heading], text: 'Ask before you advise', authored: true });
+    edited.blocks.forEach((block, i) => {
+      if (i !== heading) same(block, draft.blocks[i]);
+    });
+    expect(model.server.requests).toHaveLength(0);
+  });
+});
+
 describe('the new kinds go through the AI gateway like the others', () => {
   it('are quoted, then cached and free; metered in the ledger under their own operation', async () => {
     const { app, user, api, book, chapter, base, draft } = await drafted();

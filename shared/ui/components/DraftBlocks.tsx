@@ -35,7 +35,21 @@ export function DraftBlocks({ blocks, questionText, writing = false, flags = [],
   return (
     <div className={writing ? 'aa-blocks aa-blocks-writing' : 'aa-blocks'}>
       {blocks.map((block, i) => {
-        if (block.type === 'heading') return block.level === 2 ? <h3 key={i} dir="auto">{block.text}</h3> : <h4 key={i} dir="auto">{block.text}</h4>;
+        if (block.type === 'heading') {
+          const title = block.level === 2 ? <h3 dir="auto">{block.text}</h3> : <h4 dir="auto">{block.text}</h4>;
+          if (!tools || writing) return <Fragment key={i}>{title}</Fragment>;
+          // With tools, a heading opens them too (it can be edited by hand).
+          const toggleHeading = () => setOpen(open === i ? null : i);
+          return (
+            <Fragment key={i}>
+              <div className={`aa-block aa-heading-block${block.authored ? ' aa-authored' : ''}`} role="button" tabIndex={0} aria-expanded={open === i}
+                onClick={toggleHeading} onKeyDown={(e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); toggleHeading(); } }}>
+                {title}
+              </div>
+              {open === i && tools(i)}
+            </Fragment>
+          );
+        }
         if (writing) return <div key={i} className="aa-block">{blockBody(block)}</div>;
         const lines = provenance(block, questionText);
         const toggle = () => setOpen(open === i ? null : i);

@@ -103,7 +103,7 @@ export function BlockTools({ draft, index, busy, onRework, onEdit }: {
         ))}
         <button type="button" className="aa-small" disabled={busy} onClick={() => setEditing(original)}>Edit</button>
       </div>
-      <p className="aa-quote" data-quote={cost ? 'cost' : undefined}>{cost ?? '\u00a0'}</p>
+      {block.type !== 'heading' && <p className="aa-quote" data-quote={cost ? 'cost' : undefined}>{cost ?? '\u00a0'}</p>}
       {refusals.map(({ action, reason }) => <p key={action} className="aa-hint" data-refused={action}>{ACTION_LABELS[action]}: {reason}</p>)}
     </div>
   );
