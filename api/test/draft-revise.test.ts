@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Draft } from '../../shared/schemas/authoring.js';
 import { SUMMARY, runJob, waitForJob } from './helpers/journey.js';
+import { openEventStream } from './helpers/sse-client.js';
 import { useModelServer } from './helpers/model-server.js';
 import { parseDataBlocks, step, type RecordedRequest } from './support/openai-test-server.js';
 
@@ -61,6 +62,22 @@ describe('revising a draft with an instruction', () => {
     const before = draft.blocks[changed] as { text: string; sources: unknown[]; unsupported: boolean };
     expect(revised.blocks[changed]).toMatchObject({ type: 'paragraph', text: expect.stringMatching(/^Make it warmer: /u), sources: before.sources, unsupported: before.unsupported });
     expect(job.result).toMatchObject({ draftId: revised.id, basedOnDraftId: draft.id, changedBlocks: 1 });
+  });
+
+  it('streams the revised draft as it is written: kept blocks as they were, the rewritten one as written, then the result', async () => {
+    const { app, user, api, base, draft } = await drafted();
+    await app.app.listen({ port: 0, host: '127.0.0.1' });
+    const origin = `http://127.0.0.1:${(app.app.server.address() as { port: number }).port}`;
+    model.server.streamChunkMs = 5;
+    const started = (await api('POST', `${base}/drafts/${draft.id}/revise`, { instruction: 'Make it warmer' })).json<{ job: { id: string } }>();
+    const events = await (await openEventStream(`${origin}/v1/jobs/${started.job.id}/events`, user.token)).ended;
+    const parsed = events.map((event) => ({ type: event.event, job: JSON.parse(event.data) }));
+    const shown = parsed.filter((event) => event.job.partial).map((event) => event.job.partial.item as { type: string; text: string | null; items: string[] | null });
+    expect(shown.map((item) => item.text ?? item.items)).toEqual(draft.blocks.map((block, i) => {
+      if (i === draft.blocks.findIndex((b) => b.type === 'paragraph')) return expect.stringMatching(/^Make it warmer: /u);
+      return block.type === 'list' ? block.items : block.text;
+    }));
+    expect(parsed.at(-1)!.type).toBe('result');
   });
 
   it('with blockIds, asks for those blocks only and changes nothing else', async () => {
