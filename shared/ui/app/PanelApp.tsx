@@ -19,8 +19,9 @@ import { SessionProvider, useSession } from './session.js';
 export type { PanelId } from './guide.js';
 
 /**
- * The journey's panels in order (the tab bar), and those that stand apart as icons in the header: Continuity (the
- * book's facts, kept as drafts are accepted), Usage and Connect.
+ * The journey's panels in order (the tab bar), and those that stand apart as icons in the header: Export (the book as
+ * a file), Continuity (the book's facts, kept as drafts are accepted), Usage and Connect. (Six tabs are what fits in
+ * one row at 300 px.)
  */
 export const PANELS = [
   { id: 'book', label: 'Book', Component: BookBriefPanel },
@@ -36,8 +37,8 @@ export const PANELS = [
 ] as const;
 
 const JOURNEY = new Set<string>(['book', 'interview', 'toc', 'questions', 'draft', 'write']);
-const ASIDE = new Set<string>(['continuity', 'usage', 'connect']);
-const ICONS: Record<string, () => ReactElement> = { continuity: ContinuityIcon, usage: UsageIcon, connect: ConnectIcon };
+const ASIDE = new Set<string>(['export', 'continuity', 'usage', 'connect']);
+const ICONS: Record<string, () => ReactElement> = { export: ExportIcon, continuity: ContinuityIcon, usage: UsageIcon, connect: ConnectIcon };
 const STATE_WORDS = { done: 'done', next: 'next step', todo: '' } as const;
 
 /** The whole panel UI for one host: every surface renders `<PanelApp host={…} />` and nothing else. */
@@ -122,6 +123,13 @@ function Shell() {
         </main>
       </div>
     </GuideProvider>
+  );
+}
+
+/** A tray with an arrow into it (Export: the book as a file). */
+function ExportIcon() {
+  return (
+    <svg aria-hidden="true" viewBox="0 0 16 16" width="16" height="16"><path d="M8 2v8M4.5 6.5 8 10l3.5-3.5M2.5 11v2.5h11V11" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round" /></svg>
   );
 }
 
