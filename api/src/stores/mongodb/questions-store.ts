@@ -14,16 +14,20 @@ export function createMongoQuestionsStore(client: MongoClient, { questions, draf
           { $match: { bookId, chapterId: { $ne: null }, archivedAt: null } },
           { $sort: { position: 1, _id: 1 } },
           { $lookup: { from: ENGINE_COLLECTION_NAMES.answers, localField: '_id', foreignField: 'questionId', as: 'answer' } },
-          { $project: { _id: 0, chapterId: 1, suggestedWords: 1, answer: { text: 1, status: 1, words: 1 } } },
+          { $project: { _id: 0, chapterId: 1, suggestedWords: 1, 'answer.text': 1, 'answer.status': 1, 'answer.words': 1 } },
         ]).toArray(),
         drafts.aggregate<ProgressDrafts>([
           { $match: { bookId } },
-          // $max skips nulls: the accepted draft's id, or null when none is accepted.
-          { $group: { _id: '$chapterId', count: { $sum: 1 }, acceptedId: { $max: { $cond: [{ $ne: ['$acceptedAt', null] }, '$_id', null] } } } },
+          // $max skips nulls: the accepted draft's id, or null when none is accepted. `$gt` null, not `$ne`: in an
+          // expression an absent field is not equal to null, so `$ne` would count a draft without the field as accepted.
+          { $group: { _id: '$chapterId', count: { $sum: 1 }, acceptedId: { $max: { $cond: [{ $gt: ['$acceptedAt', null] }, '$_id', null] } } } },
         ]).toArray(),
       ]);
       return {
-        questions: rows.map(({ chapterId, suggestedWords, answer }) => ({ chapterId, suggestedWords, answer: answer[0] ?? null })),
+        // Fields named one by one: the record type says exactly these, whatever else the lookup brought.
+        questions: rows.map(({ chapterId, suggestedWords, answer: [found] }) => ({
+          chapterId, suggestedWords, answer: found ? { text: found.text, status: found.status, words: found.words } : null,
+        })),
         drafts: perChapter.map(({ _id, count, acceptedId }) => ({ chapterId: _id, count, acceptedId: acceptedId ?? null })),
       };
     },
