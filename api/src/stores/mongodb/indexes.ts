@@ -58,6 +58,9 @@ const INDEXES: { [K in keyof Collections]?: IndexDescription[] } = {
     { key: { userId: 1, createdAt: 1 }, name: 'ledger_user_time' },
     { key: { userId: 1, _id: 1 }, name: 'ledger_user' },
     { key: { createdAt: 1 }, name: 'ledger_time' },
+    // The admin reports filter by operation or model over a time range (SQLite has the same two indexes).
+    { key: { operation: 1, createdAt: 1 }, name: 'ledger_operation_time' },
+    { key: { model: 1, createdAt: 1 }, name: 'ledger_model_time' },
   ],
   aiCache: [
     { key: { userId: 1 }, name: 'ai_cache_user' },
