@@ -14,7 +14,8 @@ export function createMongoGoogleCredentialsStore({ googleCredentials }: Collect
     },
     async replaceCiphertext(userId, expected, next, at) {
       const result = await googleCredentials.updateOne({ _id: userId, ciphertext: expected }, { $set: { ciphertext: next, updatedAt: at } });
-      return result.modifiedCount === 1;
+      // Matched, as SQLite counts a row the WHERE found: a swap to the same text still reports the swap done.
+      return result.matchedCount === 1;
     },
   };
 }
