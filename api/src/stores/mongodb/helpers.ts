@@ -1,6 +1,6 @@
-import { MongoServerError, type ClientSession, type Collection, type Filter, type MongoClient, type TransactionOptions, type UpdateFilter } from 'mongodb';
+import { MongoErrorLabel, MongoServerError, type ClientSession, type Collection, type Filter, type MongoClient, type TransactionOptions, type UpdateFilter } from 'mongodb';
 import type { CasResult } from '../types.js';
-import { fromDoc, type Collections, type Doc } from './collections.js';
+import { fromDoc, type Collections, type Doc, type LockDoc } from './collections.js';
 
 /** Snapshot reads and majority writes on the primary: what a multi-record write needs to be all-or-nothing. */
 const TRANSACTION_OPTIONS: TransactionOptions = {
@@ -38,6 +38,21 @@ export async function rollback<T>(session: ClientSession, outcome: T): Promise<T
 /** True for a duplicate-key error on the named unique index. */
 export function isDuplicateKey(error: unknown, indexName: string): boolean {
   return error instanceof MongoServerError && error.code === 11000 && error.message.includes(`index: ${indexName} `);
+}
+
+/**
+ * Writes the lock row `key` inside the transaction, so concurrent transactions on the same key conflict and the
+ * driver retries the loser from a snapshot that holds the winner's writes. The first write of a key inserts the row:
+ * a transaction that raced another one creating it can get a duplicate-key error rather than a write conflict, and
+ * the driver retries only errors labelled transient, so that one is labelled too (its retry finds the row).
+ */
+export async function writeLock(locks: Collection<LockDoc>, key: string, session: ClientSession): Promise<void> {
+  try {
+    await locks.updateOne({ _id: key }, { $inc: { writes: 1 } }, { upsert: true, session });
+  } catch (error) {
+    if (isDuplicateKey(error, '_id_')) (error as MongoServerError).addErrorLabel(MongoErrorLabel.TransientTransactionError);
+    throw error;
+  }
 }
 
 /** The patch without its undefined fields (BSON would store them as null, and an absent field means "unchanged"). */

@@ -1,7 +1,7 @@
 import type { ClientSession } from 'mongodb';
 import type { JobCreateResult, JobEventRecord, JobRecord, JobsStore, JobStatus, QuotaUse } from '../engine-types.js';
 import { fromDoc, fromDocOrNull, toDoc, type Collections } from './collections.js';
-import { definedOnly, rollback, withinTransaction, type MongoContext } from './helpers.js';
+import { definedOnly, rollback, withinTransaction, writeLock, type MongoContext } from './helpers.js';
 
 /** Jobs that hold their (user, kind, target) slot and their token reservation. */
 export const ACTIVE_JOB_STATUSES: readonly JobStatus[] = ['queued', 'running'];
@@ -30,7 +30,7 @@ export function createMongoJobsStore(ctx: MongoContext): JobsStore {
   const { jobs, jobEvents, locks } = collections;
   // Writing the user's lock row first makes concurrent job writes of one user conflict; the driver retries the
   // loser with a snapshot that holds the winner's write (so N creates against a quota allowing k create exactly k).
-  const lockUser = (userId: string, session: ClientSession) => locks.updateOne({ _id: `jobs:${userId}` }, { $inc: { writes: 1 } }, { upsert: true, session });
+  const lockUser = (userId: string, session: ClientSession) => writeLock(locks, `jobs:${userId}`, session);
   const addEvent = (job: JobRecord, type: JobEventRecord['type'], at: string, session: ClientSession, partial: JobEventRecord['job']['partial'] = null) =>
     jobEvents.insertOne({ _id: `${job.id}:${job.seq}`, jobId: job.id, seq: job.seq, type, job: partial ? { ...job, partial } : job, createdAt: at }, { session });
 

@@ -22,7 +22,7 @@ import { createMongoProposalsStore } from './proposals-store.js';
 import { createMongoQuestionsStore } from './questions-store.js';
 import { createMongoTokensStore } from './tokens-store.js';
 import { createMongoUsersStore } from './users-store.js';
-import { inTransaction, type MongoContext } from './helpers.js';
+import { inTransaction, writeLock, type MongoContext } from './helpers.js';
 
 /** Multi-record writes use transactions, which MongoDB only offers on a replica set (or through mongos). */
 async function requireTransactions(client: MongoClient): Promise<void> {
@@ -103,7 +103,7 @@ export async function openMongoStore(options: Config['mongodb'], log: (message: 
     ...stores,
     atomically: (work, options) =>
       inTransaction(client, async (session) => {
-        if (options?.lock) await collections.locks.updateOne({ _id: options.lock }, { $inc: { writes: 1 } }, { upsert: true, session });
+        if (options?.lock) await writeLock(collections.locks, options.lock, session);
         return work(inSession(session));
       }),
     async health() {
