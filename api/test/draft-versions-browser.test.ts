@@ -127,6 +127,15 @@ describe('shaping a draft in /app', () => {
       await page.waitForSelector('textarea[name="blockText"]');
       await p.paste('textarea[name="blockText"]', 'Maria asked one question, and then she listened.');
       await p.shot(`hand-edit-${width}`);
+      // Words typed by hand survive closing the panel: reopened, the passage still holds them, not yet saved.
+      await page.reload();
+      await p.openNav('Draft');
+      await page.waitForSelector('select[name="chapter"]');
+      await page.select('select[name="chapter"]', chapter.id);
+      await page.waitForSelector(`article[data-draft-id="${revised.id}"]`);
+      await page.click('.aa-draft .aa-block');
+      await page.waitForFunction(() => (document.querySelector('textarea[name="blockText"]') as HTMLTextAreaElement | null)?.value === 'Maria asked one question, and then she listened.');
+      expect(await drafts()).toHaveLength(3);
       await p.click('Save my version');
       await p.seeText('From draft 3: you edited passage 1');
       versions = await drafts();

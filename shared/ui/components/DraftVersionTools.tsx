@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { useSession } from '../app/session.js';
 import type { Block } from '../../blocks.js';
 import { blockIdOf, compareBlocks } from '../../draft-versions.js';
 import { LIMITS } from '../../limits.js';
@@ -61,7 +62,17 @@ export function BlockTools({ draft, index, busy, onRework, onEdit }: {
 }) {
   const block = draft.blocks[index]!;
   const blockId = blockIdOf(index);
-  const [editing, setEditing] = useState<string | null>(null);
+  const { host } = useSession();
+  const [editing, setEditingState] = useState<string | null>(null);
+  // Words typed by hand stay in host storage until the server has them as a version, so a closed panel loses nothing.
+  const unsavedKey = `blockEdit:${draft.id}:${blockId}`;
+  useEffect(() => {
+    void host.unsaved.get<string>(unsavedKey).then((kept) => kept !== null && setEditingState(kept));
+  }, [host, unsavedKey]);
+  const setEditing = (text: string | null) => {
+    setEditingState(text);
+    void (text === null ? host.unsaved.remove(unsavedKey) : host.unsaved.set(unsavedKey, text));
+  };
   const actions = Object.keys(ACTION_LABELS) as ReworkAction[];
   const quotes = useActionQuotes(actions, block.type === 'heading' ? null : (action) => ({
     operation: 'draft.rework', bookId: draft.bookId, chapterId: draft.chapterId, params: { draftId: draft.id, blockId, action },
