@@ -1,5 +1,5 @@
 import type { AnswerRecord, AnswersStore } from '../engine-types.js';
-import { fromDoc, fromDocOrNull, toDoc, type Collections } from './collections.js';
+import { fromDoc, fromDocOrNull, storedFields, toDoc, type Collections } from './collections.js';
 import { isDuplicateKey } from './helpers.js';
 import { INDEX_NAMES } from './indexes.js';
 
@@ -26,10 +26,10 @@ export function createMongoAnswersStore({ answers }: Collections): AnswersStore 
         throw error;
       }
     },
-    async replace(answerId, expectedVersion, change) {
+    async replace(answerId, expectedVersion, { text, status, words, history, updatedAt }) {
       const updated = await answers.findOneAndUpdate(
         { _id: answerId, version: expectedVersion },
-        { $set: { ...change }, $inc: { version: 1 } },
+        { $set: storedFields({ text, status, words, history, updatedAt }), $inc: { version: 1 } },
         { returnDocument: 'after' },
       );
       return fromDocOrNull<AnswerRecord>(updated);

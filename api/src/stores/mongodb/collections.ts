@@ -120,9 +120,24 @@ export function collectionsOf(db: Db): Collections {
   return Object.fromEntries(Object.entries(names).map(([key, name]) => [key, db.collection(name)])) as unknown as Collections;
 }
 
+/**
+ * A value as SQLite keeps it: an object or array goes through JSON there (an undefined member vanishes), anything
+ * else is a column (undefined is NULL). BSON would store an undefined member as null, which an optional field of a
+ * schema refuses when the record is read back (a block's, a job's params or result).
+ */
+export function asStored<T>(value: T): T {
+  if (value === undefined) return null as T;
+  return value !== null && typeof value === 'object' ? (JSON.parse(JSON.stringify(value)) as T) : value;
+}
+
+/** Every field as SQLite keeps it (see `asStored`). */
+export function storedFields<T extends object>(fields: T): T {
+  return Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, asStored(value)])) as T;
+}
+
 export function toDoc<R extends { id: string }>(record: R): Doc<R> {
   const { id, ...rest } = record;
-  return { ...rest, _id: id };
+  return { ...storedFields(rest), _id: id };
 }
 
 export function fromDoc<R extends { id: string }>(doc: Doc<R>): R {

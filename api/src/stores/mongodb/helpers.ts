@@ -1,6 +1,6 @@
 import { MongoErrorLabel, MongoServerError, type ClientSession, type Collection, type Filter, type MongoClient, type TransactionOptions, type UpdateFilter } from 'mongodb';
 import type { CasResult } from '../types.js';
-import { fromDoc, type Collections, type Doc, type LockDoc } from './collections.js';
+import { fromDoc, storedFields, type Collections, type Doc, type LockDoc } from './collections.js';
 
 /** Snapshot reads and majority writes on the primary: what a multi-record write needs to be all-or-nothing. */
 const TRANSACTION_OPTIONS: TransactionOptions = {
@@ -76,7 +76,7 @@ export async function casUpdate<R extends Versioned>(
   session?: ClientSession,
 ): Promise<CasResult<R>> {
   const filter = { ...scope, ...(expectedVersion === null ? {} : { version: expectedVersion }) } as Filter<Doc<R>>;
-  const update = { $set: { ...definedOnly(patch), updatedAt: at }, $inc: { version: 1 } } as unknown as UpdateFilter<Doc<R>>;
+  const update = { $set: { ...storedFields(definedOnly(patch)), updatedAt: at }, $inc: { version: 1 } } as unknown as UpdateFilter<Doc<R>>;
   const updated = await collection.findOneAndUpdate(filter, update, { returnDocument: 'after', session });
   if (updated) return { ok: true, record: fromDoc<R>(updated as Doc<R>) };
   const current = await read();

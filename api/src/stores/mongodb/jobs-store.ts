@@ -1,6 +1,6 @@
 import type { ClientSession } from 'mongodb';
 import type { JobCreateResult, JobEventRecord, JobRecord, JobsStore, JobStatus, QuotaUse } from '../engine-types.js';
-import { fromDoc, fromDocOrNull, toDoc, type Collections } from './collections.js';
+import { asStored, fromDoc, fromDocOrNull, storedFields, toDoc, type Collections } from './collections.js';
 import { definedOnly, rollback, withinTransaction, writeLock, type MongoContext } from './helpers.js';
 
 /** Jobs that hold their (user, kind, target) slot and their token reservation. */
@@ -32,7 +32,7 @@ export function createMongoJobsStore(ctx: MongoContext): JobsStore {
   // loser with a snapshot that holds the winner's write (so N creates against a quota allowing k create exactly k).
   const lockUser = (userId: string, session: ClientSession) => writeLock(locks, `jobs:${userId}`, session);
   const addEvent = (job: JobRecord, type: JobEventRecord['type'], at: string, session: ClientSession, partial: JobEventRecord['job']['partial'] = null) =>
-    jobEvents.insertOne({ _id: `${job.id}:${job.seq}`, jobId: job.id, seq: job.seq, type, job: partial ? { ...job, partial } : job, createdAt: at }, { session });
+    jobEvents.insertOne({ _id: `${job.id}:${job.seq}`, jobId: job.id, seq: job.seq, type, job: asStored(partial ? { ...job, partial } : job), createdAt: at }, { session });
 
   return {
     async create(job, windows, decide) {
@@ -42,8 +42,10 @@ export function createMongoJobsStore(ctx: MongoContext): JobsStore {
         const use = windows ? await quotaUse(collections, job.userId, windows.dayStart, windows.monthStart, session) : { dayUsed: 0, monthUsed: 0, reserved: 0 };
         const decision = decide({ active: activeDoc ? fromDoc<JobRecord>(activeDoc) : null, use });
         if (decision.outcome !== 'create') return rollback<JobCreateResult>(session, decision);
-        const created: JobRecord = { ...job, reservedTokens: decision.reservedTokens, seq: 1 };
-        await jobs.insertOne(toDoc(created), { session });
+        const doc = toDoc<JobRecord>({ ...job, reservedTokens: decision.reservedTokens, seq: 1 });
+        await jobs.insertOne(doc, { session });
+        // The job as stored (and as SQLite reads it back), not as given.
+        const created = fromDoc<JobRecord>(doc);
         await addEvent(created, 'progress', created.createdAt, session);
         return { outcome: 'created', job: created };
       });
@@ -74,7 +76,7 @@ export function createMongoJobsStore(ctx: MongoContext): JobsStore {
         const filter = {
           _id: jobId, status: { $in: [...guard.statuses] }, ...(guard.leaseExpiredBefore === undefined ? {} : leaseExpired(guard.leaseExpiredBefore)),
         };
-        const doc = await jobs.findOneAndUpdate(filter, { $set: { ...definedOnly(patch), updatedAt: at }, $inc: { seq: 1 } }, { returnDocument: 'after', session });
+        const doc = await jobs.findOneAndUpdate(filter, { $set: { ...storedFields(definedOnly(patch)), updatedAt: at }, $inc: { seq: 1 } }, { returnDocument: 'after', session });
         if (!doc) return rollback<JobRecord | null>(session, null);
         const job = fromDoc<JobRecord>(doc);
         await addEvent(job, type, at, session, partial);

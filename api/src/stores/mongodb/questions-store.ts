@@ -1,6 +1,6 @@
 import type { MongoClient } from 'mongodb';
 import type { AnswerRecord, QuestionRecord, QuestionsStore } from '../engine-types.js';
-import { ENGINE_COLLECTION_NAMES, fromDoc, fromDocOrNull, toDoc, type Collections } from './collections.js';
+import { ENGINE_COLLECTION_NAMES, fromDoc, fromDocOrNull, storedFields, toDoc, type Collections } from './collections.js';
 import { inTransaction } from './helpers.js';
 
 type ProgressQuestion = { chapterId: string; suggestedWords: number | null; answer: Array<Pick<AnswerRecord, 'text' | 'status' | 'words'>> };
@@ -55,7 +55,7 @@ export function createMongoQuestionsStore(client: MongoClient, { questions, draf
       const { text, helpText, lens, suggestedWords, generatedBy } = change;
       const doc = await questions.findOneAndUpdate(
         { _id: questionId, bookId, version: expectedVersion },
-        { $set: { text, helpText, lens, suggestedWords, generatedBy, updatedAt: at }, $inc: { regenerations: 1, version: 1 } },
+        { $set: storedFields({ text, helpText, lens, suggestedWords, generatedBy, updatedAt: at }), $inc: { regenerations: 1, version: 1 } },
         { returnDocument: 'after' },
       );
       return fromDocOrNull<QuestionRecord>(doc);
