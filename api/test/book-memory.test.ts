@@ -87,6 +87,8 @@ describe('follow-up questions', () => {
     expect(listed[at + 1]).toMatchObject({ id: followUpId, parentQuestionId: questions[0]!.id, followUpId: null, status: 'unanswered', lens: 'reader' });
     expect(listed[at + 1]!.text).toContain('Maria stopped advising');
     expect(listed[at + 1]!.helpText).toBeTruthy();
+    // Asked afresh it would lose its grounding, so it is not regenerated.
+    expect(errorOf(await a.call('POST', `${base}/${followUpId}/regenerate`)).message).toMatch(/comes from your answer/);
     // A follow-up is a question like any other: answered, autosaved, counted in coverage.
     expect((await a.answer(bookId, chapter.id, followUpId, 'She asked what had surprised them that week.')).statusCode).toBe(200);
     const progress = (await a.call('GET', `/v1/books/${bookId}/chapters/${chapter.id}/progress`)).json<{ questions: number; answered: number }>();

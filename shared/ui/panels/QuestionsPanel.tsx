@@ -136,7 +136,7 @@ function QuestionList({ bookId, chapterId }: { bookId: string; chapterId: string
               <StatusBadge status={status} />
               {q.lens && <span className="aa-muted">{q.lens} lens</span>}
               <OfflineBadge generatedBy={q.generatedBy} />
-              {status === 'unanswered' && q.regenerations < LIMITS.regenerationsMax && (
+              {status === 'unanswered' && !q.parentQuestionId && q.regenerations < LIMITS.regenerationsMax && (
                 <button type="button" className="aa-link" onClick={() => void regenerate(q)}>Ask differently</button>
               )}
             </div>

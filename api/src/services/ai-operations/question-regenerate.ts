@@ -21,6 +21,8 @@ export function questionRegenerate(deps: OperationDeps): AiOperation {
       if (!found) throw notFound('question');
       const question = found.question;
       if (found.status !== 'unanswered') throw new AppError('QUESTION_ANSWERED', 'This question has an answer; it is kept as it is.');
+      // A follow-up is grounded in the answer above it; asked afresh it would lose that.
+      if (question.parentQuestionId) throw new AppError('VALIDATION', 'A follow-up question comes from your answer above it, so it is not asked differently; answer it or leave it empty.');
       if (question.regenerations >= LIMITS.regenerationsMax) {
         throw new AppError('LIMIT_REACHED', `A question can be regenerated at most ${LIMITS.regenerationsMax} times.`);
       }
