@@ -1,7 +1,7 @@
 import PDFDocument from 'pdfkit';
 import { AppError } from '../lib/app-error.js';
 import { byline, chapterOutline, chapterTitle, type ChapterDone, type ExportBook, type ExportLayout, type OutlineItem } from './export-book.js';
-import { fontRuns, missingPdfFonts, PDF_FONTS } from './pdf-fonts.js';
+import { availablePdfFonts, fontRuns, missingFallbacks, PDF_FONTS } from './pdf-fonts.js';
 
 type Doc = InstanceType<typeof PDFDocument>;
 type TextOptions = PDFKit.Mixins.TextOptions;
@@ -67,14 +67,27 @@ function numberPages(doc: Doc) {
   });
 }
 
+/** Every text the PDF prints, for the fonts it needs. */
+function* bookTexts(book: ExportBook): Generator<string> {
+  yield book.title;
+  if (book.subtitle) yield book.subtitle;
+  if (book.author) yield book.author;
+  for (const chapter of book.chapters) {
+    for (const item of chapterOutline(chapter)) {
+      if (item.kind === 'list') yield* item.items;
+      else yield item.text;
+    }
+  }
+}
+
 /**
  * The book as PDF (pdfkit): fonts embedded and subset (DejaVu for Latin and Cyrillic, Droid Sans Fallback for CJK, Symbola for
  * emoji), a title page, a contents page whose entries link to their chapters, each chapter from a new page, the
  * document outline (bookmarks) mirroring the TOC, page numbers in the footer. Pages are streamed as they are done.
  */
 export async function writePdf(book: ExportBook, layout: ExportLayout, chapterDone: ChapterDone): Promise<Buffer> {
-  const missing = missingPdfFonts();
-  if (missing.length > 0) throw new AppError('INTERNAL', 'PDF export is not available on this server: its fonts are not installed.', { missing });
+  const missing = missingFallbacks(bookTexts(book));
+  if (missing) throw new AppError('VALIDATION', missing.message, { missingFonts: missing.roles });
   const doc = new PDFDocument({
     size: layout.pageSize, margin: MARGIN, autoFirstPage: false, lang: book.language, displayTitle: true,
     // pdfkit writes every info key it is given: absent ones are left out, never undefined.
@@ -86,7 +99,7 @@ export async function writePdf(book: ExportBook, layout: ExportLayout, chapterDo
     doc.on('end', resolve);
     doc.on('error', reject);
   });
-  for (const [name, font] of Object.entries(PDF_FONTS)) doc.registerFont(name, font.file);
+  for (const role of availablePdfFonts()) doc.registerFont(role, PDF_FONTS[role].file);
   numberPages(doc);
 
   doc.addPage();
