@@ -80,6 +80,16 @@ describe('editing a block by hand', () => {
     }
   });
 
+  it('made at once, versions never share a number and none is lost', async () => {
+    const blockId = `B${paragraphIndex() + 1}`;
+    const made = await Promise.all(Array.from({ length: 8 }, (_, i) => edit(first.id, { blockId, text: `Version by hand number ${i}.` })));
+    expect(made.map((r) => r.statusCode)).toEqual(new Array(8).fill(201));
+    const numbers = made.map((r) => r.json<Draft>().number);
+    expect(new Set(numbers).size).toBe(8);
+    const listed = (await a.call('GET', url('/drafts?limit=100'))).json<{ items: Draft[] }>().items;
+    for (const response of made) expect(listed.some((d) => d.id === response.json<Draft>().id)).toBe(true);
+  });
+
   it('is another author’s draft: 404', async () => {
     const other = await t.newUser();
     const response = await t.as(other.token, { method: 'POST', url: url(`/drafts/${first.id}/edit`), payload: { blockId: 'B1', text: 'Mine now' } });

@@ -13,7 +13,7 @@ import type { DraftRecord } from '../stores/engine-types.js';
 import type { Store } from '../stores/types.js';
 import type { ChaptersService } from './chapters-service.js';
 import { isoNow, type Clock } from './clock.js';
-import { addDraft } from './draft-rules.js';
+import { addNextDraft } from './draft-rules.js';
 
 /** Words of a draft's blocks, counted by the shared rule. */
 export const wordsOf = (blocks: Block[]) => blocks.reduce((sum, block) => sum + countWords(blockText(block)), 0);
@@ -50,9 +50,8 @@ export async function saveVersion(
   made: VersionBlocks & { change: DraftChange; generatedBy: GeneratedBy; flags?: ContinuityFlag[] },
 ): Promise<DraftRecord> {
   const { store, clock } = deps;
-  const draft: DraftRecord = {
-    id: newId('draft'), bookId: previous.bookId, chapterId: previous.chapterId,
-    number: ((await store.drafts.list(previous.chapterId, 1, null))[0]?.number ?? 0) + 1, style: previous.style,
+  const draft: Omit<DraftRecord, 'number'> = {
+    id: newId('draft'), bookId: previous.bookId, chapterId: previous.chapterId, style: previous.style,
     targetWords: previous.targetWords, words: wordsOf(made.blocks), blocks: made.blocks, generatedBy: made.generatedBy,
     continuityFlags: [
       ...previous.continuityFlags.flatMap((flag) => {
@@ -63,8 +62,7 @@ export async function saveVersion(
     ].sort((a, b) => a.blockIndex - b.blockIndex),
     basedOnDraftId: previous.id, change: made.change, acceptedAt: null, createdAt: isoNow(clock),
   };
-  await addDraft(store, draft, LIMITS.draftsPerChapter);
-  return draft;
+  return addNextDraft(store, draft, LIMITS.draftsPerChapter);
 }
 
 /**

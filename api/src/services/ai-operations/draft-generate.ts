@@ -12,7 +12,7 @@ import type { DraftRecord } from '../../stores/engine-types.js';
 import { answerRefs, briefOf, questionsWithAnswers } from '../authoring-context.js';
 import { bookContextFor, continuityCheckInput, continuityFlags } from '../book-memory.js';
 import { isoNow } from '../clock.js';
-import { addDraft } from '../draft-rules.js';
+import { addNextDraft } from '../draft-rules.js';
 import { wordsOf } from '../draft-versions.js';
 import { chapterOf, reservationFor, type AiOperation, type OperationDeps } from './operation.js';
 
@@ -127,12 +127,11 @@ export function draftGenerate({ store, books, chapters, ai, clock }: OperationDe
             flags = await continuityFlags(ai, checked, blocks, { userId: user.id, bookId, jobId: ctx.jobId, fresh: params.fresh, signal: ctx.signal });
           }
           await ctx.progress(95, 'saving the draft');
-          const draft: DraftRecord = {
-            id: newId('draft'), bookId, chapterId, number: ((await store.drafts.list(chapterId, 1, null))[0]?.number ?? 0) + 1, style: params.style,
+          const draft = await addNextDraft(store, {
+            id: newId('draft'), bookId, chapterId, style: params.style,
             targetWords: params.targetWords, words: wordsOf(blocks), blocks, continuityFlags: flags, generatedBy: generatedBy!,
             basedOnDraftId: null, change: null, acceptedAt: null, createdAt: isoNow(clock),
-          };
-          await addDraft(store, draft, LIMITS.draftsPerChapter);
+          }, LIMITS.draftsPerChapter);
           return {
             draftId: draft.id, words: draft.words, targetWords: params.targetWords, unsupportedBlocks: presentDraft(draft).unsupportedBlocks,
             continuityFlags: flags.length,
