@@ -1,8 +1,15 @@
-import PDFDocument from 'pdfkit';
+import { createRequire } from 'node:module';
+import type PDFKitDocument from 'pdfkit';
 import { AppError } from '../lib/app-error.js';
 import { byline, chapterOutline, chapterTitle, type ChapterDone, type ExportBook, type ExportLayout, type OutlineItem } from './export-book.js';
 import { availablePdfFonts, fontRuns, missingFallbacks, PDF_FONTS } from './pdf-fonts.js';
 
+/**
+ * pdfkit's CommonJS build (its package exports it for `require`): Node loads it, and fontkit's CommonJS build, about
+ * 50 ms of CPU faster than their ES modules, which bring in dozens of small files (restructure, @swc/helpers) one
+ * asynchronous read at a time.
+ */
+const PDFDocument = createRequire(import.meta.url)('pdfkit') as typeof PDFKitDocument;
 type Doc = InstanceType<typeof PDFDocument>;
 type TextOptions = PDFKit.Mixins.TextOptions;
 
@@ -50,21 +57,29 @@ function writeItem(doc: Doc, item: OutlineItem) {
   }
 }
 
-/** The page number at the foot of every page after the title page (written with the bottom margin lifted). */
-function numberPages(doc: Doc) {
-  let page = 0;
-  doc.on('pageAdded', () => {
-    page += 1;
-    if (page === 1) return;
-    const { x, y } = doc;
-    const bottom = doc.page.margins.bottom;
-    doc.page.margins.bottom = 0;
-    doc.font('body').fontSize(9).fillColor('#666666').text(String(page), MARGIN, doc.page.height - MARGIN / 2, { width: doc.page.width - 2 * MARGIN, align: 'center', lineBreak: false });
+/**
+ * Numbers the pages written since the last call (every page but the title page, at its foot) and flushes them: called
+ * before each new chapter's page and at the end, so pdfkit keeps (`bufferPages`) at most one chapter's pages.
+ * Drawing the number from a `pageAdded` handler instead runs in the middle of a paragraph (pdfkit adds pages while it
+ * wraps lines), where a paragraph written as runs of several fonts (`continued`) lends the number its line wrapper:
+ * that left a blank page and the number at the top of the next one.
+ */
+function numberAndFlushPages(doc: Doc) {
+  const { start, count } = doc.bufferedPageRange();
+  doc.font('body').fontSize(9);
+  for (let index = Math.max(start, 1); index < start + count; index++) {
+    doc.switchToPage(index);
+    const label = String(index + 1);
+    // Without a width pdfkit draws one line: no line wrapper, no page break at the bottom margin.
+    doc.fillColor('#666666').text(label, (doc.page.width - doc.widthOfString(label)) / 2, doc.page.height - MARGIN / 2, { lineBreak: false });
     doc.fillColor('black');
-    doc.page.margins.bottom = bottom;
-    doc.x = x;
-    doc.y = y;
-  });
+  }
+  doc.flushPages();
+}
+
+function startPage(doc: Doc) {
+  numberAndFlushPages(doc);
+  doc.addPage();
 }
 
 /** Every text the PDF prints, for the fonts it needs. */
@@ -83,13 +98,13 @@ function* bookTexts(book: ExportBook): Generator<string> {
 /**
  * The book as PDF (pdfkit): fonts embedded and subset (DejaVu for Latin and Cyrillic, Droid Sans Fallback for CJK, Symbola for
  * emoji), a title page, a contents page whose entries link to their chapters, each chapter from a new page, the
- * document outline (bookmarks) mirroring the TOC, page numbers in the footer. Pages are streamed as they are done.
+ * document outline (bookmarks) mirroring the TOC, page numbers in the footer. Pages are streamed a chapter at a time.
  */
 export async function writePdf(book: ExportBook, layout: ExportLayout, chapterDone: ChapterDone): Promise<Buffer> {
   const missing = missingFallbacks(bookTexts(book));
   if (missing) throw new AppError('VALIDATION', missing.message, { missingFonts: missing.roles });
   const doc = new PDFDocument({
-    size: layout.pageSize, margin: MARGIN, autoFirstPage: false, lang: book.language, displayTitle: true,
+    size: layout.pageSize, margin: MARGIN, autoFirstPage: false, bufferPages: true, lang: book.language, displayTitle: true,
     // pdfkit writes every info key it is given: absent ones are left out, never undefined.
     info: { Title: book.title, Creator: 'Auto-Author', ...(book.author && { Author: book.author }), ...(book.subtitle && { Subject: book.subtitle }) },
   });
@@ -100,8 +115,6 @@ export async function writePdf(book: ExportBook, layout: ExportLayout, chapterDo
     doc.on('error', reject);
   });
   for (const role of availablePdfFonts()) doc.registerFont(role, PDF_FONTS[role].file);
-  numberPages(doc);
-
   doc.addPage();
   doc.y = doc.page.height / 3;
   write(doc, 'heading', SIZES.title, book.title, { align: 'center', paragraphGap: 12 });
@@ -110,7 +123,7 @@ export async function writePdf(book: ExportBook, layout: ExportLayout, chapterDo
   if (by) write(doc, 'body', SIZES.body + 2, by, { align: 'center' });
 
   if (layout.tableOfContents) {
-    doc.addPage();
+    startPage(doc);
     write(doc, 'heading', SIZES[1], 'Contents', { paragraphGap: 12 });
     book.chapters.forEach((chapter, index) => {
       const indent = chapter.isSection ? 18 : 0;
@@ -120,7 +133,7 @@ export async function writePdf(book: ExportBook, layout: ExportLayout, chapterDo
 
   let parent: PDFKit.PDFOutline | null = null;
   for (const [index, chapter] of book.chapters.entries()) {
-    if (!chapter.isSection || !parent) doc.addPage();
+    if (!chapter.isSection || !parent) startPage(doc);
     else doc.moveDown(1);
     doc.addNamedDestination(`chapter-${index}`);
     const entry: PDFKit.PDFOutline = (chapter.isSection && parent ? parent : doc.outline).addItem(chapterTitle(chapter));
@@ -128,6 +141,7 @@ export async function writePdf(book: ExportBook, layout: ExportLayout, chapterDo
     for (const item of chapterOutline(chapter)) writeItem(doc, item);
     await chapterDone(index);
   }
+  numberAndFlushPages(doc);
   doc.end();
   await ended;
   return Buffer.concat(chunks);
