@@ -1,65 +1,36 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import puppeteer, { type Browser } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Draft } from '../../shared/schemas/authoring.js';
-import { ensureAppBuilt } from './helpers/app-build.js';
+import { useAppInChromium } from './helpers/app-in-chromium.js';
 import { authorClient } from './helpers/engine-fixtures.js';
 import { runJob } from './helpers/journey.js';
-import { CHROMIUM, CHROMIUM_ARGS, panelPage } from './helpers/panel-page.js';
-import { buildTestApp, type TestApp } from './helpers/test-app.js';
+import { panelPage } from './helpers/panel-page.js';
 
 // Changing a chapter already written, in /app's local document preview (template mode, no keys): the new version shows
 // in the Write panel and the preview stays as it was until "Replace in the document"; Discard leaves the accepted draft
 // as it was. (The extension's test does the same against the Docs emulator, with a chapter the author edited.)
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'chapter-actions');
-
-let t: TestApp;
-let origin: string;
-let browser: Browser;
-let userDataDir: string;
-
-beforeAll(async () => {
-  await ensureAppBuilt();
-  mkdirSync(ARTIFACTS, { recursive: true });
-  t = await buildTestApp({ AI_PROVIDER: 'offline' });
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
-  origin = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-  userDataDir = mkdtempSync(path.join(tmpdir(), 'aa-chromium-'));
-  browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, userDataDir, args: CHROMIUM_ARGS });
-}, 90_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
-});
+const app = useAppInChromium({ artifacts: 'chapter-actions' });
 
 describe('changing a written chapter in /app', () => {
   it('shows the new version first, discards it on request, and replaces the chapter in the preview only on the click', async () => {
-    const author = await t.newUser();
-    const a = authorClient(t, author.token);
+    const author = await app.t.newUser();
+    const a = authorClient(app.t, author.token);
     const bookId = await a.book('Listening');
     const chapter = await a.chapter(bookId, 'Ask first');
     const [question] = await a.questions(bookId, chapter.id, 5);
     await a.answer(bookId, chapter.id, question!.id, 'On the ward, Maria asked her nurse what had surprised her that week. Then she listened for two whole minutes. She wrote down one thing.');
-    await runJob(t, author.token, 'POST', `/v1/books/${bookId}/chapters/${chapter.id}/drafts/generate`, { style: 'professional', targetWords: 400 });
+    await runJob(app.t, author.token, 'POST', `/v1/books/${bookId}/chapters/${chapter.id}/drafts/generate`, { style: 'professional', targetWords: 400 });
     const drafts = async () => (await a.call('GET', `/v1/books/${bookId}/chapters/${chapter.id}/drafts?limit=100`)).json<{ items: Draft[] }>().items;
     const [first] = await drafts();
     await a.call('POST', `/v1/books/${bookId}/chapters/${chapter.id}/drafts/${first!.id}/accept`);
 
-    const context = await browser.createBrowserContext();
+    const context = await app.browser.createBrowserContext();
     const page = await context.newPage();
     await page.setViewport({ width: 300, height: 900 });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(String(error)));
-    await page.goto(`${origin}/app/#token=${author.token}`);
-    const ui = panelPage(page, { artifacts: ARTIFACTS });
+    await page.goto(`${app.origin}/app/#token=${author.token}`);
+    const ui = panelPage(page, { artifacts: app.artifacts });
     await ui.click('Listening');
     await ui.openNav('Write');
     await ui.click('Write Ask first');

@@ -1,42 +1,24 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import puppeteer, { type Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureAppBuilt } from './helpers/app-build.js';
+import { useAppInChromium } from './helpers/app-in-chromium.js';
 import { exportBook } from './helpers/export-fixtures.js';
-import { CHROMIUM, CHROMIUM_ARGS, panelPage } from './helpers/panel-page.js';
-import { buildTestApp, type TestApp } from './helpers/test-app.js';
+import { panelPage } from './helpers/panel-page.js';
 
 // The export journey in /app, in real Chromium against the real API over HTTP: choose a format and chapters, follow
 // the job's progress, see the chapters left out, download the file, find it again under Recent exports.
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'app-export');
+const app = useAppInChromium({ artifacts: 'app-export' });
 
-let t: TestApp;
-let origin: string;
-let browser: Browser;
-let userDataDir: string;
 let downloads: string;
 
-beforeAll(async () => {
-  await ensureAppBuilt();
-  mkdirSync(ARTIFACTS, { recursive: true });
-  t = await buildTestApp({ AI_PROVIDER: 'offline' });
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
-  origin = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-  userDataDir = mkdtempSync(path.join(tmpdir(), 'aa-chromium-'));
+beforeAll(() => {
   downloads = mkdtempSync(path.join(tmpdir(), 'aa-downloads-'));
-  browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, userDataDir, args: CHROMIUM_ARGS });
-}, 120_000);
+});
 
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-  for (const dir of [userDataDir, downloads]) if (dir) rmSync(dir, { recursive: true, force: true });
+afterAll(() => {
+  if (downloads) rmSync(downloads, { recursive: true, force: true });
 });
 
 async function waitForFile(dir: string, timeoutMs = 15_000): Promise<string> {
@@ -51,18 +33,18 @@ async function waitForFile(dir: string, timeoutMs = 15_000): Promise<string> {
 
 describe('/app Export panel', () => {
   it('exports the chosen format, shows progress and the chapters left out, and downloads the file', { timeout: 120_000 }, async () => {
-    const author = await t.newUser();
-    const book = await exportBook(t, author.token, 4, 3);
+    const author = await app.t.newUser();
+    const book = await exportBook(app.t, author.token, 4, 3);
     const skipped = book.chapters.find((chapter) => chapter.blocks === null)!;
-    const context = await browser.createBrowserContext();
+    const context = await app.browser.createBrowserContext();
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(String(error)));
     const cdp = await page.createCDPSession();
     await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads, browserContextId: (context as unknown as { id: string }).id });
-    const ui = panelPage(page, { artifacts: ARTIFACTS });
+    const ui = panelPage(page, { artifacts: app.artifacts });
     await page.setViewport({ width: 1280, height: 900 });
-    await page.goto(`${origin}/app/#token=${author.token}`);
+    await page.goto(`${app.origin}/app/#token=${author.token}`);
     await page.locator('.aa-item-button').click();
     await ui.openNav('export');
     await ui.seeText('Export the book');

@@ -1,69 +1,41 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureAppBuilt } from './helpers/app-build.js';
+import type { Page } from 'puppeteer-core';
+import { describe, expect, it } from 'vitest';
+import { useAppInChromium } from './helpers/app-in-chromium.js';
 import { authorClient } from './helpers/engine-fixtures.js';
 import { runJob, waitForJob } from './helpers/journey.js';
-import { CHROMIUM, CHROMIUM_ARGS, panelPage } from './helpers/panel-page.js';
-import { buildTestApp, type TestApp } from './helpers/test-app.js';
+import { panelPage } from './helpers/panel-page.js';
 
 // The book remembers, in /app in real Chromium (template mode, no keys) at 300 px and 1280 px: the voice sample on
 // the brief, a follow-up asked from the Questions panel and shown under its parent, a draft flagged where it
 // contradicts a locked note, and the Continuity panel (notes with their sources, lock, edit). Screenshots of each
 // panel go to test-artifacts/book-memory.
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'book-memory');
-
-let t: TestApp;
-let origin: string;
-let browser: Browser;
-let userDataDir: string;
-
-beforeAll(async () => {
-  await ensureAppBuilt();
-  mkdirSync(ARTIFACTS, { recursive: true });
-  t = await buildTestApp({ AI_PROVIDER: 'offline' });
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
-  origin = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-  userDataDir = mkdtempSync(path.join(tmpdir(), 'aa-chromium-'));
-  browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, userDataDir, args: CHROMIUM_ARGS });
-}, 90_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
-});
+const app = useAppInChromium({ artifacts: 'book-memory' });
 
 /** A book with an accepted first chapter (its notes kept, Maria's locked) and a second chapter whose draft contradicts it. */
 async function givenBook() {
-  const author = await t.newUser();
-  const a = authorClient(t, author.token);
+  const author = await app.t.newUser();
+  const a = authorClient(app.t, author.token);
   const bookId = await a.book('Night Shift');
   const ward = await a.chapter(bookId, 'The ward');
   const questions = await a.questions(bookId, ward.id, 5);
   await a.answer(bookId, ward.id, questions[0]!.id, 'Maria Lopez ran the night shift at Harbour Clinic with 12 nurses.');
   await a.answer(bookId, ward.id, questions[1]!.id, 'Every huddle took ten minutes.', 'draft');
-  const draft = await runJob(t, author.token, 'POST', `/v1/books/${bookId}/chapters/${ward.id}/drafts/generate`, { style: 'professional', targetWords: 400 });
+  const draft = await runJob(app.t, author.token, 'POST', `/v1/books/${bookId}/chapters/${ward.id}/drafts/generate`, { style: 'professional', targetWords: 400 });
   const accepted = await a.call('POST', `/v1/books/${bookId}/chapters/${ward.id}/drafts/${draft.result.draftId as string}/accept`);
-  await waitForJob(t, author.token, accepted.json<{ continuityJob: { id: string } }>().continuityJob.id);
+  await waitForJob(app.t, author.token, accepted.json<{ continuityJob: { id: string } }>().continuityJob.id);
   const notes = (await a.call('GET', `/v1/books/${bookId}/continuity`)).json<{ items: Array<{ id: string; subject: string; version: number }> }>().items;
   const maria = notes.find((note) => note.subject === 'Maria Lopez')!;
   await a.call('PATCH', `/v1/books/${bookId}/continuity/${maria.id}`, { version: maria.version, detail: 'Maria Lopez is 34 years old.', locked: true });
   const later = await a.chapter(bookId, 'Hard conversations');
   const laterQuestions = await a.questions(bookId, later.id, 5);
   await a.answer(bookId, later.id, laterQuestions[0]!.id, 'Maria Lopez was 36 years old when she first said no to a surgeon.');
-  await runJob(t, author.token, 'POST', `/v1/books/${bookId}/chapters/${later.id}/drafts/generate`, { style: 'professional', targetWords: 400 });
+  await runJob(app.t, author.token, 'POST', `/v1/books/${bookId}/chapters/${later.id}/drafts/generate`, { style: 'professional', targetWords: 400 });
   return { author, bookId, ward, later };
 }
 
 async function openApp(token: string, width: number): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.createBrowserContext();
+  const context = await app.browser.createBrowserContext();
   const page = await context.newPage();
   await page.setViewport({ width, height: 900 });
   const errors: string[] = [];
@@ -71,7 +43,7 @@ async function openApp(token: string, width: number): Promise<{ page: Page; erro
   page.on('console', (message) => {
     if (message.type() === 'error' && !/Failed to load resource|net::ERR/.test(message.text())) errors.push(message.text());
   });
-  await page.goto(`${origin}/app/#token=${token}`);
+  await page.goto(`${app.origin}/app/#token=${token}`);
   return { page, errors };
 }
 
@@ -80,13 +52,13 @@ describe('the book remembers, in /app', () => {
     it(`at ${width} px: voice sample, a follow-up under its parent, a flagged draft, the Continuity panel`, async () => {
       const { author, bookId, ward, later } = await givenBook();
       const { page, errors } = await openApp(author.token, width);
-      const p = panelPage(page, { artifacts: ARTIFACTS });
+      const p = panelPage(page, { artifacts: app.artifacts });
       await p.click('Night Shift');
 
       await page.waitForSelector('textarea[name="voiceSample"]');
       await p.paste('textarea[name="voiceSample"]', 'Short sentences. I say what I saw. Then I stop.');
       await p.allSaved();
-      expect((await t.as(author.token, { method: 'GET', url: `/v1/books/${bookId}` })).json()).toMatchObject({ voiceSample: 'Short sentences. I say what I saw. Then I stop.' });
+      expect((await app.t.as(author.token, { method: 'GET', url: `/v1/books/${bookId}` })).json()).toMatchObject({ voiceSample: 'Short sentences. I say what I saw. Then I stop.' });
       await page.$eval('textarea[name="voiceSample"]', (el) => el.scrollIntoView());
       await p.shot(`brief-voice-sample-${width}`);
 
@@ -123,7 +95,7 @@ describe('the book remembers, in /app', () => {
       const harbour = await page.waitForSelector('li.aa-note[data-locked="false"]');
       await harbour!.$eval('button[aria-pressed="false"]', (button) => (button as HTMLButtonElement).click());
       await page.waitForFunction(() => document.querySelectorAll('li.aa-note[data-locked="true"]').length === 2);
-      const locked = (await t.as(author.token, { method: 'GET', url: `/v1/books/${bookId}/continuity` })).json<{ items: Array<{ locked: boolean }> }>().items;
+      const locked = (await app.t.as(author.token, { method: 'GET', url: `/v1/books/${bookId}/continuity` })).json<{ items: Array<{ locked: boolean }> }>().items;
       expect(locked.filter((note) => note.locked)).toHaveLength(2);
       // Updating from a chapter without an accepted draft says what to do; from the first chapter it runs again.
       await page.select('select[name="continuityChapter"]', later.id);

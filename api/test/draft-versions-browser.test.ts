@@ -1,61 +1,33 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { describe, expect, it } from 'vitest';
 import type { Draft } from '../../shared/schemas/authoring.js';
-import { ensureAppBuilt } from './helpers/app-build.js';
+import { useAppInChromium } from './helpers/app-in-chromium.js';
 import { authorClient } from './helpers/engine-fixtures.js';
 import { runJob } from './helpers/journey.js';
-import { CHROMIUM, CHROMIUM_ARGS, panelPage } from './helpers/panel-page.js';
-import { buildTestApp, type TestApp } from './helpers/test-app.js';
+import { panelPage } from './helpers/panel-page.js';
 
 // Shaping a draft in /app in real Chromium (template mode, no keys) at 300 px and 1280 px: the book's standing
 // instructions set on the brief, one passage reworked
 // (every other passage unchanged), the whole draft revised by a chip, a passage edited by hand (kept as the
 // author's words), and two versions compared passage by passage. Screenshots go to test-artifacts/draft-versions.
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'draft-versions');
-
-let t: TestApp;
-let origin: string;
-let browser: Browser;
-let userDataDir: string;
-
-beforeAll(async () => {
-  await ensureAppBuilt();
-  mkdirSync(ARTIFACTS, { recursive: true });
-  t = await buildTestApp({ AI_PROVIDER: 'offline' });
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
-  origin = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-  userDataDir = mkdtempSync(path.join(tmpdir(), 'aa-chromium-'));
-  browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, userDataDir, args: CHROMIUM_ARGS });
-}, 90_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
-});
+const app = useAppInChromium({ artifacts: 'draft-versions' });
 
 async function givenDraft() {
-  const author = await t.newUser();
-  const a = authorClient(t, author.token);
+  const author = await app.t.newUser();
+  const a = authorClient(app.t, author.token);
   const bookId = await a.book('Listening');
   const chapter = await a.chapter(bookId, 'Ask first');
   const questions = await a.questions(bookId, chapter.id, 5);
   await a.answer(bookId, chapter.id, questions[0]!.id, 'On the ward, Maria asked her nurse what had surprised her that week. Then she listened for two whole minutes. She wrote down one thing.');
   await a.answer(bookId, chapter.id, questions[1]!.id, '- Ask one open question\n- Listen for two minutes\n- Write down one thing');
-  await runJob(t, author.token, 'POST', `/v1/books/${bookId}/chapters/${chapter.id}/drafts/generate`, { style: 'professional', targetWords: 400 });
+  await runJob(app.t, author.token, 'POST', `/v1/books/${bookId}/chapters/${chapter.id}/drafts/generate`, { style: 'professional', targetWords: 400 });
   const drafts = async () => (await a.call('GET', `/v1/books/${bookId}/chapters/${chapter.id}/drafts?limit=100`)).json<{ items: Draft[] }>().items;
   return { author, bookId, chapter, drafts };
 }
 
 async function openApp(token: string, width: number): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.createBrowserContext();
+  const context = await app.browser.createBrowserContext();
   const page = await context.newPage();
   await page.setViewport({ width, height: 900 });
   const errors: string[] = [];
@@ -63,7 +35,7 @@ async function openApp(token: string, width: number): Promise<{ page: Page; erro
   page.on('console', (message) => {
     if (message.type() === 'error' && !/Failed to load resource|net::ERR/.test(message.text())) errors.push(message.text());
   });
-  await page.goto(`${origin}/app/#token=${token}`);
+  await page.goto(`${app.origin}/app/#token=${token}`);
   return { page, errors };
 }
 
@@ -75,14 +47,14 @@ describe('shaping a draft in /app', () => {
       const { author, bookId, chapter, drafts } = await givenDraft();
       const [first] = await drafts();
       const { page, errors } = await openApp(author.token, width);
-      const p = panelPage(page, { artifacts: ARTIFACTS });
+      const p = panelPage(page, { artifacts: app.artifacts });
       await p.click('Listening');
 
       // The book's standing instructions are a brief field, saved like the others.
       await page.waitForSelector('textarea[name="standingInstructions"]');
       await p.paste('textarea[name="standingInstructions"]', 'British spelling\nNo bullet lists');
       await p.allSaved();
-      expect((await t.as(author.token, { method: 'GET', url: `/v1/books/${bookId}` })).json()).toMatchObject({ standingInstructions: 'British spelling\nNo bullet lists' });
+      expect((await app.t.as(author.token, { method: 'GET', url: `/v1/books/${bookId}` })).json()).toMatchObject({ standingInstructions: 'British spelling\nNo bullet lists' });
       await page.$eval('textarea[name="standingInstructions"]', (el) => el.scrollIntoView());
       await p.shot(`brief-standing-instructions-${width}`);
 
