@@ -1,4 +1,5 @@
 import { endpoints, type EndpointQuery } from '../../shared/contract/index.js';
+import { saveFile } from '../../shared/ui/core/save-file.js';
 import { adminClient } from './session.js';
 
 type CsvQuery = NonNullable<EndpointQuery<typeof endpoints.adminUsageCsv>>;
@@ -24,13 +25,6 @@ export async function downloadUsageCsv(query: CsvQuery): Promise<{ rows: number;
     },
   });
   await client.adminUsageCsv({ query });
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = filename;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  saveFile(new Blob([text], { type: 'text/csv;charset=utf-8' }), filename);
   return { rows, filename };
 }

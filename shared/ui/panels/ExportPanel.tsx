@@ -9,6 +9,7 @@ import { chapterOptions } from '../components/ChapterPicker.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { JobProgress } from '../components/JobProgress.js';
 import { formatTime } from '../core/error-view.js';
+import { saveFile } from '../core/save-file.js';
 
 const FORMAT_LABELS: Record<ExportFormat, string> = {
   docx: 'Word (DOCX)',
@@ -22,18 +23,6 @@ const kb = (bytes: number) => (bytes < 1_000_000 ? `${Math.max(1, Math.round(byt
 /** Export: the accepted drafts as a DOCX, PDF, EPUB or Markdown file, made by a job and kept for 7 days. */
 export function ExportPanel() {
   return <BookSection id="export" title="Export the book">{(book) => <Exporter bookId={book.id} />}</BookSection>;
-}
-
-/** Saves a downloaded file through a temporary link (the token never goes into a URL, so a plain link cannot). */
-function saveFile(blob: Blob, filename: string) {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = filename;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 30_000);
 }
 
 function Exporter({ bookId }: { bookId: string }) {
