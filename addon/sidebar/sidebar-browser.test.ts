@@ -12,6 +12,7 @@ import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGoogleIssuer } from '../../api/test/helpers/google-id-tokens.js';
 import { SUMMARY } from '../../api/test/helpers/journey.js';
+import { pageErrors } from '../../api/test/helpers/panel-page.js';
 import { buildTestApp, type TestApp } from '../../api/test/helpers/test-app.js';
 import { buildAddon } from '../scripts/build.js';
 import { FakeDocument } from '../test-support/fake-document.js';
@@ -156,11 +157,7 @@ describe('the add-on sidebar in Chromium', () => {
     const context = await browser.createBrowserContext();
     page = await context.newPage();
     await page.setViewport({ width: 300, height: 800 });
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(String(error)));
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !/Failed to load resource|net::ERR/u.test(message.text())) errors.push(message.text());
-    });
+    const errors = pageErrors(page);
     await page.exposeFunction('__appsScript', (name: string, argsJson: string) => {
       calls.push(name);
       try {

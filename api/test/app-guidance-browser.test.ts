@@ -7,7 +7,7 @@ import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureAppBuilt } from './helpers/app-build.js';
 import { runJob, SUMMARY } from './helpers/journey.js';
-import { CHROMIUM, CHROMIUM_ARGS, panelPage } from './helpers/panel-page.js';
+import { CHROMIUM, CHROMIUM_ARGS, pageErrors, panelPage } from './helpers/panel-page.js';
 import { buildTestApp, type TestApp } from './helpers/test-app.js';
 import { openAiTestEnv, startOpenAiTestServer, type OpenAiTestServer } from './support/openai-test-server.js';
 
@@ -54,11 +54,7 @@ async function openApp(options: { on?: Served; width?: number } = {}) {
   const context = await browser.createBrowserContext();
   const page = await context.newPage();
   await page.setViewport({ width: options.width ?? 360, height: 800 });
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(String(error)));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !/Failed to load resource|net::ERR/.test(message.text())) errors.push(message.text());
-  });
+  const errors = pageErrors(page);
   const api = (method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, payload?: object) =>
     on.t.as(author.token, { method, url, ...(payload ? { payload } : {}) });
   return { author, page, context, errors, api, ui: panelPage(page, { artifacts: ARTIFACTS }), goto: () => page.goto(`${on.origin}/app/#token=${author.token}`) };

@@ -1,4 +1,3 @@
-import type { Page } from 'puppeteer-core';
 import { describe, expect, it } from 'vitest';
 import { useAppInChromium } from './helpers/app-in-chromium.js';
 import { authorClient } from './helpers/engine-fixtures.js';
@@ -34,24 +33,11 @@ async function givenBook() {
   return { author, bookId, ward, later };
 }
 
-async function openApp(token: string, width: number): Promise<{ page: Page; errors: string[] }> {
-  const context = await app.browser.createBrowserContext();
-  const page = await context.newPage();
-  await page.setViewport({ width, height: 900 });
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(String(error)));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !/Failed to load resource|net::ERR/.test(message.text())) errors.push(message.text());
-  });
-  await page.goto(`${app.origin}/app/#token=${token}`);
-  return { page, errors };
-}
-
 describe('the book remembers, in /app', () => {
   for (const width of [300, 1280]) {
     it(`at ${width} px: voice sample, a follow-up under its parent, a flagged draft, the Continuity panel`, async () => {
       const { author, bookId, ward, later } = await givenBook();
-      const { page, errors } = await openApp(author.token, width);
+      const { page, errors } = await app.open(author.token, width);
       const p = panelPage(page, { artifacts: app.artifacts });
       await p.click('Night Shift');
 

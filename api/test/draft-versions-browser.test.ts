@@ -1,4 +1,3 @@
-import type { Page } from 'puppeteer-core';
 import { describe, expect, it } from 'vitest';
 import type { Draft } from '../../shared/schemas/authoring.js';
 import { useAppInChromium } from './helpers/app-in-chromium.js';
@@ -26,19 +25,6 @@ async function givenDraft() {
   return { author, bookId, chapter, drafts };
 }
 
-async function openApp(token: string, width: number): Promise<{ page: Page; errors: string[] }> {
-  const context = await app.browser.createBrowserContext();
-  const page = await context.newPage();
-  await page.setViewport({ width, height: 900 });
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(String(error)));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !/Failed to load resource|net::ERR/.test(message.text())) errors.push(message.text());
-  });
-  await page.goto(`${app.origin}/app/#token=${token}`);
-  return { page, errors };
-}
-
 const blocksJson = (draft: Draft) => draft.blocks.map((block) => JSON.stringify(block));
 
 describe('shaping a draft in /app', () => {
@@ -46,7 +32,7 @@ describe('shaping a draft in /app', () => {
     it(`at ${width} px: rework one passage, revise by a chip, edit by hand, compare two versions`, async () => {
       const { author, bookId, chapter, drafts } = await givenDraft();
       const [first] = await drafts();
-      const { page, errors } = await openApp(author.token, width);
+      const { page, errors } = await app.open(author.token, width);
       const p = panelPage(page, { artifacts: app.artifacts });
       await p.click('Listening');
 

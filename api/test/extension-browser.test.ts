@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extensionIdFromKey } from '../../extension/lib/extension-id.js';
 import { createGoogleIssuer } from './helpers/google-id-tokens.js';
 import { SUMMARY } from './helpers/journey.js';
-import { CHROMIUM, CHROMIUM_ARGS, panelPage } from './helpers/panel-page.js';
+import { CHROMIUM, CHROMIUM_ARGS, pageErrors, panelPage } from './helpers/panel-page.js';
 import { newestSourceMtime } from './helpers/source-mtime.js';
 import { buildTestApp, type TestApp } from './helpers/test-app.js';
 import { startDocsEmulator, type DocsEmulator } from './support/docs-emulator/index.js';
@@ -177,11 +177,7 @@ describe('the extension in Chromium', () => {
 
     const page = await browser.newPage();
     await page.setViewport({ width: 360, height: 780 });
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(String(error)));
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !/Failed to load resource|net::ERR/.test(message.text())) errors.push(message.text());
-    });
+    const errors = pageErrors(page);
     // Requests that carry an Origin (Chromium sends none on the extension's GETs, which its host permission covers).
     const origins = new Set<string>();
     page.on('response', (response) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../shared/limits.js';
-import { SUMMARY, runJob, waitForJob } from './helpers/journey.js';
+import { chapterReadyToDraft, runJob } from './helpers/journey.js';
 import { useModelServer } from './helpers/model-server.js';
 import { errorOf } from './helpers/test-app.js';
 
@@ -14,20 +14,7 @@ const model = useModelServer();
 
 async function authorWithChapter() {
   const app = await model.app();
-  const user = await app.newUser();
-  const api = (method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, payload?: unknown) =>
-    app.as(user.token, { method, url, ...(payload !== undefined ? { payload: payload as object } : {}) });
-  const book = (await api('POST', '/v1/books', { title: 'Listening', standingInstructions: 'British spelling' })).json<{ id: string; version: number; standingInstructions: string | null }>();
-  await api('PUT', `/v1/books/${book.id}/summary`, { summary: SUMMARY });
-  const chapter = (await api('POST', `/v1/books/${book.id}/chapters`, { title: 'Ask first' })).json<{ id: string }>();
-  const base = `/v1/books/${book.id}/chapters/${chapter.id}`;
-  const generated = await api('POST', `${base}/questions/generate`, { count: 5 });
-  await waitForJob(app, user.token, generated.json<{ job: { id: string } }>().job.id);
-  const questions = (await api('GET', `${base}/questions?limit=20`)).json<{ items: Array<{ id: string }> }>().items;
-  await api('POST', `${base}/answers/batch`, {
-    answers: questions.slice(0, 2).map((q, i) => ({ questionId: q.id, status: 'final', text: `On the ward, Maria asked her nurse what had surprised her, story ${i}.` })),
-  });
-  return { app, user, api, book, base };
+  return { app, ...(await chapterReadyToDraft(app, { standingInstructions: 'British spelling' })) };
 }
 
 const systemOf = (body: { messages: Array<{ role: string; content: unknown }> } | null) =>

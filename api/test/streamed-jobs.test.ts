@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openEventStream } from './helpers/sse-client.js';
-import { SUMMARY, waitForJob } from './helpers/journey.js';
+import { chapterReadyToDraft, waitForJob } from './helpers/journey.js';
 import { useModelServer } from './helpers/model-server.js';
 import { step } from './support/openai-test-server.js';
 
@@ -17,29 +17,17 @@ const BLOCKS = [
   { type: 'list', level: null, text: null, items: ['Ask one open question', 'Listen for two minutes'], sources: ['A2'] },
 ];
 
-async function chapterReadyToDraft() {
+async function listeningChapter() {
   const app = await model.app({ AI_TIMEOUT_MS: '5000', AI_MAX_RETRIES: '1' });
-  const user = await app.newUser();
-  const api = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
-    app.as(user.token, { method, url, ...(payload !== undefined ? { payload: payload as object } : {}) });
-  const book = (await api('POST', '/v1/books', { title: 'Listening' })).json<{ id: string }>();
-  await api('PUT', `/v1/books/${book.id}/summary`, { summary: SUMMARY });
-  const chapter = (await api('POST', `/v1/books/${book.id}/chapters`, { title: 'Ask first' })).json<{ id: string }>();
-  const base = `/v1/books/${book.id}/chapters/${chapter.id}`;
-  const generated = await api('POST', `${base}/questions/generate`, { count: 5 });
-  await waitForJob(app, user.token, generated.json<{ job: { id: string } }>().job.id);
-  const questions = (await api('GET', `${base}/questions?limit=20`)).json<{ items: Array<{ id: string }> }>().items;
-  await api('POST', `${base}/answers/batch`, {
-    answers: questions.slice(0, 2).map((q, i) => ({ questionId: q.id, status: 'final', text: `On the ward, Maria asked her nurse what had surprised her, story ${i}.` })),
-  });
+  const ready = await chapterReadyToDraft(app);
   await app.app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.app.server.address() as { port: number };
-  return { app, user, api, base, origin: `http://127.0.0.1:${address.port}` };
+  return { app, ...ready, origin: `http://127.0.0.1:${address.port}` };
 }
 
 describe('a job shows what the model writes while it writes', () => {
   it('each draft block arrives as a progress event before the result, in order; the saved draft is the validated whole', async () => {
-    const { user, api, base, origin } = await chapterReadyToDraft();
+    const { user, api, base, origin } = await listeningChapter();
     model.server.streamChunkMs = 15;
     model.server.script('chapter_draft_section', [step.ok({ blocks: BLOCKS })]);
     const started = (await api('POST', `${base}/drafts/generate`, { style: 'professional', targetWords: 300 })).json<{ job: { id: string } }>();
@@ -72,7 +60,7 @@ describe('a job shows what the model writes while it writes', () => {
   });
 
   it('a stream cut off twice saves nothing: the blocks shown were never a draft', async () => {
-    const { app, user, api, base } = await chapterReadyToDraft();
+    const { app, user, api, base } = await listeningChapter();
     model.server.script('chapter_draft_section', [step.cut(4), step.cut(4)]);
     const started = (await api('POST', `${base}/drafts/generate`, { style: 'professional', targetWords: 300 })).json<{ job: { id: string } }>();
     const job = await waitForJob(app, user.token, started.job.id);
@@ -82,7 +70,7 @@ describe('a job shows what the model writes while it writes', () => {
   });
 
   it('chapter questions stream the same way', async () => {
-    const { user, api, base, origin } = await chapterReadyToDraft();
+    const { user, api, base, origin } = await listeningChapter();
     model.server.streamChunkMs = 5;
     const started = (await api('POST', `${base}/questions/generate`, { count: 5, fresh: true })).json<{ job: { id: string } }>();
     const events = await (await openEventStream(`${origin}/v1/jobs/${started.job.id}/events`, user.token)).ended;

@@ -3,10 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import puppeteer, { type Browser } from 'puppeteer-core';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll } from 'vitest';
 import { ensureAppBuilt } from './app-build.js';
-import { CHROMIUM, CHROMIUM_ARGS } from './panel-page.js';
+import { CHROMIUM, CHROMIUM_ARGS, pageErrors } from './panel-page.js';
 import { buildTestApp, type TestApp } from './test-app.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -19,6 +19,8 @@ export interface AppInChromium {
   readonly browser: Browser;
   /** Where the file's screenshots go (test-artifacts/<name>). */
   readonly artifacts: string;
+  /** Opens /app signed in with `token`, `width` px wide, in a fresh browser context; `errors` collects the page's errors. */
+  open(token: string, width: number): Promise<{ page: Page; errors: string[] }>;
 }
 
 /**
@@ -60,5 +62,12 @@ export function useAppInChromium(options: { artifacts: string; env?: Record<stri
       return origin;
     },
     artifacts,
+    async open(token, width) {
+      const page = await (await ready(browser, 'Chromium').createBrowserContext()).newPage();
+      await page.setViewport({ width, height: 900 });
+      const errors = pageErrors(page);
+      await page.goto(`${origin}/app/#token=${token}`);
+      return { page, errors };
+    },
   };
 }

@@ -25,3 +25,24 @@ export async function runJob(t: TestApp, token: string, method: 'POST', url: str
   if (job.status !== 'succeeded') throw new Error(`${url} job ${job.status}: ${JSON.stringify(job.error)}`);
   return job;
 }
+
+/**
+ * An author's book (with `bookFields`) whose chapter "Ask first" has generated questions and two final answers: where
+ * a drafting test starts. `api` calls the app as that author.
+ */
+export async function chapterReadyToDraft(app: TestApp, bookFields: Record<string, unknown> = {}) {
+  const user = await app.newUser();
+  const api = (method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, payload?: unknown) =>
+    app.as(user.token, { method, url, ...(payload !== undefined ? { payload: payload as object } : {}) });
+  const book = (await api('POST', '/v1/books', { title: 'Listening', ...bookFields })).json<{ id: string; version: number; standingInstructions: string | null }>();
+  await api('PUT', `/v1/books/${book.id}/summary`, { summary: SUMMARY });
+  const chapter = (await api('POST', `/v1/books/${book.id}/chapters`, { title: 'Ask first' })).json<{ id: string }>();
+  const base = `/v1/books/${book.id}/chapters/${chapter.id}`;
+  const generated = await api('POST', `${base}/questions/generate`, { count: 5 });
+  await waitForJob(app, user.token, generated.json<{ job: { id: string } }>().job.id);
+  const questions = (await api('GET', `${base}/questions?limit=20`)).json<{ items: Array<{ id: string }> }>().items;
+  await api('POST', `${base}/answers/batch`, {
+    answers: questions.slice(0, 2).map((q, i) => ({ questionId: q.id, status: 'final', text: `On the ward, Maria asked her nurse what had surprised her, story ${i}.` })),
+  });
+  return { user, api, book, base };
+}

@@ -8,6 +8,16 @@ export const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic',
 ];
 
+/** Collects the page's uncaught errors and console errors (failed loads aside, which tests provoke on purpose). */
+export function pageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(String(error)));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !/Failed to load resource|net::ERR/u.test(message.text())) errors.push(message.text());
+  });
+  return errors;
+}
+
 /**
  * What an author does in the shared panels (shared/ui), whichever host renders them: press a button by its name,
  * open a panel, type or paste, wait for text or for every field to be saved. On a failed wait the page is saved as a
