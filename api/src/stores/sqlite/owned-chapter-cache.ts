@@ -18,10 +18,13 @@ export interface OwnedChapterRow {
  * read transaction. Its one invalidation point is SQLite's own change counters, checked here rather than by every
  * write: any committed change by this process (`total_changes()`, checked on every lookup, at once) or by another
  * process on the same file (`PRAGMA data_version`, checked at most every `OTHER_WRITERS_STALE_MS`) empties the cache.
- * Rows are frozen: callers copy, never edit.
+ * Emptying is a new generation, not `clear()`: lru-cache's clear walks all `maxChapters` slots, which under a stream
+ * of writes cost every request more than the read it saves; rows of an older generation are misses, and the LRU
+ * bound drops them in time. Rows are frozen: callers copy, never edit.
  */
 export function createOwnedChapterCache(db: Db, { maxChapters = MAX_CHAPTERS, now = Date.now } = {}) {
-  const rows = new LRUCache<string, OwnedChapterRow>({ max: maxChapters });
+  const rows = new LRUCache<string, { generation: number; row: OwnedChapterRow }>({ max: maxChapters });
+  let generation = 0;
   const ownChanges = db.prepare('SELECT total_changes()').pluck();
   const dataVersion = db.prepare('PRAGMA data_version').pluck();
   let seenChanges = ownChanges.get() as number;
@@ -38,7 +41,7 @@ export function createOwnedChapterCache(db: Db, { maxChapters = MAX_CHAPTERS, no
       written ||= version !== seenVersion;
       seenVersion = version;
     }
-    if (written) rows.clear();
+    if (written) generation++;
   }
 
   return {
@@ -47,12 +50,12 @@ export function createOwnedChapterCache(db: Db, { maxChapters = MAX_CHAPTERS, no
       dropIfWritten();
       const key = `${bookId}/${chapterId}`;
       const cached = rows.get(key);
-      if (cached) return cached;
+      if (cached?.generation === generation) return cached.row;
       const row = read();
-      if (row) rows.set(key, Object.freeze({ book: Object.freeze(row.book), chapter: row.chapter && Object.freeze(row.chapter) }));
+      if (row) rows.set(key, { generation, row: Object.freeze({ book: Object.freeze(row.book), chapter: row.chapter && Object.freeze(row.chapter) }) });
       return row;
     },
-    /** Chapters held now (tests). */
+    /** Chapters held now, current or not yet dropped (tests). */
     get size() {
       return rows.size;
     },
