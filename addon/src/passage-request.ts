@@ -16,9 +16,19 @@ export function passageIdOf(value: unknown): string {
   return value;
 }
 
-/** A fresh id for a passage's named range (time and randomness: ids only need to differ per document). */
-export function newPassageId(): string {
-  return `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
+/** Base-36 digits of a passage id's time (milliseconds since the epoch fit until the year 5188). */
+const TIME_DIGITS = 9;
+
+/** A fresh id for a passage's named range: its time (fixed width) and randomness; ids only need to differ per document. */
+export function newPassageId(now = Date.now()): string {
+  return `${now.toString(36).padStart(TIME_DIGITS, '0')}${Math.random().toString(36).slice(2, 10).padEnd(8, '0')}`;
+}
+
+/** When a passage id made by `newPassageId` was made (ms since the epoch); null for any other id. */
+export function passageIdTime(passageId: string): number | null {
+  if (!/^[a-z0-9]{17}$/u.test(passageId)) return null;
+  const time = parseInt(passageId.slice(0, TIME_DIGITS), 36);
+  return Number.isSafeInteger(time) ? time : null;
 }
 
 export function parsePassageInsertRequest(value: unknown): PassageInsertRequest {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createFakeDocumentApp, FakeDocument } from '../test-support/fake-document.js';
 import { bodyParagraphs, bodyTexts, seed } from '../test-support/inspect.js';
-import { insertPassage, readPassage, releasePassage, type ReadPassage } from './passage.js';
+import { insertPassage, PASSAGE_KEPT_MS, readPassage, releasePassage, type ReadPassage } from './passage.js';
+import { newPassageId, passageIdTime } from './passage-request.js';
 
 // Actions on a selection, against the in-memory DocumentApp: the passage is read with a fingerprint, and the result
 // replaces exactly that range after the author confirms — or nothing, when the passage changed meanwhile.
@@ -89,5 +90,25 @@ describe('actions on a selection in the document', () => {
     releasePassage(doc, 'p2');
     expect(doc.getNamedRanges()).toEqual([]);
     expect(bodyTexts(doc)).toEqual(PARAGRAPHS);
+  });
+
+  it('a passage left behind (never inserted nor discarded) loses its mark a day later, when another passage is read', () => {
+    const { app, doc, select } = setup();
+    const start = Date.UTC(2026, 11, 7, 9);
+    const left = newPassageId(start);
+    expect(passageIdTime(left)).toBe(start);
+    select([2, 0], [2, 3]);
+    readPassage(app, doc, left, start);
+    // An hour later the left passage may still be inserted: its mark stays.
+    const recent = newPassageId(start + 3_600_000);
+    readPassage(app, doc, recent, start + 3_600_000);
+    expect(doc.getNamedRanges().map((n) => n.getName()).sort()).toEqual([`auto-author-passage:${left}`, `auto-author-passage:${recent}`].sort());
+    // A day after it was read, reading another passage removes the left one's mark only.
+    const next = newPassageId(start + PASSAGE_KEPT_MS + 1);
+    readPassage(app, doc, next, start + PASSAGE_KEPT_MS + 1);
+    expect(doc.getNamedRanges().map((n) => n.getName()).sort()).toEqual([`auto-author-passage:${next}`, `auto-author-passage:${recent}`].sort());
+    expect(bodyTexts(doc)).toEqual(PARAGRAPHS);
+    // Its result can no longer be put in: the author is told the passage changed and selects it again.
+    expect(insertPassage(app, doc, { passageId: left, textHash: 'x', paragraphs: ['New.'], placement: 'replace' }).status).toBe('changed');
   });
 });

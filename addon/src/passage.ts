@@ -2,6 +2,7 @@ import { textHash } from '../../shared/doc-plan.js';
 import { LIMITS } from '../../shared/limits.js';
 import type { GasBody, GasDocument, GasDocumentApp, GasParagraphLike, GasRange } from './apps-script-slices.js';
 import { bodyChildIndex, isParagraphLike } from './document-read.js';
+import { passageIdTime } from './passage-request.js';
 
 /**
  * A passage the author selected, held for an action (rewrite, expand, shorten, continue) until they insert the
@@ -29,6 +30,11 @@ export interface PassageInsertRequest {
 }
 
 const PREFIX = 'auto-author-passage:';
+/**
+ * A passage not inserted nor discarded within a day was left behind (the sidebar closed, the session ended): its mark
+ * is removed the next time a passage is read in the document, so marks do not pile up in the author's doc.
+ */
+export const PASSAGE_KEPT_MS = 24 * 3_600_000;
 
 /** The selected part of one top-level paragraph: `[start, end)` in the paragraph's text. */
 interface Span {
@@ -70,8 +76,19 @@ function spansOf(app: GasDocumentApp, body: GasBody, range: GasRange): Span[] | 
 
 const textOf = (spans: Span[]) => spans.map((span) => span.paragraph.getText().slice(span.start, span.end)).join('\n');
 
+/** Removes the marks of passages read more than `PASSAGE_KEPT_MS` ago (by the time in their ids). */
+function releaseLeftPassages(doc: GasDocument, now: number): void {
+  for (const named of doc.getNamedRanges()) {
+    const name = named.getName();
+    if (!name.startsWith(PREFIX)) continue;
+    const readAt = passageIdTime(name.slice(PREFIX.length));
+    if (readAt !== null && now - readAt > PASSAGE_KEPT_MS) named.remove();
+  }
+}
+
 /** The author's selection, marked so that it can be found (and checked) when the result is inserted; null when none. */
-export function readPassage(app: GasDocumentApp, doc: GasDocument, passageId: string): ReadPassage | { error: string } | null {
+export function readPassage(app: GasDocumentApp, doc: GasDocument, passageId: string, now = Date.now()): ReadPassage | { error: string } | null {
+  releaseLeftPassages(doc, now);
   const selection = doc.getSelection();
   if (!selection) return null;
   const spans = spansOf(app, doc.getBody(), selection);
