@@ -1,8 +1,9 @@
 // `npm run bench:ai`: the AI path of the real API (AI_PROVIDER=openai) against the OpenAI-compatible test server, each
 // in its own process, driven from this one: (1) cache miss vs hit latency of a generation job, end to end; (2) the
 // single-flight collapse of identical concurrent generations; (3) first visible text: the model's first token to the
-// first draft block at an SSE client; (4) quota reservations (job starts) per second against plain GET /v1/meta in
-// the same run. See BENCHMARKS.md ("bench:ai").
+// first draft block at an SSE client; (4) template mode off the event loop: an author's GET chapter during long
+// template jobs, on two more API servers in template mode (before/after); (5) quota reservations (job starts) per
+// second against plain GET /v1/meta in the same run. See BENCHMARKS.md ("bench:ai").
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -19,6 +20,7 @@ import { startOpenAiTestServerProcess } from './openai-test-server-process.js';
 import { REPO_ROOT, startServer, waitForOk, type ChildServer } from './processes.js';
 import { okPerSecond, serverMicrosPerRequest, type Measurement } from './report.js';
 import { callApi } from './seed.js';
+import { reportTemplateModeLatency, templateModeLatency } from './template-mode-latency.js';
 
 /** The most the config accepts (~16 700 req/s per user): the limiter runs but never refuses. */
 const RATE_LIMIT = '1000000';
@@ -39,8 +41,19 @@ function envInt(name: string, fallback: number, min: number, max: number): numbe
   return value;
 }
 
+const PHASES = ['cache', 'flight', 'stream', 'template', 'quota'] as const;
+
+function readPhases(): Set<string> {
+  const raw = process.env.BENCH_AI_PHASES?.trim();
+  const phases = raw ? raw.split(',').map((phase) => phase.trim()) : [...PHASES];
+  const unknown = phases.filter((phase) => !(PHASES as readonly string[]).includes(phase));
+  if (unknown.length > 0) throw new Error(`BENCH_AI_PHASES: unknown ${unknown.join(', ')} (phases: ${PHASES.join(', ')})`);
+  return new Set(phases);
+}
+
 function readOptions() {
   return {
+    phases: readPhases(),
     delayMs: envInt('BENCH_AI_DELAY_MS', 200, 0, 10_000),
     reps: envInt('BENCH_AI_REPS', 20, 1, 500),
     concurrent: envInt('BENCH_AI_CONCURRENT', 20, 2, LIMITS.booksPerUser),
@@ -50,6 +63,13 @@ function readOptions() {
     // A streamed answer in phase (3): about four tokens a chunk, a chunk every 10 ms (some 400 tokens/s).
     chunkChars: envInt('BENCH_AI_CHUNK_CHARS', 16, 1, 10_000),
     chunkMs: envInt('BENCH_AI_CHUNK_MS', 10, 0, 1_000),
+    // Phase (4): rounds per server, TOC jobs per round, how often the probe reads a chapter, its idle stretch.
+    template: {
+      rounds: envInt('BENCH_AI_TEMPLATE_ROUNDS', 3, 1, 50),
+      jobsPerRound: envInt('BENCH_AI_TEMPLATE_JOBS', 3, 1, 100),
+      probeMs: envInt('BENCH_AI_TEMPLATE_PROBE_MS', 5, 1, 1_000),
+      idleMs: envInt('BENCH_AI_TEMPLATE_IDLE_S', 2, 1, 60) * 1000,
+    },
   };
 }
 type Options = ReturnType<typeof readOptions>;
@@ -147,7 +167,7 @@ async function singleFlight(api: ChildServer, upstream: ChildServer, user: Bench
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// (4) Quota reservations vs GET /v1/meta
+// (5) Quota reservations vs GET /v1/meta
 
 interface RunFigures {
   measurement: Measurement;
@@ -301,7 +321,7 @@ function reportReservations(result: Awaited<ReturnType<typeof reservations>>, op
   const other = (seen: Map<string, number>, skip?: string) =>
     [...seen.entries()].filter(([code]) => code !== skip).map(([code, n]) => `${code}×${n}`).join(' ') || 'none';
   const micros = (m: Measurement) => serverMicrosPerRequest(m)?.toFixed(0) ?? 'n/a';
-  out(`\n(4) Quota reservations: POST …/chapters/:id/questions/generate on distinct chapters (${result.chapters} seeded in ${result.seedS.toFixed(1)} s),`);
+  out(`\n(5) Quota reservations: POST …/chapters/:id/questions/generate on distinct chapters (${result.chapters} seeded in ${result.seedS.toFixed(1)} s),`);
   out(`    each a new job whose worst-case tokens are reserved atomically against the quota; ${options.connections} connections for both`);
   out(`  GET /v1/meta (baseline): ${metaRate.toFixed(0)} req/s, p50 ${ms(meta.result.latency.p50)}, p99 ${ms(meta.result.latency.p99)}, ${micros(meta)} µs server CPU/req, non-2xx ${meta.result.non2xx}`);
   out(
@@ -361,24 +381,36 @@ async function main(): Promise<number> {
     out(`API at ${api.url}, OpenAI test server at ${upstream.url}`);
 
     // One user per phase: the AI cache is namespaced per user and the quota is per user.
-    const cache = await cacheLatency(api, upstream, await createUser(api.url, adminToken, 'cache'), tag, options);
-    const missP50 = reportCache(cache, options);
-    const flight = await singleFlight(api, upstream, await createUser(api.url, adminToken, 'flight'), tag, options);
-    reportSingleFlight(flight, missP50, options);
-    // Before (4), whose thousands of queued jobs keep the model server and the API busy after it ends.
-    const firstText = await firstVisibleText(api.url, upstream.url, await createUser(api.url, adminToken, 'stream'), tag, options);
-    reportFirstVisibleText(firstText, options, out);
-    const quota = await reservations(api, upstream, adminToken, await createUser(api.url, adminToken, 'quota'), options);
-    const figures = reportReservations(quota, options);
+    const problems: string[] = [];
+    const { phases } = options;
+    if (phases.has('cache') || phases.has('flight')) {
+      const cache = await cacheLatency(api, upstream, await createUser(api.url, adminToken, 'cache'), tag, options);
+      const missP50 = reportCache(cache, options);
+      if (phases.has('flight')) {
+        const flight = await singleFlight(api, upstream, await createUser(api.url, adminToken, 'flight'), tag, options);
+        reportSingleFlight(flight, missP50, options);
+        if (flight.calls < 1) problems.push('the single-flight phase made no upstream call');
+      }
+    }
+    // (3) and (4) before (5), whose thousands of queued jobs keep the model server and the API busy after it ends.
+    if (phases.has('stream')) {
+      const firstText = await firstVisibleText(api.url, upstream.url, await createUser(api.url, adminToken, 'stream'), tag, options);
+      reportFirstVisibleText(firstText, options, out);
+    }
+    if (phases.has('template')) {
+      reportTemplateModeLatency(await templateModeLatency(dataDir, adminToken, tag, servers, options.template), options.template, out);
+    }
+    if (phases.has('quota')) {
+      const quota = await reservations(api, upstream, adminToken, await createUser(api.url, adminToken, 'quota'), options);
+      const figures = reportReservations(quota, options);
+      if (figures.metaRate === 0) problems.push('GET /v1/meta answered no 2xx');
+      if (figures.created < options.starts * 0.9) problems.push(`only ${figures.created} of ${options.starts} starts created a job`);
+      if (figures.refusedCount === 0 || quota.refused.created.size > 0) problems.push('the quota did not refuse starts once set to 1 token');
+    }
 
     for (const server of [api, upstream]) {
       if (!server.alive()) throw new Error(`${server.name} died during the run. Its output:\n${server.output().trim()}`);
     }
-    const problems: string[] = [];
-    if (flight.calls < 1) problems.push('the single-flight phase made no upstream call');
-    if (figures.metaRate === 0) problems.push('GET /v1/meta answered no 2xx');
-    if (figures.created < options.starts * 0.9) problems.push(`only ${figures.created} of ${options.starts} starts created a job`);
-    if (figures.refusedCount === 0 || quota.refused.created.size > 0) problems.push('the quota did not refuse starts once set to 1 token');
     if (problems.length > 0) throw new Error(`The run measured something else than intended: ${problems.join('; ')}`);
     out('\nLatencies are end to end on 127.0.0.1 (client, API, test server and store share the machine). Compare ratios from one run.');
     return 0;

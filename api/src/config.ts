@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { originRuleProblem, serviceUrl } from './lib/config-rules.js';
@@ -91,6 +92,7 @@ const EnvSchema = z
       .optional(),
     AI_CACHE_MAX_MB: int(1, 10_000).default(64),
     AI_CACHE_TTL_S: int(1, 365 * 86_400).default(30 * 86_400),
+    TEMPLATE_THREADS: int(0, 64).optional(),
     QUOTA_DAILY_TOKENS: int(0, 1e12).default(200_000),
     QUOTA_MONTHLY_TOKENS: int(0, 1e13).default(3_000_000),
     JOBS_CONCURRENCY: int(1, 64).default(4),
@@ -195,6 +197,8 @@ function toConfig(env: z.infer<typeof EnvSchema>) {
       prices: env.AI_PRICES ?? DEFAULT_PRICES,
       cacheMaxBytes: env.AI_CACHE_MAX_MB * 1024 * 1024,
       cacheTtlS: env.AI_CACHE_TTL_S,
+      /** Worker threads for template mode's language analysis (0: on the event loop); by default every core but one. */
+      templateThreads: env.TEMPLATE_THREADS ?? Math.max(1, os.availableParallelism() - 1),
     },
     quota: { dailyTokens: env.QUOTA_DAILY_TOKENS, monthlyTokens: env.QUOTA_MONTHLY_TOKENS },
     jobs: { concurrency: env.JOBS_CONCURRENCY, timeoutS: env.JOB_TIMEOUT_S, leaseMs: env.JOB_LEASE_MS, heartbeatMs: env.JOB_HEARTBEAT_MS },

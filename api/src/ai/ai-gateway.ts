@@ -165,6 +165,15 @@ export function createAiGateway(deps: {
       return cacheKey({ userId, provider: provider.name, model: provider.models[0]!, promptVersion: task.promptVersion, input });
     },
 
+    /**
+     * Template mode's answer now, outside the cache and the ledger: a plan asks what template mode would do, to refuse
+     * what it cannot before any job starts. Template mode only (a long text is analysed on its worker threads).
+     */
+    async templateAnswer<I, O>(task: AiTask<I, O>, input: I): Promise<O> {
+      if (!provider.offline) throw new Error('templateAnswer is for template mode (the offline provider) only');
+      return (await provider.call(task, input, provider.models[0]!, new AbortController().signal)).output as O;
+    },
+
     /** True when the cache can answer this call (such requests are never refused for quota). */
     async isCached<I, O>(task: AiTask<I, O>, input: I, userId: string): Promise<boolean> {
       return (await cache.get(this.keyFor(task, input, userId))) !== null;

@@ -16,6 +16,11 @@ export interface AiTask<I, O> {
   messages(input: I): { system: string; user: string };
   offline(input: I): O;
   /**
+   * Characters of author text `offline` analyses for this input (sentences, noun phrases): a long analysis runs on the
+   * template pool's worker threads, off the event loop. Absent for templates that only fill in text.
+   */
+  offlineTextChars?(input: I): number;
+  /**
    * The list in the output whose items can be shown while the answer is still being written (`key`: a top-level
    * array, e.g. `blocks`), each checked against `item` before it is shown. The whole output is still validated
    * before anything is saved.

@@ -3,7 +3,7 @@ import { LIMITS } from '../../../../shared/limits.js';
 import { CONTINUITY_KINDS } from '../../../../shared/schemas/continuity.js';
 import type { AiTask } from '../llm.js';
 import { offlineContinuityConflicts, offlineContinuityNotes } from '../offline/continuity-notes.js';
-import { dataBlock, systemPrompt } from './common.js';
+import { charsOf, dataBlock, systemPrompt } from './common.js';
 
 /** A drafted block by positional ref (B1, B2, …); its text only. */
 const RefBlockSchema = z.object({ ref: z.string(), text: z.string() });
@@ -47,6 +47,7 @@ export const continuityExtractTask: AiTask<ContinuityExtractInput, ContinuityExt
     user: [dataBlock('chapter', input.chapter), dataBlock('blocks', input.blocks), dataBlock('known', input.known)].join('\n'),
   }),
   offline: offlineContinuityNotes,
+  offlineTextChars: (input) => charsOf(input.blocks.map((block) => block.text)),
 };
 
 const ConflictOutSchema = z.object({ block: z.string(), note: z.string(), explanation: z.string().min(1).max(500) });
@@ -80,4 +81,6 @@ export const continuityCheckTask: AiTask<ContinuityCheckInput, ContinuityCheckOu
     user: [dataBlock('locked_notes', input.notes), dataBlock('blocks', input.blocks)].join('\n'),
   }),
   offline: offlineContinuityConflicts,
+  // Each locked note's check reads every block's sentences again.
+  offlineTextChars: (input) => charsOf(input.blocks.map((block) => block.text)) * input.notes.length,
 };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DRAFT_STYLES } from '../../../../shared/schemas/authoring.js';
 import type { AiTask } from '../llm.js';
 import { composeOfflineSection } from '../offline/draft-composer.js';
-import { BriefSchema, dataBlock, systemPrompt } from './common.js';
+import { BriefSchema, charsOf, dataBlock, systemPrompt } from './common.js';
 
 /** Model-output block: every field present, unused ones null (structured-output rules). */
 export const DraftBlockOutSchema = z.object({
@@ -96,5 +96,6 @@ export const draftSectionTask: AiTask<DraftInput, DraftOutput> = {
     ].join('\n'),
   }),
   offline: composeOfflineSection,
+  offlineTextChars: (input) => charsOf(input.answers.filter((a) => input.focus.includes(a.ref)).map((a) => a.answer)),
   stream: { key: 'blocks', item: DraftBlockOutSchema },
 };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { LENSES } from '../../../../shared/schemas/authoring.js';
 import type { AiTask } from '../llm.js';
 import { offlineFollowUp } from '../offline/follow-up.js';
-import { BriefSchema, dataBlock, systemPrompt } from './common.js';
+import { BriefSchema, charsOf, dataBlock, systemPrompt } from './common.js';
 
 const FollowUpOutSchema = z.object({
   text: z.string().min(5).max(600),
@@ -48,4 +48,5 @@ export const followUpTask: AiTask<FollowUpInput, FollowUpOutput> = {
     ].join('\n'),
   }),
   offline: offlineFollowUp,
+  offlineTextChars: (input) => charsOf([input.answer]),
 };

@@ -3,7 +3,7 @@ import { DRAFT_STYLES, REWORK_ACTIONS, type ReworkAction } from '../../../../sha
 import type { JobKind } from '../../../../shared/schemas/ai.js';
 import type { AiTask } from '../llm.js';
 import { templateBlockRevision, templateDraftRevision } from '../offline/block-rework.js';
-import { BriefSchema, dataBlock, systemPrompt } from './common.js';
+import { BriefSchema, charsOf, dataBlock, systemPrompt } from './common.js';
 import { DraftBlockOutSchema } from './draft-task.js';
 
 /** A block of the draft being revised, by its ref (B1, B2, …), citing answers by their refs (A1, …). */
@@ -58,6 +58,9 @@ const userData = (input: RevisionInput) => [
 ].join('\n');
 
 const draftChars = (input: RevisionInput) => JSON.stringify(input.draft).length;
+/** What the template transforms split into sentences: the draft's text and the answers behind it. */
+const templateChars = (input: RevisionInput) =>
+  charsOf([...input.draft.flatMap((block) => [block.text, ...(block.items ?? [])]), ...input.answers.map((a) => a.answer)]);
 
 /** A whole draft revised by the author's instruction; unchanged blocks come back as `keep` refs, byte-identical. */
 export const draftRevisionTask: AiTask<RevisionInput, DraftRevisionOutput> = {
@@ -81,6 +84,7 @@ export const draftRevisionTask: AiTask<RevisionInput, DraftRevisionOutput> = {
     user: userData(input),
   }),
   offline: templateDraftRevision,
+  offlineTextChars: templateChars,
   stream: { key: 'blocks', item: RevisedBlockOutSchema },
 };
 
@@ -110,6 +114,7 @@ function blockRevisionTask(operation: JobKind & ('draft.revise' | 'draft.rework'
       user: userData(input),
     }),
     offline: templateBlockRevision,
+    offlineTextChars: templateChars,
   };
 }
 export const blocksRevisionTask = blockRevisionTask('draft.revise');

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AiTask } from '../llm.js';
 import { offlineTocOutline } from '../offline/toc-outline.js';
-import { BriefSchema, dataBlock, systemPrompt } from './common.js';
+import { BriefSchema, charsOf, dataBlock, systemPrompt } from './common.js';
 
 const SectionOut = z.object({ ref: z.string().nullable(), title: z.string().min(1).max(300), description: z.string().max(1_000).nullable() });
 const ChapterOut = SectionOut.extend({ sections: z.array(SectionOut).max(12) });
@@ -49,5 +49,7 @@ export const tocTask: AiTask<TocInput, TocOutput> = {
     user: [dataBlock('brief', input.brief), dataBlock('interview', input.interview), dataBlock('existing_chapters', input.existing)].join('\n'),
   }),
   offline: offlineToc,
+  // Only a new book's outline is analysed; existing chapters are copied as they are.
+  offlineTextChars: (input) => (input.existing.length > 0 ? 0 : charsOf([input.brief.summary, ...input.interview.map((qa) => qa.answer)])),
   stream: { key: 'chapters', item: ChapterOut },
 };

@@ -106,7 +106,7 @@ async function planRevision<O>(
   const checks = (await deps.store.continuity.list(target.bookId)).some((note) => note.locked) ? 1 : 0;
   const unchanged = (made: VersionBlocks) => made.blocks.length === 0 || JSON.stringify(made.blocks) === JSON.stringify(previous.blocks);
   // Template mode is deterministic: what it cannot do (or would leave as it is) is refused now, before any job.
-  if (ai.provider.offline && unchanged(assemble(task.offline(input), previous, sourceRefs))) {
+  if (ai.provider.offline && unchanged(assemble(await ai.templateAnswer(task, input), previous, sourceRefs))) {
     throw new AppError('VALIDATION', 'Template mode (no AI model) would leave this as it is: it already reads as your answers say. An AI model can rework it.');
   }
   return {

@@ -1,0 +1,77 @@
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { AppError } from '../lib/app-error.js';
+import type { AiTask } from './llm.js';
+import { taskByKey, taskKey } from './tasks/task-list.js';
+import type { TemplateAnswer, TemplateRequest } from './template-worker.js';
+
+/**
+ * Template answers that analyse less author text than this (`AiTask.offlineTextChars`) are given on the event loop:
+ * handing them to a worker would cost it more than the analysis (measured: see BENCHMARKS.md).
+ */
+export const TEMPLATE_WORKER_MIN_CHARS = 500;
+/** Threads above the first that stay idle this long are stopped (the first stays once started). */
+const IDLE_THREAD_MS = 60_000;
+const WORKER_FILE = fileURLToPath(new URL('./template-worker-entry.mjs', import.meta.url));
+
+export interface TemplatePoolStats {
+  /** Worker threads running now, and their thread ids. */
+  threads: number;
+  threadIds: number[];
+  /** Template answers the workers finished (or failed, or were cancelled in) so far. */
+  completed: number;
+  /** Answers waiting for a free thread. */
+  queued: number;
+}
+
+/**
+ * Template mode's language analysis (compromise: tens to hundreds of milliseconds of CPU for a long summary or answer)
+ * runs on worker threads (piscina), so the event loop keeps answering every other request meanwhile. The pool starts
+ * on the first long input; a cancelled answer stops its thread (piscina replaces it), so nothing stays busy.
+ */
+export function createTemplatePool(options: { threads: number; minChars?: number; onError?: (error: unknown) => void }) {
+  const minChars = options.minChars ?? TEMPLATE_WORKER_MIN_CHARS;
+  let pool: Piscina<TemplateRequest, TemplateAnswer> | null = null;
+  let closed = false;
+  const open = () => {
+    if (pool) return pool;
+    pool = new Piscina({ filename: WORKER_FILE, minThreads: 1, maxThreads: options.threads, idleTimeout: IDLE_THREAD_MS });
+    // A thread that fails with no answer in hand is reported here (and replaced); an answer's own failure rejects it.
+    pool.on('error', (error: unknown) => options.onError?.(error));
+    return pool;
+  };
+
+  /** Whether this answer goes to a worker: a long analysis, a task the worker can find, and a pool to take it. */
+  const offThread = <I>(task: AiTask<I, unknown>, input: I) =>
+    options.threads > 0 && !closed && (task.offlineTextChars?.(input) ?? 0) >= minChars && taskByKey(taskKey(task)) === task;
+
+  return {
+    /** The task's template answer (exactly what `task.offline(input)` returns or throws); `signal` cancels it. */
+    async answer<I, O>(task: AiTask<I, O>, input: I, signal: AbortSignal): Promise<O> {
+      if (!offThread(task, input)) return task.offline(input);
+      signal.throwIfAborted();
+      let answer: TemplateAnswer;
+      try {
+        answer = await open().run({ task: taskKey(task), input }, { signal });
+      } catch (error) {
+        // piscina wraps the cancel in its own AbortError: the caller gets the reason it gave, as from any AI call.
+        throw signal.aborted ? signal.reason : error;
+      }
+      if ('refused' in answer) throw new AppError(answer.refused.code, answer.refused.message, answer.refused.details);
+      return answer.output as O;
+    },
+
+    stats(): TemplatePoolStats {
+      const threads = pool?.threads ?? [];
+      return { threads: threads.length, threadIds: threads.map((thread) => thread.threadId), completed: pool?.completed ?? 0, queued: pool?.queueSize ?? 0 };
+    },
+
+    /** Shutdown (after the jobs have drained): stops every thread. Later answers run on the event loop. */
+    async close() {
+      closed = true;
+      await pool?.destroy();
+      pool = null;
+    },
+  };
+}
+export type TemplatePool = ReturnType<typeof createTemplatePool>;
