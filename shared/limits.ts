@@ -48,6 +48,8 @@ export const LIMITS = {
   /** The author's voice sample: a style reference kept with the book, never used as material. */
   voiceSampleMaxChars: 3_000,
   continuityNotesPerBook: 500,
+  /** Deleted continuity notes a book remembers so extractions never bring them back (past it, the oldest are forgotten). */
+  continuityDeletionsRemembered: 500,
   continuitySubjectMax: 200,
   continuityDetailMax: 1_000,
   /** Notes one extraction keeps from one accepted draft. */

@@ -1,3 +1,4 @@
+import type { ElementHandle, Page } from 'puppeteer-core';
 import { describe, expect, it } from 'vitest';
 import { useAppInChromium } from './helpers/app-in-chromium.js';
 import { authorClient } from './helpers/engine-fixtures.js';
@@ -6,8 +7,8 @@ import { panelPage } from './helpers/panel-page.js';
 
 // The book remembers, in /app in real Chromium (template mode, no keys) at 300 px and 1280 px: the voice sample on
 // the brief, a follow-up asked from the Questions panel and shown under its parent, a draft flagged where it
-// contradicts a locked note, and the Continuity panel (notes with their sources, lock, edit). Screenshots of each
-// panel go to test-artifacts/book-memory.
+// contradicts a locked note, and the Continuity panel (notes with their sources, lock, a delete that stays deleted when
+// the notes are updated again). Screenshots of each panel go to test-artifacts/book-memory.
 
 const app = useAppInChromium({ artifacts: 'book-memory' });
 
@@ -31,6 +32,30 @@ async function givenBook() {
   await a.answer(bookId, later.id, laterQuestions[0]!.id, 'Maria Lopez was 36 years old when she first said no to a surgeon.');
   await runJob(app.t, author.token, 'POST', `/v1/books/${bookId}/chapters/${later.id}/drafts/generate`, { style: 'professional', targetWords: 400 });
   return { author, bookId, ward, later };
+}
+
+const continuityJobs = async (token: string, bookId: string) =>
+  (await app.t.as(token, { method: 'GET', url: `/v1/jobs?bookId=${bookId}&limit=100` })).json<{ items: Array<{ id: string; kind: string }> }>()
+    .items.filter((job) => job.kind === 'continuity.extract').map((job) => job.id);
+
+/** The id of the first continuity job of the book not among `before` (the one the panel just started). */
+async function waitForNewJob(token: string, bookId: string, before: string[]) {
+  for (let tries = 0; tries < 500; tries++) {
+    const started = (await continuityJobs(token, bookId)).find((id) => !before.includes(id));
+    if (started) return started;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('the panel started no continuity job');
+}
+
+/** Waits until the panel lists exactly the notes the API keeps (it reloads them when a job ends); their subjects. */
+async function showsTheNotesOf(page: Page, token: string, bookId: string) {
+  const notes = (await app.t.as(token, { method: 'GET', url: `/v1/books/${bookId}/continuity` })).json<{ items: Array<{ id: string; subject: string }> }>().items;
+  await page.waitForFunction((ids: string[]) => {
+    const shown = [...document.querySelectorAll('li.aa-note')].map((li) => li.getAttribute('data-note-id'));
+    return shown.length === ids.length && ids.every((id) => shown.includes(id));
+  }, {}, notes.map((note) => note.id));
+  return notes.map((note) => note.subject);
 }
 
 describe('the book remembers, in /app', () => {
@@ -92,6 +117,29 @@ describe('the book remembers, in /app', () => {
       await p.click('Update the notes from its accepted draft');
       await page.waitForFunction(() => !document.body.innerText.includes('This chapter has no accepted draft yet'));
       await p.seeText('12 nurses');
+
+      // Deleting a note asks once more, and the note stays deleted when the notes are updated from the draft again.
+      await p.seeText('A note you delete is not suggested again');
+      for (const id of await continuityJobs(author.token, bookId)) await waitForJob(app.t, author.token, id);
+      await showsTheNotesOf(page, author.token, bookId);
+      const clickInNote = async (subject: string, label: string) => {
+        const button = await page.waitForFunction((wanted: string, name: string) => {
+          const note = [...document.querySelectorAll('li.aa-note')].find((li) => li.querySelector('strong')?.textContent === wanted);
+          return [...(note?.querySelectorAll('button') ?? [])].find((b) => b.textContent === name);
+        }, {}, subject, label);
+        await (button.asElement() as ElementHandle<HTMLButtonElement>).evaluate((b) => b.click());
+      };
+      await clickInNote('12 nurses', 'Delete');
+      await clickInNote('12 nurses', 'Delete for good');
+      await page.waitForFunction(() => ![...document.querySelectorAll('li.aa-note strong')].some((s) => s.textContent === '12 nurses'));
+      const jobsBefore = await continuityJobs(author.token, bookId);
+      await p.click('Update the notes from its accepted draft');
+      const rerun = await waitForNewJob(author.token, bookId, jobsBefore);
+      expect((await waitForJob(app.t, author.token, rerun)).status).toBe('succeeded');
+      const kept = await showsTheNotesOf(page, author.token, bookId);
+      expect(kept).not.toContain('12 nurses');
+      expect(kept).toEqual(expect.arrayContaining(['Maria Lopez', 'Harbour Clinic']));
+      await p.shot(`continuity-after-delete-${width}`);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow).toBeLessThanOrEqual(0);
       expect(errors).toEqual([]);

@@ -5,8 +5,8 @@ import { buildTestApp, type TestApp } from './helpers/test-app.js';
 
 /**
  * The book remembers in template mode (no AI model, no keys): a follow-up from the answer's last sentence, continuity
- * notes from the capitalised names and numbers of the accepted draft, and a numeric contradiction of a locked note
- * flagged on the draft; every record labelled offline, nothing metered as spent.
+ * notes from the capitalised names and numbers of the accepted draft (a note the author deleted not made again), and a
+ * numeric contradiction of a locked note flagged on the draft; every record labelled offline, nothing metered as spent.
  */
 
 let t: TestApp;
@@ -66,5 +66,12 @@ describe('template mode', () => {
     const usage = (await a.call('GET', '/v1/me/usage')).json<{ daily: { used: number }; recent: Array<{ operation: string; provider: string }> }>();
     expect(usage.daily.used).toBe(0);
     expect(usage.recent.filter((row) => ['question.followup', 'continuity.extract'].includes(row.operation)).every((row) => row.provider === 'offline')).toBe(true);
+
+    // A note the author deleted is not made again when the notes are updated from the same draft; the others are.
+    expect((await a.call('DELETE', `/v1/books/${bookId}/continuity/${bySubject.get('Harbour Clinic')!.id}`)).statusCode).toBe(204);
+    await runJob(t, token, 'POST', `/v1/books/${bookId}/chapters/${ward.id}/continuity/extract`);
+    const subjects = (await a.call('GET', `/v1/books/${bookId}/continuity`)).json<{ items: Array<{ subject: string }> }>().items.map((note) => note.subject);
+    expect(subjects).not.toContain('Harbour Clinic');
+    expect(subjects).toEqual(expect.arrayContaining(['Maria Lopez', '12 nurses', 'March 2019']));
   });
 });

@@ -226,6 +226,52 @@ describe('continuity notes and drafts that know the book', () => {
     expect((await t.as(other.token, { method: 'DELETE', url: `/v1/books/${bookId}/continuity/${kept!.id}` })).statusCode).toBe(404);
   });
 
+  it('a note the author deleted does not come back when the chapter is accepted again; new facts still arrive, locked and edited notes stay', async () => {
+    const bookId = await a.book();
+    const { chapter } = await chapterWithAnswers(bookId, 'The ward', ['Maria Lopez ran the night shift at Harbour Clinic with 12 nurses.']);
+    const first = await draftAndAccept(bookId, chapter.id);
+    await waitForJob(t, author.token, first.continuityJob!.id);
+    const bySubject = new Map((await notesOf(bookId)).map((note) => [note.subject, note]));
+    const [maria, harbour, nurses] = ['Maria Lopez', 'Harbour Clinic', '12 nurses'].map((subject) => bySubject.get(subject)!);
+    const locked = (await a.call('PATCH', `/v1/books/${bookId}/continuity/${maria!.id}`, { version: maria!.version, locked: true })).json<Note>();
+    const edited = (await a.call('PATCH', `/v1/books/${bookId}/continuity/${nurses!.id}`, { version: nurses!.version, detail: 'Twelve nurses on nights, four on days.' })).json<Note>();
+    expect((await a.call('DELETE', `/v1/books/${bookId}/continuity/${harbour!.id}`)).statusCode).toBe(204);
+
+    // The model finds the deleted fact again (cased differently), with the locked and edited ones and one new fact.
+    model.server.generator('continuity_extract', () => ({
+      notes: [
+        { kind: 'place', subject: 'harbour clinic', detail: 'Where Maria works.', blocks: ['B1'] },
+        { kind: 'person', subject: 'Maria Lopez', detail: 'Runs the night shift.', blocks: ['B1'] },
+        { kind: 'number', subject: '12 nurses', detail: 'The night shift has 12 nurses.', blocks: ['B1'] },
+        { kind: 'term', subject: 'The huddle', detail: 'Ten minutes at the start of the shift.', blocks: ['B1'] },
+      ],
+    }));
+    const second = await draftAndAccept(bookId, chapter.id);
+    const job = await waitForJob(t, author.token, second.continuityJob!.id);
+    expect(job).toMatchObject({ status: 'succeeded', result: { added: 1 } });
+    // The model was told the deleted subject is not to be listed; the service holds to it either way.
+    const sent = model.server.requests.filter((r) => r.schemaName === 'continuity_extract').at(-1)!;
+    expect(parseDataBlocks(sent.body!.messages.at(-1)!.content as string).known).toEqual(expect.arrayContaining(['Harbour Clinic', 'Maria Lopez', '12 nurses']));
+
+    const after = await notesOf(bookId);
+    expect(after.map((note) => note.subject).sort()).toEqual(['12 nurses', 'Maria Lopez', 'The huddle']);
+    expect(after.find((note) => note.id === locked.id)).toEqual(locked);
+    expect(after.find((note) => note.id === edited.id)).toEqual(edited);
+    expect(after.find((note) => note.subject === 'The huddle')).toMatchObject({ kind: 'term', edited: false, locked: false, source: { chapterId: chapter.id, draftId: second.draftId } });
+
+    // Starting over from the same draft does not bring it back either.
+    const rerun = await runJob(t, author.token, 'POST', `/v1/books/${bookId}/chapters/${chapter.id}/continuity/extract`);
+    expect(rerun.result).toMatchObject({ added: 1, replaced: 1 });
+    expect((await notesOf(bookId)).some((note) => note.subject.toLowerCase() === 'harbour clinic')).toBe(false);
+
+    // The author may still add it by hand, and then it is theirs: kept by the next extraction, not repeated by it.
+    const own = await a.call('POST', `/v1/books/${bookId}/continuity`, { kind: 'place', subject: 'Harbour Clinic', detail: 'A small clinic by the docks.' });
+    expect(own.statusCode, own.body).toBe(201);
+    await runJob(t, author.token, 'POST', `/v1/books/${bookId}/chapters/${chapter.id}/continuity/extract`);
+    const harbourNotes = (await notesOf(bookId)).filter((note) => note.subject.toLowerCase() === 'harbour clinic');
+    expect(harbourNotes).toEqual([own.json()]);
+  });
+
   it('a revised version is checked too: a rewritten block that contradicts a locked note is flagged, left as written', async () => {
     const bookId = await a.book();
     const { chapter } = await chapterWithAnswers(bookId, 'The ward', ['Maria Lopez ran the night shift.']);

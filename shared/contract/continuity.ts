@@ -25,7 +25,7 @@ export const continuityEndpoints = {
   }),
   deleteContinuityNote: endpoint({
     method: 'DELETE', path: '/v1/books/:bookId/continuity/:noteId', auth: 'user', tag: 'continuity', status: 204,
-    summary: 'Delete a continuity note', params: ContinuityNoteParamsSchema,
+    summary: 'Delete a continuity note (no later extraction brings it back; adding it yourself still works)', params: ContinuityNoteParamsSchema,
   }),
   extractContinuity: endpoint({
     method: 'POST', path: '/v1/books/:bookId/chapters/:chapterId/continuity/extract', auth: 'user', tag: 'continuity', status: 202,

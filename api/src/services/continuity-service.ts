@@ -9,7 +9,7 @@ import type { ContinuityNoteRecord } from '../stores/engine-types.js';
 import type { Store } from '../stores/types.js';
 import type { BooksService } from './books-service.js';
 import { isoNow, type Clock } from './clock.js';
-import { addNoteWithinCap } from './continuity-rules.js';
+import { addNoteWithinCap, deleteNote } from './continuity-rules.js';
 
 export function presentContinuityNote(note: ContinuityNoteRecord): ContinuityNote {
   return {
@@ -69,9 +69,10 @@ export function createContinuityService(deps: { store: Store; books: BooksServic
       throw result.reason === 'missing' ? notFound('note') : conflict('note', presentContinuityNote(result.current));
     },
 
+    /** A deleted note stays deleted: later extractions never bring it back (the author may still add it again). */
     async remove(userId: string, bookId: string, noteId: string) {
       await requireNote(userId, bookId, noteId);
-      if ((await store.continuity.remove(bookId, [noteId])) === 0) throw notFound('note');
+      if (!(await deleteNote(store, bookId, noteId, isoNow(clock)))) throw notFound('note');
     },
   };
 }

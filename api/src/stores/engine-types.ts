@@ -99,6 +99,16 @@ export interface ContinuityNoteRecord {
 
 export type ContinuityNotePatch = Partial<Pick<ContinuityNoteRecord, 'kind' | 'subject' | 'detail' | 'locked' | 'editedAt'>>;
 
+/** A note the author deleted, remembered so that no later extraction brings it back (one per book and subject key). */
+export interface ContinuityDeletionRecord {
+  bookId: string;
+  /** The deleted note's subject as extractions match notes (`noteKey` in services/continuity-rules.ts). */
+  subjectKey: string;
+  /** The subject as the author last saw it. */
+  subject: string;
+  deletedAt: string;
+}
+
 /** A book's continuity notes. Primitives only: the cap and which notes an extraction replaces are services' rules. */
 export interface ContinuityStore {
   /** The book's notes, oldest first. */
@@ -109,6 +119,12 @@ export interface ContinuityStore {
   /** Deletes the book's notes with these ids; returns how many went. */
   remove(bookId: string, noteIds: string[]): Promise<number>;
   update(bookId: string, noteId: string, patch: ContinuityNotePatch, expectedVersion: number | null, at: string): Promise<CasResult<ContinuityNoteRecord>>;
+  /** Remembers deletions; one of a (book, subject key) already remembered is replaced (its subject and time). */
+  rememberDeletions(deletions: ContinuityDeletionRecord[]): Promise<void>;
+  /** The book's remembered deletions, oldest first. */
+  listDeletions(bookId: string): Promise<ContinuityDeletionRecord[]>;
+  /** Forgets the book's deletions of these subject keys; returns how many went. */
+  forgetDeletions(bookId: string, subjectKeys: string[]): Promise<number>;
 }
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';

@@ -49,7 +49,8 @@ function Notes({ bookId }: { bookId: string }) {
     <div>
       <p className="aa-hint">
         Kept automatically from each draft you accept: people, places, terms, dates, numbers and promises to the reader. Lock a
-        note to have every new draft checked against it; a note you locked or edited is never replaced.
+        note to have every new draft checked against it; a note you locked or edited is never replaced. A note you delete is
+        not suggested again; to have it back, add it yourself below.
       </p>
       <JobProgress job={job.running || job.job?.status === 'failed' ? job.job : null} label="Continuity notes" onCancel={() => void job.cancel()} onRetry={update} />
       {job.error ? <ErrorNotice error={job.error} onRetry={update} onDismiss={job.clearError} /> : null}
@@ -80,7 +81,7 @@ function Notes({ bookId }: { bookId: string }) {
             </select>
           </label>
           <button type="submit" disabled={job.running}>Update the notes from its accepted draft</button>
-          <p className="aa-hint">Accepting a draft does this by itself; do it again after a failure, or to start over from the draft.</p>
+          <p className="aa-hint">Accepting a draft does this by itself; do it again after a failure, or to start over from the draft (notes you deleted stay deleted).</p>
         </form>
       )}
     </div>

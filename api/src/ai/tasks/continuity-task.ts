@@ -22,7 +22,7 @@ export const ContinuityExtractInputSchema = z.object({
   language: z.string().nullable(),
   chapter: z.object({ title: z.string() }),
   blocks: z.array(RefBlockSchema),
-  /** Subjects the book's notes already hold (from other chapters): not listed again. */
+  /** Subjects the book's notes already hold (other chapters', the author's) or the author deleted: not listed again. */
   known: z.array(z.string()),
 });
 export type ContinuityExtractInput = z.infer<typeof ContinuityExtractInputSchema>;

@@ -1,13 +1,11 @@
 import { z } from 'zod';
 import { newId } from '../../../../shared/ids.js';
-import { LIMITS } from '../../../../shared/limits.js';
 import { GenerateBodySchema } from '../../../../shared/schemas/ai.js';
-import { comparable } from '../../ai/offline/key-phrases.js';
 import { continuityExtractTask, type ContinuityExtractInput } from '../../ai/tasks/continuity-task.js';
 import { AppError } from '../../lib/app-error.js';
 import type { ContinuityNoteRecord } from '../../stores/engine-types.js';
 import { isoNow } from '../clock.js';
-import { authorOwned, replaceChapterNotes } from '../continuity-rules.js';
+import { replaceChapterNotes, subjectsNotToExtract } from '../continuity-rules.js';
 import { blockRefs } from '../continuity-service.js';
 import { chapterOf, reservationFor, type AiOperation, type OperationDeps } from './operation.js';
 
@@ -19,8 +17,8 @@ const ExtractParamsSchema = GenerateBodySchema.extend({ draftId: z.string().max(
 
 /**
  * The facts a chapter's accepted draft establishes, kept as the book's continuity notes with their sources (chapter,
- * draft, answers). They replace that chapter's earlier extraction, never a note the author edited or locked, and never
- * repeat a subject the book already has.
+ * draft, answers). They replace that chapter's earlier extraction, never a note the author edited or locked, never
+ * repeat a subject the book already has, and never bring back one the author deleted.
  */
 export function continuityExtract({ store, books, chapters, ai, clock }: OperationDeps): AiOperation {
   return {
@@ -33,10 +31,9 @@ export function continuityExtract({ store, books, chapters, ai, clock }: Operati
       const draft = await store.drafts.accepted(chapterId);
       if (!draft) throw new AppError('VALIDATION', 'This chapter has no accepted draft yet; accept one first.');
       const { refs, byRef } = blockRefs(draft.blocks);
-      const existing = await store.continuity.list(bookId);
       const input: ContinuityExtractInput = {
         language: book.language, chapter: { title: chapter.title }, blocks: refs.map(({ ref, text }) => ({ ref, text })),
-        known: existing.filter((note) => note.source.chapterId !== chapterId || authorOwned(note)).map((note) => note.subject),
+        known: await subjectsNotToExtract(store, bookId, chapterId),
       };
       return {
         reserve: () => reservationFor(ai, continuityExtractTask, input, { userId: user.id, fresh }),
@@ -45,24 +42,16 @@ export function continuityExtract({ store, books, chapters, ai, clock }: Operati
           const { output, generatedBy } = await ai.run(continuityExtractTask, input, { userId: user.id, bookId, jobId: ctx.jobId, fresh, signal: ctx.signal });
           await ctx.progress(80, 'saving the continuity notes');
           const at = isoNow(clock);
-          const { added, removed } = await replaceChapterNotes(store, bookId, chapterId, (staying) => {
-            const taken = new Set(staying.map((note) => comparable(note.subject)));
-            const room = Math.max(0, LIMITS.continuityNotesPerBook - staying.length);
-            const created: ContinuityNoteRecord[] = [];
-            for (const note of output.notes) {
-              const key = comparable(note.subject);
-              if (!key || taken.has(key) || created.length >= room) continue;
-              taken.add(key);
-              const answers = new Map<string, Source>();
-              for (const ref of note.blocks) for (const source of byRef.get(ref)?.sources ?? []) answers.set(source.questionId, source);
-              created.push({
-                id: newId('continuityNote'), bookId, kind: note.kind, subject: note.subject.trim(), detail: note.detail.trim(),
-                source: { chapterId, draftId: draft.id, answers: [...answers.values()] }, locked: false, editedAt: null, generatedBy,
-                version: 1, createdAt: at, updatedAt: at,
-              });
-            }
-            return created;
+          const extracted = output.notes.map((note): ContinuityNoteRecord => {
+            const answers = new Map<string, Source>();
+            for (const ref of note.blocks) for (const source of byRef.get(ref)?.sources ?? []) answers.set(source.questionId, source);
+            return {
+              id: newId('continuityNote'), bookId, kind: note.kind, subject: note.subject.trim(), detail: note.detail.trim(),
+              source: { chapterId, draftId: draft.id, answers: [...answers.values()] }, locked: false, editedAt: null, generatedBy,
+              version: 1, createdAt: at, updatedAt: at,
+            };
           });
+          const { added, removed } = await replaceChapterNotes(store, bookId, chapterId, extracted);
           return { noteIds: added.map((note) => note.id), added: added.length, replaced: removed, draftId: draft.id };
         },
       };

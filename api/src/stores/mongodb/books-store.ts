@@ -11,7 +11,7 @@ export function createMongoBooksStore(ctx: MongoContext): BooksStore {
   /** What belongs to a book and goes with it when it is purged (SQLite does this with ON DELETE CASCADE). */
   const bookChildren = [
     chapters, summaryVersions, collections.questions, collections.answers, collections.proposals, collections.drafts, collections.docWrites,
-    collections.continuityNotes,
+    collections.continuityNotes, collections.continuityDeletions,
   ];
   const owned = (userId: string, bookId: string, includeDeleted = false) => ({
     _id: bookId, userId, ...(includeDeleted ? {} : { deletedAt: null }),

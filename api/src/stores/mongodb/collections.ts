@@ -1,6 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import type {
-  AnswerRecord, CacheRecord, ContinuityNoteRecord, DocWriteRecord, DraftRecord, GoogleCredentialsRecord, JobEventRecord, JobRecord, LedgerRecord, ProposalRecord,
+  AnswerRecord, CacheRecord, ContinuityDeletionRecord, ContinuityNoteRecord, DocWriteRecord, DraftRecord, GoogleCredentialsRecord, JobEventRecord, JobRecord, LedgerRecord, ProposalRecord,
   QuestionRecord,
 } from '../engine-types.js';
 import type { AuditRecord, BookRecord, ChapterRecord, SummaryVersionRecord, TokenRecord, UserRecord } from '../types.js';
@@ -41,6 +41,9 @@ export interface IdTokenClaimDoc {
 
 /** A job event: `_id` = `<jobId>:<seq>`, so an event is stored once. */
 export type JobEventDoc = JobEventRecord & { _id: string };
+
+/** A continuity note the author deleted: `_id` = `<bookId>/<subjectKey>`, so a (book, subject key) is remembered once. */
+export type ContinuityDeletionDoc = ContinuityDeletionRecord & { _id: string };
 
 /** Collections of schema version 1 (identity, books, chapters, audit). */
 export const CORE_COLLECTION_NAMES = {
@@ -86,9 +89,14 @@ export const CONTINUITY_COLLECTION_NAMES = {
   continuityNotes: 'continuity_notes',
 } as const;
 
+/** Collections of schema version 10 (the continuity notes the author deleted). */
+export const CONTINUITY_DELETION_COLLECTION_NAMES = {
+  continuityDeletions: 'continuity_deletions',
+} as const;
+
 export const COLLECTION_NAMES = {
   ...CORE_COLLECTION_NAMES, ...ENGINE_COLLECTION_NAMES, ...CREDENTIAL_COLLECTION_NAMES, ...SIGN_IN_COLLECTION_NAMES, ...JOB_EVENT_COLLECTION_NAMES,
-  ...CONTINUITY_COLLECTION_NAMES,
+  ...CONTINUITY_COLLECTION_NAMES, ...CONTINUITY_DELETION_COLLECTION_NAMES,
 } as const;
 
 export interface Collections {
@@ -112,6 +120,7 @@ export interface Collections {
   googleCredentials: Collection<GoogleCredentialsDoc>;
   idTokenClaims: Collection<IdTokenClaimDoc>;
   continuityNotes: Collection<Doc<ContinuityNoteRecord>>;
+  continuityDeletions: Collection<ContinuityDeletionDoc>;
 }
 
 export function collectionsOf(db: Db): Collections {

@@ -1,9 +1,9 @@
-import type { ContinuityNoteRecord, ContinuityStore } from '../engine-types.js';
+import type { ContinuityDeletionRecord, ContinuityNoteRecord, ContinuityStore } from '../engine-types.js';
 import { fromDoc, fromDocOrNull, toDoc } from './collections.js';
 import { casUpdate, type MongoContext } from './helpers.js';
 
 export function createMongoContinuityStore({ collections, session }: MongoContext): ContinuityStore {
-  const { continuityNotes } = collections;
+  const { continuityNotes, continuityDeletions } = collections;
   const read = async (bookId: string, noteId: string) => fromDocOrNull<ContinuityNoteRecord>(await continuityNotes.findOne({ _id: noteId, bookId }, { session }));
   return {
     async list(bookId) {
@@ -22,6 +22,19 @@ export function createMongoContinuityStore({ collections, session }: MongoContex
     },
     update(bookId, noteId, patch, expectedVersion, at) {
       return casUpdate(continuityNotes, { _id: noteId, bookId }, patch, expectedVersion, at, () => read(bookId, noteId), session);
+    },
+    async rememberDeletions(deletions) {
+      for (const deletion of deletions) {
+        await continuityDeletions.replaceOne({ _id: `${deletion.bookId}/${deletion.subjectKey}` }, { ...deletion }, { upsert: true, session });
+      }
+    },
+    async listDeletions(bookId) {
+      const docs = await continuityDeletions.find({ bookId }, { session }).sort({ deletedAt: 1, subjectKey: 1 }).toArray();
+      return docs.map(({ _id: _key, ...deletion }): ContinuityDeletionRecord => deletion);
+    },
+    async forgetDeletions(bookId, subjectKeys) {
+      if (subjectKeys.length === 0) return 0;
+      return (await continuityDeletions.deleteMany({ bookId, subjectKey: { $in: subjectKeys } }, { session })).deletedCount;
     },
   };
 }

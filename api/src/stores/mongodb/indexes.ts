@@ -70,6 +70,7 @@ const INDEXES: { [K in keyof Collections]?: IndexDescription[] } = {
   docWrites: [{ key: { bookId: 1, writtenAt: 1 }, name: 'doc_writes_book' }],
   idTokenClaims: [{ key: { expireAt: 1 }, name: 'id_token_claims_expiry', expireAfterSeconds: 0 }],
   continuityNotes: [{ key: { bookId: 1, _id: 1 }, name: 'continuity_notes_book' }],
+  continuityDeletions: [{ key: { bookId: 1, deletedAt: 1, subjectKey: 1 }, name: 'continuity_deletions_book' }],
 };
 
 /** Creates every index (a no-op for those that already exist with the same definition). */

@@ -1,6 +1,6 @@
 import { MongoServerError, type Db } from 'mongodb';
 import {
-  CONTINUITY_COLLECTION_NAMES, CORE_COLLECTION_NAMES, CREDENTIAL_COLLECTION_NAMES, ENGINE_COLLECTION_NAMES, JOB_EVENT_COLLECTION_NAMES, SIGN_IN_COLLECTION_NAMES, type Collections,
+  CONTINUITY_COLLECTION_NAMES, CONTINUITY_DELETION_COLLECTION_NAMES, CORE_COLLECTION_NAMES, CREDENTIAL_COLLECTION_NAMES, ENGINE_COLLECTION_NAMES, JOB_EVENT_COLLECTION_NAMES, SIGN_IN_COLLECTION_NAMES, type Collections,
 } from './collections.js';
 import { isDuplicateKey } from './helpers.js';
 
@@ -83,6 +83,11 @@ export const MONGO_MIGRATIONS: ReadonlyArray<{ version: number; name: string; up
     up: async (db) => {
       await db.collection('chapters').updateMany({ authoredAt: { $exists: false } }, { $set: { authoredAt: null } });
     },
+  },
+  {
+    version: 10,
+    name: 'continuity notes the author deleted are remembered, so extractions never bring them back',
+    up: (db) => createCollections(db, Object.values(CONTINUITY_DELETION_COLLECTION_NAMES)),
   },
 ];
 

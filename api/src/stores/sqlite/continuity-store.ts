@@ -1,4 +1,4 @@
-import type { ContinuityNoteRecord, ContinuityStore } from '../engine-types.js';
+import type { ContinuityDeletionRecord, ContinuityNoteRecord, ContinuityStore } from '../engine-types.js';
 import { casUpdate, insert, jsonIn, jsonOut, statementCache, type Db } from './helpers.js';
 
 const JSON_FIELDS = ['source', 'generatedBy'] as const;
@@ -32,6 +32,17 @@ export function createSqliteContinuityStore(db: Db): ContinuityStore {
     },
     async update(bookId, noteId, patch, expectedVersion, at) {
       return casUpdate(prepare, 'continuity_notes', { id: noteId, bookId }, patch, expectedVersion, at, () => read(bookId, noteId));
+    },
+    async rememberDeletions(deletions) {
+      const replace = 'ON CONFLICT (bookId, subjectKey) DO UPDATE SET subject = excluded.subject, deletedAt = excluded.deletedAt';
+      for (const deletion of deletions) insert(prepare, 'continuity_deletions', { ...deletion }, replace);
+    },
+    async listDeletions(bookId) {
+      return prepare('SELECT * FROM continuity_deletions WHERE bookId = ? ORDER BY deletedAt, subjectKey').all(bookId) as ContinuityDeletionRecord[];
+    },
+    async forgetDeletions(bookId, subjectKeys) {
+      if (subjectKeys.length === 0) return 0;
+      return prepare('DELETE FROM continuity_deletions WHERE bookId = ? AND subjectKey IN (SELECT value FROM json_each(?))').run(bookId, JSON.stringify(subjectKeys)).changes;
     },
   };
 }

@@ -204,6 +204,16 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       CREATE INDEX exports_expiry ON exports(expiresAt);
     `,
   },
+  {
+    version: 14,
+    name: 'continuity notes the author deleted are remembered, so extractions never bring them back',
+    sql: `
+      CREATE TABLE continuity_deletions (
+        bookId TEXT NOT NULL REFERENCES books(id) ON DELETE CASCADE, subjectKey TEXT NOT NULL, subject TEXT NOT NULL,
+        deletedAt TEXT NOT NULL, PRIMARY KEY (bookId, subjectKey)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

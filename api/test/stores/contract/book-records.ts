@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DocWriteRecord } from '../../../src/stores/engine-types.js';
-import { answerInput, draftRecord, proposalRecord, questionRecord, upsertOptions } from './engine-fixtures.js';
+import { answerInput, draftRecord, noteRecord, proposalRecord, questionRecord, upsertOptions } from './engine-fixtures.js';
 import { givenBook, givenUser, time, useStore, type StoreFactory } from './fixtures.js';
 import { addDraft } from '../../../src/services/draft-rules.js';
 import { putAnswer } from '../../../src/services/answer-rules.js';
@@ -24,6 +24,8 @@ async function givenMaterial(store: Store, bookId: string) {
   const draft = draftRecord(bookId, `ch_${bookId}`);
   await addDraft(store, draft, 50);
   await store.docWrites.upsert(docWriteRecord(bookId, draft.chapterId));
+  await store.continuity.insert([noteRecord(bookId)]);
+  await store.continuity.rememberDeletions([{ bookId, subjectKey: 'harbour clinic', subject: 'Harbour Clinic', deletedAt: time(2) }]);
   return { question, proposal, draft };
 }
 
@@ -48,7 +50,7 @@ export function bookRecordsContract(open: StoreFactory): void {
   describe('engine records of a purged book', () => {
     const store = useStore(open);
 
-    it('go with the book: questions, answers, proposals, drafts and doc writes; other books keep theirs', async () => {
+    it('go with the book: questions, answers, proposals, drafts, doc writes, continuity notes and deletions; other books keep theirs', async () => {
       const user = await givenUser(store());
       const purged = await givenBook(store(), user.id);
       const kept = await givenBook(store(), user.id);
@@ -64,12 +66,16 @@ export function bookRecordsContract(open: StoreFactory): void {
       expect(await store().drafts.get(gone.draft.chapterId, gone.draft.id)).toBeNull();
       expect(await store().drafts.chaptersWithDrafts(purged.id)).toEqual([]);
       expect(await store().docWrites.listByBook(purged.id)).toEqual([]);
+      expect(await store().continuity.list(purged.id)).toEqual([]);
+      expect(await store().continuity.listDeletions(purged.id)).toEqual([]);
 
       expect(await store().questions.list(kept.id, 'ch_A')).toEqual([stays.question]);
       expect(await store().answers.listByQuestions([stays.question.id])).toHaveLength(1);
       expect(await store().proposals.get(kept.id, stays.proposal.id)).toEqual(stays.proposal);
       expect(await store().drafts.get(stays.draft.chapterId, stays.draft.id)).toEqual(stays.draft);
       expect(await store().docWrites.listByBook(kept.id)).toHaveLength(1);
+      expect(await store().continuity.list(kept.id)).toHaveLength(1);
+      expect(await store().continuity.listDeletions(kept.id)).toHaveLength(1);
     });
   });
 }

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { newId } from '../../../../shared/ids.js';
-import { addNoteWithinCap, replaceChapterNotes } from '../../../src/services/continuity-rules.js';
-import type { ContinuityNoteRecord } from '../../../src/stores/engine-types.js';
-import { OFFLINE } from './engine-fixtures.js';
+import { addNoteWithinCap, deleteNote, noteKey, replaceChapterNotes } from '../../../src/services/continuity-rules.js';
+import { noteRecord } from './engine-fixtures.js';
 import { givenBook, time, useStore, type StoreFactory } from './fixtures.js';
-
-function noteRecord(bookId: string, overrides: Partial<ContinuityNoteRecord> = {}): ContinuityNoteRecord {
-  return {
-    id: newId('continuityNote'), bookId, kind: 'person', subject: 'María Ñúñez 🌍', detail: 'Runs the night shift.',
-    source: { chapterId: 'ch_A', draftId: 'dr_A', answers: [{ questionId: 'q_A', answerVersion: 2 }] }, locked: false, editedAt: null,
-    generatedBy: { ...OFFLINE }, version: 1, createdAt: time(0), updatedAt: time(0), ...overrides,
-  };
-}
 
 export function continuityContract(open: StoreFactory): void {
   describe('continuity notes', () => {
@@ -45,12 +35,52 @@ export function continuityContract(open: StoreFactory): void {
       const otherChapter = noteRecord(book.id, { subject: 'Elsewhere', source: { chapterId: 'ch_B', draftId: null, answers: [] } });
       for (const note of [extracted, locked, edited, otherChapter]) await addNoteWithinCap(store(), note, 10);
       const fresh = noteRecord(book.id, { subject: 'New' });
-      const outcome = await replaceChapterNotes(store(), book.id, 'ch_A', (staying) => {
-        expect(staying.map((n) => n.subject)).toEqual(['Locked', 'Edited', 'Elsewhere']);
-        return [fresh];
-      });
+      // A repeat of a staying subject (compared loosely) and a repeat among the new ones are not made.
+      const repeats = [noteRecord(book.id, { subject: 'locked!' }), noteRecord(book.id, { subject: ' new ' })];
+      const outcome = await replaceChapterNotes(store(), book.id, 'ch_A', [fresh, ...repeats]);
       expect(outcome).toEqual({ added: [fresh], removed: 1 });
       expect((await store().continuity.list(book.id)).map((n) => n.subject)).toEqual(['Locked', 'Edited', 'Elsewhere', 'New']);
+      const capped = await replaceChapterNotes(store(), book.id, 'ch_A', [noteRecord(book.id, { subject: 'One' }), noteRecord(book.id, { subject: 'Two' })], 4);
+      expect(capped.added.map((n) => n.subject)).toEqual(['One']);
+    });
+
+    it('remembers the deletions of a book, one per subject key, oldest first, and forgets them by key', async () => {
+      const book = await givenBook(store());
+      const other = await givenBook(store());
+      const deletion = (bookId: string, subject: string, at: number) => ({ bookId, subjectKey: noteKey(subject), subject, deletedAt: time(at) });
+      await store().continuity.rememberDeletions([deletion(book.id, 'María Ñúñez 🌍', 2), deletion(book.id, 'Harbour Clinic', 1), deletion(other.id, 'Elsewhere', 1)]);
+      await store().continuity.rememberDeletions([deletion(book.id, 'harbour clinic', 3)]);
+      expect(await store().continuity.listDeletions(book.id)).toEqual([deletion(book.id, 'María Ñúñez 🌍', 2), deletion(book.id, 'harbour clinic', 3)]);
+      expect(await store().continuity.forgetDeletions(book.id, [noteKey('Harbour Clinic'), noteKey('Elsewhere')])).toBe(1);
+      expect((await store().continuity.listDeletions(book.id)).map((d) => d.subject)).toEqual(['María Ñúñez 🌍']);
+      expect(await store().continuity.listDeletions(other.id)).toHaveLength(1);
+    });
+
+    it('a deleted note never comes back from an extraction, though the author may add it again; the oldest deletions go past the bound', async () => {
+      const book = await givenBook(store());
+      const [maria, harbour, nurses] = ['Maria Lopez', 'Harbour Clinic', '12 nurses'].map((subject) => noteRecord(book.id, { subject }));
+      for (const note of [maria!, harbour!, nurses!]) await addNoteWithinCap(store(), note, 10);
+      expect(await deleteNote(store(), book.id, harbour!.id, time(1), 2)).toBe(true);
+      expect(await deleteNote(store(), book.id, harbour!.id, time(2), 2)).toBe(false);
+      expect((await store().continuity.listDeletions(book.id)).map((d) => d.subject)).toEqual(['Harbour Clinic']);
+
+      // Extracted again (differently cased): the deleted subject is left out, the others are made anew.
+      const again = ['HARBOUR CLINIC', 'Maria Lopez', 'Night shift'].map((subject) => noteRecord(book.id, { subject }));
+      const outcome = await replaceChapterNotes(store(), book.id, 'ch_A', again);
+      expect(outcome.added.map((n) => n.subject)).toEqual(['Maria Lopez', 'Night shift']);
+      expect(outcome.removed).toBe(2);
+
+      // The author's own add is not refused, and forgets the deletion: their latest word wins.
+      const mine = noteRecord(book.id, { subject: 'Harbour clinic', editedAt: time(3), generatedBy: null, source: { chapterId: null, draftId: null, answers: [] } });
+      expect(await addNoteWithinCap(store(), mine, 10)).toBe(true);
+      expect(await store().continuity.listDeletions(book.id)).toEqual([]);
+
+      // Past the bound (2 here) the oldest deletion is forgotten.
+      const [lopez, shift] = outcome.added;
+      expect(await deleteNote(store(), book.id, mine.id, time(4), 2)).toBe(true);
+      expect(await deleteNote(store(), book.id, lopez!.id, time(5), 2)).toBe(true);
+      expect(await deleteNote(store(), book.id, shift!.id, time(6), 2)).toBe(true);
+      expect((await store().continuity.listDeletions(book.id)).map((d) => d.subject)).toEqual(['Maria Lopez', 'Night shift']);
     });
   });
 }

@@ -1,6 +1,6 @@
 import { newId } from '../../../../shared/ids.js';
 import type {
-  CacheRecord, DraftRecord, JobRecord, LedgerRecord, ProposalRecord, QuestionRecord, QuotaCheck,
+  CacheRecord, ContinuityNoteRecord, DraftRecord, JobRecord, LedgerRecord, ProposalRecord, QuestionRecord, QuotaCheck,
 } from '../../../src/stores/engine-types.js';
 import { time, unique } from './fixtures.js';
 import type { putAnswer } from '../../../src/services/answer-rules.js';
@@ -50,6 +50,14 @@ export function draftRecord(bookId: string, chapterId: string, overrides: Partia
 }
 
 /** A queued job of a user on a new target (a new user unless given). */
+export function noteRecord(bookId: string, overrides: Partial<ContinuityNoteRecord> = {}): ContinuityNoteRecord {
+  return {
+    id: newId('continuityNote'), bookId, kind: 'person', subject: 'María Ñúñez 🌍', detail: 'Runs the night shift.',
+    source: { chapterId: 'ch_A', draftId: 'dr_A', answers: [{ questionId: 'q_A', answerVersion: 2 }] }, locked: false, editedAt: null,
+    generatedBy: { ...OFFLINE }, version: 1, createdAt: time(0), updatedAt: time(0), ...overrides,
+  };
+}
+
 export function jobRecord(overrides: Partial<JobRecord> = {}): JobRecord {
   return {
     id: newId('job'), userId: newId('user'), bookId: newId('book'), chapterId: null, targetId: `target-${unique()}`, kind: 'draft.generate',
