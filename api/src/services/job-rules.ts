@@ -8,6 +8,19 @@ export const MAX_RUNNING_PER_USER = 2;
 export const ACTIVE_STATUSES: readonly JobStatus[] = ['queued', 'running'];
 export const FINAL_STATUSES: ReadonlySet<JobStatus> = new Set(['succeeded', 'failed', 'cancelled']);
 
+/**
+ * Retention: a job that ended (final status) is kept this long after it ended, then deleted with its events by the
+ * hourly sweep; queued and running jobs never are. Longer than an export's file is kept, so an export's job outlives
+ * it. Quotas and usage reports read the ledger and active jobs only, so nothing they count goes with it.
+ */
+export const ENDED_JOB_RETENTION_DAYS = 30;
+/**
+ * Retention deletes a batch of jobs per store transaction (each with all its events), so that no transaction holds
+ * the store long, and goes on for at most `budgetMs` per sweep (the sweep also runs before start-up completes): a
+ * backlog, such as the first sweep of a long-running server, is worked off over the next hourly sweeps.
+ */
+export const JOB_PURGE = { batch: 100, budgetMs: 2_000 } as const;
+
 /** Failures worth trying again: the model or the network may answer next time, and a conflict may clear. */
 const RETRYABLE: ReadonlySet<string> = new Set<ErrorCode>(['AI_UNAVAILABLE', 'AI_INVALID_OUTPUT', 'RATE_LIMITED', 'CONFLICT']);
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import { newId } from '../../../shared/ids.js';
 import type { JobKind } from '../../../shared/schemas/ai.js';
@@ -6,11 +7,11 @@ import { canonicalJson } from '../ai/ai-cache.js';
 import { AppError, notFound } from '../lib/app-error.js';
 import type { JobRecord, JobsStore } from '../stores/engine-types.js';
 import type { UserRecord, UsersStore } from '../stores/types.js';
-import type { Clock } from './clock.js';
+import { daysAgo, type Clock } from './clock.js';
 import type { JobEventBus } from './job-events.js';
 import { createJobExecution, SHUTDOWN, type JobHandler } from './job-execution.js';
 import { createLocalJobQueue, type JobQueue } from './job-queue-local.js';
-import { CANCELLED, decideJobCreate, FINAL_STATUSES } from './job-rules.js';
+import { CANCELLED, decideJobCreate, ENDED_JOB_RETENTION_DAYS, FINAL_STATUSES, JOB_PURGE } from './job-rules.js';
 import { createJobTransitions, presentEvent, type JobEvent } from './job-transitions.js';
 import { quotaExceeded, type QuotaService } from './quota-service.js';
 
@@ -202,6 +203,23 @@ export function createJobsService(deps: {
       const safetyNet = setInterval(pull, timings.heartbeatMs).unref();
       pull();
       return stop;
+    },
+
+    /**
+     * Retention (the hourly sweep): deletes the jobs that ended over ENDED_JOB_RETENTION_DAYS ago, with their events,
+     * a batch per transaction with the event loop free in between, within the sweep's time budget (JOB_PURGE);
+     * returns how many went. Read later, such a job is simply not found (404).
+     */
+    async purgeEnded(): Promise<number> {
+      const query = { statuses: [...FINAL_STATUSES], updatedBefore: daysAgo(clock, ENDED_JOB_RETENTION_DAYS), limit: JOB_PURGE.batch };
+      const stopAt = performance.now() + JOB_PURGE.budgetMs;
+      let removed = 0;
+      for (;;) {
+        const batch = await jobs.purge(query);
+        removed += batch;
+        if (batch < query.limit || performance.now() >= stopAt) return removed;
+        await nextTurn();
+      }
     },
 
     /** Start-up: jobs whose lease expired were interrupted by a crash or restart: failed, retryable. */

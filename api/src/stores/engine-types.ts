@@ -325,6 +325,11 @@ export interface JobsStore {
   setReservedTokens(jobId: string, tokens: number): Promise<void>;
   /** Tokens used (ledger) and reserved (active jobs) by the user since the given instants. */
   quotaUse(userId: string, dayStart: string, monthStart: string): Promise<QuotaUse>;
+  /**
+   * Deletes up to `limit` jobs whose status is one of `statuses` and whose last change was before `updatedBefore`,
+   * each with its events, in one transaction; returns how many jobs went.
+   */
+  purge(query: { statuses: readonly JobStatus[]; updatedBefore: string; limit: number }): Promise<number>;
 }
 
 export interface LedgerStore {

@@ -12,8 +12,8 @@ declare module 'fastify' {
 }
 
 /**
- * Start-up: first admin, interrupted jobs failed (retryable); hourly retention of trash, audit, AI cache and exports;
- * shutdown drains running jobs for up to 20 s.
+ * Start-up: first admin, interrupted jobs failed (retryable); hourly retention of trash, audit, AI cache, exports and
+ * ended jobs; shutdown drains running jobs for up to 20 s.
  */
 export default fp<{ config: Config }>(
   async (app, { config }) => {
@@ -28,8 +28,9 @@ export default fp<{ config: Config }>(
         const expired = await audit.purgeExpired();
         await app.store.aiCache.purgeExpired(new Date().toISOString());
         const expiredExports = await exports.purgeExpired();
-        if (purged.length > 0 || expired > 0 || expiredExports > 0) {
-          app.log.info({ purgedBooks: purged.length, expiredAuditEvents: expired, expiredExports }, 'retention sweep');
+        const expiredJobs = await jobs.purgeEnded();
+        if (purged.length > 0 || expired > 0 || expiredExports > 0 || expiredJobs > 0) {
+          app.log.info({ purgedBooks: purged.length, expiredAuditEvents: expired, expiredExports, expiredJobs }, 'retention sweep');
         }
       } catch (error) {
         app.log.error({ err: error }, 'retention sweep failed');

@@ -52,6 +52,8 @@ const INDEXES: { [K in keyof Collections]?: IndexDescription[] } = {
     // One active job per (user, kind, target): the store checks it under the user's lock, the index makes it a rule.
     { key: { userId: 1, kind: 1, targetId: 1 }, name: INDEX_NAMES.jobsActiveTarget, unique: true, partialFilterExpression: isActiveJob },
     { key: { userId: 1, status: 1 }, name: 'jobs_user_status' },
+    // Retention finds ended jobs by when they last changed (SQLite has the same index).
+    { key: { status: 1, updatedAt: 1 }, name: 'jobs_status_updated' },
   ],
   jobEvents: [{ key: { jobId: 1, seq: 1 }, name: 'job_events_job', unique: true }],
   ledger: [

@@ -104,5 +104,15 @@ export function createMongoJobsStore(ctx: MongoContext): JobsStore {
     async quotaUse(userId, dayStart, monthStart) {
       return quotaUse(collections, userId, dayStart, monthStart, outer);
     },
+    async purge({ statuses, updatedBefore, limit }) {
+      if (limit < 1) return 0; // a MongoDB limit of 0 means none
+      return withinTransaction<number>(ctx, async (session) => {
+        const found = await jobs.find({ status: { $in: [...statuses] }, updatedAt: { $lt: updatedBefore } }, { projection: { _id: 1 }, session }).limit(limit).toArray();
+        const ids = found.map((doc) => doc._id);
+        if (ids.length === 0) return 0;
+        await jobEvents.deleteMany({ jobId: { $in: ids } }, { session });
+        return (await jobs.deleteMany({ _id: { $in: ids } }, { session })).deletedCount;
+      });
+    },
   };
 }

@@ -1,5 +1,6 @@
 import type {
-  CacheRecord, CacheStore, JobCreateResult, JobEventRecord, JobEventType, JobGuard, JobPartial, JobPatch, JobRecord, JobsStore, LedgerRecord, LedgerStore, QuotaUse,
+  CacheRecord, CacheStore, JobCreateResult, JobEventRecord, JobEventType, JobGuard, JobPartial, JobPatch, JobRecord, JobsStore, JobStatus, LedgerRecord,
+  LedgerStore, QuotaUse,
 } from '../engine-types.js';
 import { insert, jsonIn, jsonOut, setClause, statementCache, type Db, writeTransaction } from './helpers.js';
 
@@ -58,6 +59,17 @@ export function createSqliteJobsStore(db: Db): JobsStore {
     return job;
   });
 
+  const purgeTx = writeTransaction(db, (statuses: readonly JobStatus[], updatedBefore: string, limit: number) => {
+    const ids = (
+      prepare(`SELECT id FROM jobs WHERE status IN (${statuses.map(() => '?').join(', ')}) AND updatedAt < ? LIMIT ?`).all(...statuses, updatedBefore, limit) as Array<{ id: string }>
+    ).map((row) => row.id);
+    for (const id of ids) {
+      prepare('DELETE FROM job_events WHERE jobId = ?').run(id);
+      prepare('DELETE FROM jobs WHERE id = ?').run(id);
+    }
+    return ids.length;
+  });
+
   return {
     async create(job, windows, decide) {
       return createTx(job, windows, decide);
@@ -102,6 +114,9 @@ export function createSqliteJobsStore(db: Db): JobsStore {
     },
     async quotaUse(userId, dayStart, monthStart) {
       return quotaUse(userId, dayStart, monthStart);
+    },
+    async purge({ statuses, updatedBefore, limit }) {
+      return purgeTx(statuses, updatedBefore, limit);
     },
   };
 }

@@ -214,6 +214,11 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 15,
+    name: 'jobs found by status and last change (ended jobs are deleted after their retention)',
+    sql: `CREATE INDEX jobs_status_updated ON jobs(status, updatedAt);`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -165,5 +165,41 @@ export function jobsContract(open: StoreFactory): void {
       expect(await store().jobs.get(userId, leased.id)).toMatchObject({ status: 'running', error: null, reservedTokens: 30, leaseUntil: time(1_001) });
       expect(await store().jobs.quotaUse(userId, DAY_START, MONTH_START)).toMatchObject({ reserved: 30 });
     });
+
+    it('purges jobs of the given statuses last changed before the instant, with their events, a limited number at a time', async () => {
+      // Dated 2001, before every other test's jobs (which share the database), so the counts are this test's own.
+      const at = (seconds: number) => time(seconds, 2001);
+      const cutoff = at(1_000);
+      const given = async (status: JobRecord['status'] | null, endedAt: string) => {
+        const job = await givenJob(store(), jobRecord({ createdAt: at(0), updatedAt: at(0) }));
+        if (status === 'running') await store().jobs.transition(job.id, { statuses: ['queued'] }, { status }, 'progress', endedAt);
+        else if (status !== null) await end(job, status, endedAt);
+        return job;
+      };
+      const gone = [await given('succeeded', at(10)), await given('failed', at(999)), await given('succeeded', at(500))];
+      const kept = [
+        await given('succeeded', cutoff), // not before the instant
+        await given('failed', at(1_001)),
+        await given('cancelled', at(10)), // a status not asked for
+        await given('running', at(10)),
+        await given(null, at(0)), // still queued
+      ];
+      const query = { statuses: ['succeeded', 'failed'] as const, updatedBefore: cutoff };
+      expect(await store().jobs.purge({ ...query, limit: 2 })).toBe(2);
+      expect(await store().jobs.purge({ ...query, limit: 2 })).toBe(1);
+      expect(await store().jobs.purge({ ...query, limit: 2 })).toBe(0);
+      for (const job of gone) {
+        expect(await store().jobs.getById(job.id)).toBeNull();
+        expect(await store().jobs.events(job.id, 0)).toEqual([]);
+      }
+      for (const job of kept) {
+        expect(await store().jobs.getById(job.id)).not.toBeNull();
+        expect((await store().jobs.events(job.id, 0)).length).toBeGreaterThanOrEqual(1);
+      }
+      // Asked for the other statuses too, the rest of the old ones go; the active ones never do unless asked for.
+      expect(await store().jobs.purge({ statuses: ['succeeded', 'failed', 'cancelled'], updatedBefore: at(2_000), limit: 100 })).toBe(3);
+      expect(await store().jobs.purge({ statuses: [], updatedBefore: at(2_000), limit: 100 })).toBe(0);
+      expect((await Promise.all(kept.map((job) => store().jobs.getById(job.id)))).map((job) => job?.status ?? null)).toEqual([null, null, null, 'running', 'queued']);
+    });
   });
 }
