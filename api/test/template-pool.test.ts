@@ -98,16 +98,40 @@ describe('the template pool (real worker threads)', () => {
 });
 
 describe('template mode through the app', () => {
-  it('proposes the same TOC from a 20,000-character summary, worked out on a worker thread; closing the app stops it', async () => {
+  it('proposes the same TOC from a 20,000-character summary on a worker thread; a cancelled job frees it; closing the app stops it', async () => {
     const t = await buildTestApp({ TEMPLATE_THREADS: '1' });
     try {
-      await longTocJob(t);
+      const book = await longTocJob(t);
+      await cancelledTocJob(t, book);
     } finally {
       await t.close();
     }
     expect(t.app.ai.templates.stats().threads).toBe(0);
   });
 });
+
+/** Resolves once `condition` holds (checked every few ms), or fails after `timeoutMs`. */
+async function until(condition: () => boolean, what: string, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`still waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+/** The same TOC asked for again (fresh), cancelled while its thread works on it: the job ends cancelled, the thread is replaced. */
+async function cancelledTocJob(t: TestApp, { token, bookId }: { token: string; bookId: string }) {
+  const [thread] = t.app.ai.templates.stats().threadIds;
+  const started = await t.as(token, { method: 'POST', url: `/v1/books/${bookId}/toc/generate`, payload: { fresh: true } });
+  expect(started.statusCode).toBe(202);
+  await until(() => t.app.ai.templates.stats().busy === 1, 'the worker thread to take the TOC');
+  const cancelled = await t.as(token, { method: 'POST', url: `/v1/jobs/${started.json().job.id}/cancel` });
+  expect(cancelled.json()).toMatchObject({ status: 'cancelled', error: { code: 'JOB_CANCELLED' } });
+  // Its thread was stopped; the one piscina starts in its place soon sits idle: nothing stays busy.
+  await until(() => t.app.ai.templates.stats().busy === 0, 'the pool to be idle again');
+  expect(t.app.ai.templates.stats()).toMatchObject({ threads: 1, queued: 0 });
+  expect(t.app.ai.templates.stats().threadIds).not.toContain(thread);
+}
 
 /** A new book with a summary at its 20,000-character limit: its TOC job, checked against the event loop's answer. */
 async function longTocJob(t: TestApp) {
@@ -127,4 +151,5 @@ async function longTocJob(t: TestApp) {
     expected.chapters.map((c) => ({ title: c.title, description: c.description })),
   );
   expect(expected.chapters.length).toBeGreaterThan(4);
+  return { token: author.token, bookId: book.id };
 }

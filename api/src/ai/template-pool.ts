@@ -18,6 +18,8 @@ export interface TemplatePoolStats {
   /** Worker threads running now, and their thread ids. */
   threads: number;
   threadIds: number[];
+  /** Threads working on an answer (or still starting). */
+  busy: number;
   /** Template answers the workers finished (or failed, or were cancelled in) so far. */
   completed: number;
   /** Answers waiting for a free thread. */
@@ -63,7 +65,10 @@ export function createTemplatePool(options: { threads: number; minChars?: number
 
     stats(): TemplatePoolStats {
       const threads = pool?.threads ?? [];
-      return { threads: threads.length, threadIds: threads.map((thread) => thread.threadId), completed: pool?.completed ?? 0, queued: pool?.queueSize ?? 0 };
+      return {
+        threads: threads.length, threadIds: threads.map((thread) => thread.threadId), busy: threads.length - (pool?.idleThreads ?? 0),
+        completed: pool?.completed ?? 0, queued: pool?.queueSize ?? 0,
+      };
     },
 
     /** Shutdown (after the jobs have drained): stops every thread. Later answers run on the event loop. */
