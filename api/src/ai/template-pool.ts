@@ -12,6 +12,12 @@ import type { TemplateAnswer, TemplateRequest } from './template-worker.js';
 export const TEMPLATE_WORKER_MIN_CHARS = 500;
 /** Threads above the first that stay idle this long are stopped (the first stays once started). */
 const IDLE_THREAD_MS = 60_000;
+/**
+ * The threads' nice value (Linux and macOS; piscina sets it through its optional @napi-rs/nice): when a thread and the
+ * event loop want the same core, the event loop wins, so a template job slows down rather than an author's request
+ * (measured with both pinned to one core: see BENCHMARKS.md).
+ */
+const THREAD_NICE_INCREMENT = 10;
 const WORKER_FILE = fileURLToPath(new URL('./template-worker-entry.mjs', import.meta.url));
 
 export interface TemplatePoolStats {
@@ -37,7 +43,9 @@ export function createTemplatePool(options: { threads: number; minChars?: number
   let closed = false;
   const open = () => {
     if (pool) return pool;
-    pool = new Piscina({ filename: WORKER_FILE, minThreads: 1, maxThreads: options.threads, idleTimeout: IDLE_THREAD_MS });
+    pool = new Piscina({
+      filename: WORKER_FILE, minThreads: 1, maxThreads: options.threads, idleTimeout: IDLE_THREAD_MS, niceIncrement: THREAD_NICE_INCREMENT,
+    });
     // A thread that fails with no answer in hand is reported here (and replaced); an answer's own failure rejects it.
     pool.on('error', (error: unknown) => options.onError?.(error));
     return pool;
