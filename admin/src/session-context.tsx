@@ -48,11 +48,11 @@ export function useAction() {
   const { handleAuthError } = useContext(SessionContext);
   const [status, setStatus] = useState<{ kind: 'idle' | 'busy' | 'done' | 'error'; message: string }>({ kind: 'idle', message: '' });
   const run = useCallback(
-    async <T,>(action: () => Promise<T>, messages: { busy: string; done: string }): Promise<T | undefined> => {
+    async <T,>(action: () => Promise<T>, messages: { busy: string; done: string | ((result: T) => string) }): Promise<T | undefined> => {
       setStatus({ kind: 'busy', message: messages.busy });
       try {
         const result = await action();
-        setStatus({ kind: 'done', message: messages.done });
+        setStatus({ kind: 'done', message: typeof messages.done === 'function' ? messages.done(result) : messages.done });
         return result;
       } catch (error) {
         if (!handleAuthError(error)) setStatus({ kind: 'error', message: describeError(error) });

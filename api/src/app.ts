@@ -110,7 +110,7 @@ export default fp<AppOptions>(
     await app.register(store, { config, store: options.store });
     await app.register(requestMetrics);
     await app.register(redis, { config });
-    await app.register(ai, { config, provider: options.provider });
+    await app.register(ai, { config, clock, provider: options.provider });
     await app.register(services, { config, clock, googleKeySource: options.googleKeySource, docsBackoffMs: options.docsBackoffMs });
     await app.register(security, { config });
     await app.register(openapi, { config });

@@ -230,10 +230,13 @@ describe('admin dashboard in Chromium', () => {
     await page.waitForFunction((n) => document.querySelector('[data-testid="usage-calls"]')?.textContent === String(n), {}, calls);
     const operations = await page.$$eval('.usage-table tbody tr td:nth-child(3)', (cells) => cells.map((cell) => cell.textContent));
     expect(new Set(operations)).toEqual(new Set(['interview.generate', 'toc.generate']));
+    // With no start day, the report reaches back past what the ledger keeps, and says so.
+    const kept = await page.$eval('[data-testid="usage-retention"]', (note) => note.textContent);
+    expect(kept).toMatch(/^Usage is kept for 400 days, so calls made before \d{4}-\d{2}-\d{2} \(UTC\) may be missing from these figures\.$/);
     await shot('usage-1280');
 
     await click('Download CSV');
-    await waitForText('CSV downloaded.');
+    await waitForText(`CSV downloaded. ${kept}`);
     const file = path.join(downloads, 'usage-start-to-now.csv');
     for (const deadline = Date.now() + 5_000; !existsSync(file) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
     const lines = readFileSync(file, 'utf8').trimEnd().split('\r\n');

@@ -84,6 +84,10 @@ export const AdminUsageSchema = z.object({
   groupBy: UsageGroupBySchema.nullable(),
   groups: z.array(UsageGroupSchema),
   groupsTruncated: z.boolean(),
+  /** The ledger holds every call made since this instant (the start of a UTC day); older ones may have been deleted. */
+  keptSince: TimestampSchema,
+  /** When the window starts before `keptSince` (or has no start): in plain words, that older usage is not counted. */
+  retentionNote: z.string().nullable(),
 });
 /** The ledger filtered, a page of its rows, its totals and (optionally) its groups. */
 export type AdminUsage = z.infer<typeof AdminUsageSchema>;

@@ -56,7 +56,9 @@ export function UsageView() {
     if (query) setApplied({ query, groupBy: form.groupBy });
   };
   const download = async () => {
-    await action.run(async () => downloadUsageCsv(await toQuery(form)), { busy: 'Preparing the CSV…', done: 'CSV downloaded.' });
+    await action.run(async () => downloadUsageCsv(await toQuery(form)), {
+      busy: 'Preparing the CSV…', done: (file) => (file.retentionNote ? `CSV downloaded. ${file.retentionNote}` : 'CSV downloaded.'),
+    });
   };
   const loadMore = async () => {
     const cursor = more ? more.cursor : report.data?.nextCursor;
@@ -129,6 +131,11 @@ export function UsageView() {
         <>
           <section aria-labelledby="usage-totals">
             <h2 id="usage-totals">Totals</h2>
+            {data.retentionNote && (
+              <p className="hint" data-testid="usage-retention">
+                {data.retentionNote}
+              </p>
+            )}
             <dl className="tiles">
               <div className="tile"><dt>Calls</dt><dd data-testid="usage-calls">{formatInt(data.totals.calls)}</dd></div>
               <div className="tile"><dt>From cache</dt><dd>{formatInt(data.totals.cachedCalls)}</dd></div>

@@ -8,7 +8,7 @@ import type { Clock } from '../services/clock.js';
 
 /** The dashboard's reports: usage (JSON and CSV) and the overview. Admin only, like every /v1/admin route. */
 export default async function adminStatsRoutes(app: FastifyInstance, options: { config: Config; clock: Clock }) {
-  const usage = createAdminUsageService({ store: app.store });
+  const usage = createAdminUsageService({ store: app.store, clock: options.clock });
   const stats = createAdminStatsService({
     store: app.store, metrics: app.requestMetrics, ai: app.ai, config: options.config, clock: options.clock, redis: Boolean(app.redis),
   });
@@ -22,7 +22,9 @@ export default async function adminStatsRoutes(app: FastifyInstance, options: { 
       .header('content-disposition', `attachment; filename="${csv.filename}"`)
       .header('x-csv-rows', String(csv.rows))
       .header('x-csv-truncated', String(csv.truncated))
-      .send(csv.text);
+      .header('x-usage-kept-since', csv.retention.keptSince);
+    if (csv.retention.note) reply.header('x-usage-retention-note', csv.retention.note);
+    reply.send(csv.text);
   });
 
   defineRoute(app, endpoints.adminStats, async ({ query }) => stats.stats(query.range));

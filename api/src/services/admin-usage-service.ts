@@ -7,6 +7,8 @@ import { decodeCursor, toPage } from '../lib/paging.js';
 import type { LedgerFilter, LedgerSums } from '../stores/admin-types.js';
 import type { LedgerRecord } from '../stores/engine-types.js';
 import type { Store } from '../stores/types.js';
+import type { Clock } from './clock.js';
+import { LEDGER_RETENTION_DAYS, ledgerKeptSince } from './metering-rules.js';
 
 const DAY_MS = 86_400_000;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
@@ -28,6 +30,17 @@ export function ledgerFilterOf(query: UsageFilterQuery): LedgerFilter {
     throw new AppError('VALIDATION', '"from" must be before "to".', { field: 'from' });
   }
   return filter;
+}
+
+/**
+ * What the ledger still holds for a window: since when it keeps every call and, when the window reaches further back
+ * (or has no start), a note saying so, so that a report never passes off deleted usage as none.
+ */
+export function retentionOf(filter: LedgerFilter, clock: Clock): { keptSince: string; note: string | null } {
+  const keptSince = ledgerKeptSince(clock);
+  if (filter.from !== null && filter.from >= keptSince) return { keptSince, note: null };
+  const day = keptSince.slice(0, 10);
+  return { keptSince, note: `Usage is kept for ${LEDGER_RETENTION_DAYS} days, so calls made before ${day} (UTC) may be missing from these figures.` };
 }
 
 /** Store sums as the API shows them (USD from micro-dollars). */
@@ -56,8 +69,8 @@ export function csvField(value: string | number | boolean | null): string {
 }
 
 /** Usage reports over the whole ledger for admins: filtered pages, totals, groups and CSV. */
-export function createAdminUsageService(deps: { store: Store }) {
-  const { store } = deps;
+export function createAdminUsageService(deps: { store: Store; clock: Clock }) {
+  const { store, clock } = deps;
 
   /** Emails of the given users (null for a deleted user), one lookup per distinct id. */
   async function emailsOf(userIds: Iterable<string>): Promise<Map<string, string | null>> {
@@ -87,14 +100,18 @@ export function createAdminUsageService(deps: { store: Store }) {
       ]);
       const emails = await emailsOf(rows.slice(0, query.limit).map((row) => row.userId));
       const page = toPage(rows, query.limit, (row) => presentEntry(row, emails));
+      const retention = retentionOf(filter, clock);
       return {
         ...page, from: filter.from, to: filter.to, totals: presentSums(totals), groupBy: query.groupBy ?? null,
-        groups: grouped.groups, groupsTruncated: grouped.truncated,
+        groups: grouped.groups, groupsTruncated: grouped.truncated, keptSince: retention.keptSince, retentionNote: retention.note,
       };
     },
 
-    /** The filtered ledger as CSV text (header row, CRLF), newest first, capped at `ADMIN_LIMITS.usageCsvMaxRows`. */
-    async csv(query: UsageFilterQuery): Promise<{ text: string; rows: number; truncated: boolean; filename: string }> {
+    /**
+     * The filtered ledger as CSV text (header row, CRLF), newest first, capped at `ADMIN_LIMITS.usageCsvMaxRows`, with
+     * the ledger's retention for the window (the file itself has room for rows only).
+     */
+    async csv(query: UsageFilterQuery): Promise<{ text: string; rows: number; truncated: boolean; filename: string; retention: ReturnType<typeof retentionOf> }> {
       const filter = ledgerFilterOf(query);
       const rows = await store.adminLedger.list(filter, { limit: ADMIN_LIMITS.usageCsvMaxRows + 1, beforeId: null });
       const kept = rows.slice(0, ADMIN_LIMITS.usageCsvMaxRows);
@@ -108,7 +125,7 @@ export function createAdminUsageService(deps: { store: Store }) {
       const last = filter.to ? new Date(Date.parse(filter.to) - 1).toISOString().slice(0, 10) : 'now';
       return {
         text: `${lines.join('\r\n')}\r\n`, rows: kept.length, truncated: rows.length > kept.length,
-        filename: `usage-${first}-to-${last}.csv`,
+        filename: `usage-${first}-to-${last}.csv`, retention: retentionOf(filter, clock),
       };
     },
   };

@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../../../shared/errors.js';
 import { AppError } from '../lib/app-error.js';
+import type { PurgeBudget } from './batched-purge.js';
 import type { JobCreateDecision, JobCreateState, JobRecord, JobStatus, QuotaCheck } from '../stores/engine-types.js';
 
 /** At most this many jobs of one user run at once (the others wait in the queue). */
@@ -14,12 +15,8 @@ export const FINAL_STATUSES: ReadonlySet<JobStatus> = new Set(['succeeded', 'fai
  * it. Quotas and usage reports read the ledger and active jobs only, so nothing they count goes with it.
  */
 export const ENDED_JOB_RETENTION_DAYS = 30;
-/**
- * Retention deletes a batch of jobs per store transaction (each with all its events), so that no transaction holds
- * the store long, and goes on for at most `budgetMs` per sweep (the sweep also runs before start-up completes): a
- * backlog, such as the first sweep of a long-running server, is worked off over the next hourly sweeps.
- */
-export const JOB_PURGE = { batch: 100, budgetMs: 2_000 } as const;
+/** Retention deletes up to this many jobs (each with all its events) per store transaction, within this budget per sweep. */
+export const JOB_PURGE: PurgeBudget = { batch: 100, budgetMs: 2_000 };
 
 /** Failures worth trying again: the model or the network may answer next time, and a conflict may clear. */
 const RETRYABLE: ReadonlySet<string> = new Set<ErrorCode>(['AI_UNAVAILABLE', 'AI_INVALID_OUTPUT', 'RATE_LIMITED', 'CONFLICT']);

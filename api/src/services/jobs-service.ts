@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import { newId } from '../../../shared/ids.js';
 import type { JobKind } from '../../../shared/schemas/ai.js';
@@ -7,6 +6,7 @@ import { canonicalJson } from '../ai/ai-cache.js';
 import { AppError, notFound } from '../lib/app-error.js';
 import type { JobRecord, JobsStore } from '../stores/engine-types.js';
 import type { UserRecord, UsersStore } from '../stores/types.js';
+import { purgeInBatches } from './batched-purge.js';
 import { daysAgo, type Clock } from './clock.js';
 import type { JobEventBus } from './job-events.js';
 import { createJobExecution, SHUTDOWN, type JobHandler } from './job-execution.js';
@@ -211,15 +211,8 @@ export function createJobsService(deps: {
      * returns how many went. Read later, such a job is simply not found (404).
      */
     async purgeEnded(): Promise<number> {
-      const query = { statuses: [...FINAL_STATUSES], updatedBefore: daysAgo(clock, ENDED_JOB_RETENTION_DAYS), limit: JOB_PURGE.batch };
-      const stopAt = performance.now() + JOB_PURGE.budgetMs;
-      let removed = 0;
-      for (;;) {
-        const batch = await jobs.purge(query);
-        removed += batch;
-        if (batch < query.limit || performance.now() >= stopAt) return removed;
-        await nextTurn();
-      }
+      const query = { statuses: [...FINAL_STATUSES], updatedBefore: daysAgo(clock, ENDED_JOB_RETENTION_DAYS) };
+      return purgeInBatches((limit) => jobs.purge({ ...query, limit }), JOB_PURGE);
     },
 
     /** Start-up: jobs whose lease expired were interrupted by a crash or restart: failed, retryable. */

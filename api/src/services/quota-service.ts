@@ -2,7 +2,10 @@ import type { Config } from '../config.js';
 import { AppError } from '../lib/app-error.js';
 import type { JobsStore, LedgerStore } from '../stores/engine-types.js';
 import type { UserRecord } from '../stores/types.js';
+import { purgeInBatches } from './batched-purge.js';
 import type { Clock } from './clock.js';
+import { ACTIVE_STATUSES } from './job-rules.js';
+import { LEDGER_PURGE, ledgerCutoff } from './metering-rules.js';
 
 /** Calendar UTC day and month windows around `now`. */
 export function quotaWindows(now: Date) {
@@ -36,7 +39,7 @@ export function quotaExceeded(
   );
 }
 
-/** Token quotas per user per day and month: config defaults, per-user overrides by admins. */
+/** Token quotas per user per day and month (config defaults, per-user overrides by admins), and the ledger's retention. */
 export function createQuotaService(deps: { jobs: JobsStore; ledger: LedgerStore; config: Config; clock: Clock }) {
   const limitsFor = (user: UserRecord) => ({
     daily: user.quotaDailyTokens ?? deps.config.quota.dailyTokens,
@@ -77,6 +80,16 @@ export function createQuotaService(deps: { jobs: JobsStore; ledger: LedgerStore;
     },
 
     windows: () => quotaWindows(deps.clock.now()),
+
+    /**
+     * Retention (the hourly sweep): deletes the ledger rows older than LEDGER_RETENTION_DAYS, except those of a job
+     * still queued or running, a batch per transaction within the sweep's time budget (LEDGER_PURGE); returns how
+     * many went. Every quota window starts after the cutoff, so no quota or usage figure of this month changes.
+     */
+    async purgeExpiredUsage(): Promise<number> {
+      const query = { createdBefore: ledgerCutoff(deps.clock), keepJobStatuses: ACTIVE_STATUSES };
+      return purgeInBatches((limit) => deps.ledger.purge({ ...query, limit }), LEDGER_PURGE);
+    },
   };
 }
 export type QuotaService = ReturnType<typeof createQuotaService>;

@@ -337,6 +337,11 @@ export interface LedgerStore {
   record(entry: LedgerRecord): Promise<void>;
   listByUser(userId: string, limit: number): Promise<LedgerRecord[]>;
   totals(userId: string, since: string): Promise<{ calls: number; cachedCalls: number; inputTokens: number; outputTokens: number; costMicros: number }>;
+  /**
+   * Deletes up to `limit` rows recorded before `createdBefore`, except the rows of a job whose status is one of
+   * `keepJobStatuses`, in one transaction; returns how many rows went.
+   */
+  purge(query: { createdBefore: string; keepJobStatuses: readonly JobStatus[]; limit: number }): Promise<number>;
 }
 
 export interface CacheStore {

@@ -12,12 +12,12 @@ declare module 'fastify' {
 }
 
 /**
- * Start-up: first admin, interrupted jobs failed (retryable); hourly retention of trash, audit, AI cache, exports and
- * ended jobs; shutdown drains running jobs for up to 20 s.
+ * Start-up: first admin, interrupted jobs failed (retryable); hourly retention of trash, audit, AI cache, exports,
+ * ended jobs and the usage ledger; shutdown drains running jobs for up to 20 s.
  */
 export default fp<{ config: Config }>(
   async (app, { config }) => {
-    const { identity, books, audit, jobs, exports } = app.services;
+    const { identity, books, audit, jobs, exports, quota } = app.services;
     const { createdToken } = await identity.bootstrap(config.adminToken);
     app.decorate('bootstrapToken', createdToken);
 
@@ -29,9 +29,9 @@ export default fp<{ config: Config }>(
         await app.store.aiCache.purgeExpired(new Date().toISOString());
         const expiredExports = await exports.purgeExpired();
         const expiredJobs = await jobs.purgeEnded();
-        if (purged.length > 0 || expired > 0 || expiredExports > 0 || expiredJobs > 0) {
-          app.log.info({ purgedBooks: purged.length, expiredAuditEvents: expired, expiredExports, expiredJobs }, 'retention sweep');
-        }
+        const expiredLedgerRows = await quota.purgeExpiredUsage();
+        const removed = { purgedBooks: purged.length, expiredAuditEvents: expired, expiredExports, expiredJobs, expiredLedgerRows };
+        if (Object.values(removed).some((count) => count > 0)) app.log.info(removed, 'retention sweep');
       } catch (error) {
         app.log.error({ err: error }, 'retention sweep failed');
       }

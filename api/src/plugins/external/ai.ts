@@ -7,6 +7,7 @@ import type { LlmProvider } from '../../ai/llm.js';
 import { createOfflineProvider } from '../../ai/offline-provider.js';
 import { createOpenAiProvider } from '../../ai/openai-provider.js';
 import { createTemplatePool, type TemplatePool } from '../../ai/template-pool.js';
+import type { Clock } from '../../services/clock.js';
 import { recordMeteredCall } from '../../services/metering-rules.js';
 import type { LedgerRecord } from '../../stores/engine-types.js';
 
@@ -18,8 +19,8 @@ declare module 'fastify' {
 }
 
 /** The LLM client: `openai` (any OpenAI-compatible server) or the labelled `offline` provider. */
-export default fp<{ config: Config; provider?: LlmProvider }>(
-  async (app, { config, provider }) => {
+export default fp<{ config: Config; clock: Clock; provider?: LlmProvider }>(
+  async (app, { config, clock, provider }) => {
     const templates = createTemplatePool({
       threads: config.ai.templateThreads, onError: (error) => app.log.error({ err: error }, 'a template-mode worker thread failed'),
     });
@@ -36,7 +37,10 @@ export default fp<{ config: Config; provider?: LlmProvider }>(
     });
     // Each metered call also releases what it used of its job's reservation (the rule is the metering service's).
     const ledger = { ...app.store.ledger, record: (entry: LedgerRecord) => recordMeteredCall(app.store, entry) };
-    const gateway = createAiGateway({ provider: llm, cache, breaker, ledger, prices: config.ai.prices, maxRetries: config.ai.maxRetries });
+    // Ledger rows are dated by the app's clock, the one quota windows and retention are measured by.
+    const gateway = createAiGateway({
+      provider: llm, cache, breaker, ledger, prices: config.ai.prices, maxRetries: config.ai.maxRetries, now: () => clock.now(),
+    });
     app.decorate('ai', { gateway, breaker, cache, templates });
   },
   { name: 'ai', dependencies: ['store', 'redis'] },

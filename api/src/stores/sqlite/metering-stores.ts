@@ -137,6 +137,16 @@ export function createSqliteLedgerStore(db: Db): LedgerStore {
          FROM ledger WHERE userId = ? AND createdAt >= ?`,
       ).get(userId, since) as Awaited<ReturnType<LedgerStore['totals']>>;
     },
+    async purge({ createdBefore, keepJobStatuses, limit }) {
+      // One statement, so one transaction; ledger_time finds the old rows, the jobs' primary key their job.
+      const kept = keepJobStatuses.map(() => '?').join(', ');
+      return prepare(
+        `DELETE FROM ledger WHERE id IN (
+           SELECT id FROM ledger WHERE createdAt < ?
+             AND NOT EXISTS (SELECT 1 FROM jobs WHERE jobs.id = ledger.jobId AND jobs.status IN (${kept}))
+           LIMIT ?)`,
+      ).run(createdBefore, ...keepJobStatuses, limit).changes;
+    },
   };
 }
 

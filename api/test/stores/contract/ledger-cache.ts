@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { newId } from '../../../../shared/ids.js';
 import { decideJobCreate } from '../../../src/services/job-rules.js';
 import { recordMeteredCall } from '../../../src/services/metering-rules.js';
+import type { LedgerRecord } from '../../../src/stores/engine-types.js';
 import { cacheRecord, future, jobRecord, ledgerRecord, quota } from './engine-fixtures.js';
 import { time, useStore, type StoreFactory } from './fixtures.js';
 
@@ -50,6 +51,38 @@ export function ledgerContract(open: StoreFactory): void {
       await store().ledger.record(ledgerRecord(newId('user'), { createdAt: time(2_000), inputTokens: 5_000 }));
       expect(await store().ledger.totals(userId, since)).toEqual({ calls: 3, cachedCalls: 1, inputTokens: 30, outputTokens: 12, costMicros: 350 });
       expect(await store().ledger.totals(newId('user'), since)).toEqual({ calls: 0, cachedCalls: 0, inputTokens: 0, outputTokens: 0, costMicros: 0 });
+    });
+
+    it('purges rows recorded before the instant, a limited number at a time, except those of a job in a kept status', async () => {
+      // Dated 2001, before every other test's rows (which share the database), so the counts are this test's own.
+      const at = (seconds: number) => time(seconds, 2001);
+      const cutoff = at(1_000);
+      const userId = newId('user');
+      const job = async (status: 'queued' | 'running' | 'succeeded') => {
+        const record = jobRecord({ userId, createdAt: at(0), updatedAt: at(0) });
+        await store().jobs.create(record, null, decideJobCreate(record, null));
+        if (status !== 'queued') await store().jobs.transition(record.id, { statuses: ['queued'] }, { status }, 'progress', at(5));
+        return record.id;
+      };
+      const [queued, running, succeeded] = [await job('queued'), await job('running'), await job('succeeded')];
+      const row = (createdAt: string, jobId: string | null = null) => ledgerRecord(userId, { createdAt, jobId });
+      const gone = [row(at(10)), row(at(999)), row(at(500), succeeded), row(at(20), newId('job'))]; // the last one's job is gone
+      const kept = [
+        row(cutoff), // not before the instant
+        row(at(1_001)),
+        row(at(10), queued),
+        row(at(10), running),
+      ];
+      for (const entry of [...gone, ...kept]) await store().ledger.record(entry);
+      const query = { createdBefore: cutoff, keepJobStatuses: ['queued', 'running'] as const };
+      expect(await store().ledger.purge({ ...query, limit: 3 })).toBe(3);
+      expect(await store().ledger.purge({ ...query, limit: 3 })).toBe(1);
+      expect(await store().ledger.purge({ ...query, limit: 3 })).toBe(0);
+      const byId = (rows: LedgerRecord[]) => [...rows].sort((a, b) => a.id.localeCompare(b.id));
+      expect(byId(await store().ledger.listByUser(userId, 100))).toEqual(byId(kept));
+      // The kept statuses are the caller's: asked for none, the old rows of active jobs go too.
+      expect(await store().ledger.purge({ createdBefore: cutoff, keepJobStatuses: [], limit: 100 })).toBe(2);
+      expect(byId(await store().ledger.listByUser(userId, 100))).toEqual(byId(kept.slice(0, 2)));
     });
   });
 }
