@@ -75,11 +75,12 @@ describe('the template pool (real worker threads)', () => {
     await pool.answer(tocTask, tocInput(longMaterial(3_000, 'warm')), live());
     const [thread] = pool.stats().threadIds;
     const controller = new AbortController();
-    // With its thread idle, the pool hands the input over at once: the cancel reaches an answer being worked on.
     const answering = pool.answer(tocTask, input, controller.signal);
+    await until(() => pool.stats().busy === 1, 'the thread to take the answer');
     const reason = new AppError('JOB_CANCELLED', 'cancelled by the author');
     controller.abort(reason);
     await expect(answering).rejects.toBe(reason);
+    await until(() => pool.stats().busy === 0, 'the pool to be idle again');
     expect(pool.stats()).toMatchObject({ threads: 1, queued: 0 });
     expect(pool.stats().threadIds).not.toContain(thread);
     expect(await pool.answer(tocTask, input, live())).toEqual(tocTask.offline(input));

@@ -1,9 +1,9 @@
-import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { AppError } from '../lib/app-error.js';
 import type { AiTask } from './llm.js';
 import { taskByKey, taskKey } from './tasks/task-list.js';
 import type { TemplateAnswer, TemplateRequest } from './template-worker.js';
+import { buildTemplateWorkerFile } from './template-worker-file.js';
 
 /**
  * Template answers that analyse less author text than this (`AiTask.offlineTextChars`) are given on the event loop:
@@ -18,7 +18,6 @@ const IDLE_THREAD_MS = 60_000;
  * (measured with both pinned to one core: see BENCHMARKS.md).
  */
 const THREAD_NICE_INCREMENT = 10;
-const WORKER_FILE = fileURLToPath(new URL('./template-worker-entry.mjs', import.meta.url));
 
 export interface TemplatePoolStats {
   /** Worker threads running now, and their thread ids. */
@@ -40,16 +39,26 @@ export interface TemplatePoolStats {
 export function createTemplatePool(options: { threads: number; minChars?: number; onError?: (error: unknown) => void }) {
   const minChars = options.minChars ?? TEMPLATE_WORKER_MIN_CHARS;
   let pool: Piscina<TemplateRequest, TemplateAnswer> | null = null;
+  let opening: Promise<{ pool: Piscina<TemplateRequest, TemplateAnswer>; file: () => string } | null> | null = null;
   let closed = false;
-  const open = () => {
-    if (pool) return pool;
-    pool = new Piscina({
-      filename: WORKER_FILE, minThreads: 1, maxThreads: options.threads, idleTimeout: IDLE_THREAD_MS, niceIncrement: THREAD_NICE_INCREMENT,
-    });
-    // A thread that fails with no answer in hand is reported here (and replaced); an answer's own failure rejects it.
-    pool.on('error', (error: unknown) => options.onError?.(error));
-    return pool;
-  };
+  /** The pool, started on the first long answer; null when its worker cannot be built (answers stay on the event loop). */
+  const open = () =>
+    (opening ??= buildTemplateWorkerFile().then(
+      ({ file }) => {
+        pool = new Piscina({
+          filename: file(), minThreads: 1, maxThreads: options.threads, idleTimeout: IDLE_THREAD_MS, niceIncrement: THREAD_NICE_INCREMENT,
+          // Plain JavaScript: the threads need none of the parent's flags (`--import tsx` would load a loader for nothing).
+          execArgv: [],
+        });
+        // A thread that fails with no answer in hand is reported here (and replaced); an answer's own failure rejects it.
+        pool.on('error', (error: unknown) => options.onError?.(error));
+        return { pool, file };
+      },
+      (error: unknown) => {
+        options.onError?.(error);
+        return null;
+      },
+    ));
 
   /** Whether this answer goes to a worker: a long analysis, a task the worker can find, and a pool to take it. */
   const offThread = <I>(task: AiTask<I, unknown>, input: I) =>
@@ -58,11 +67,13 @@ export function createTemplatePool(options: { threads: number; minChars?: number
   return {
     /** The task's template answer (exactly what `task.offline(input)` returns or throws); `signal` cancels it. */
     async answer<I, O>(task: AiTask<I, O>, input: I, signal: AbortSignal): Promise<O> {
-      if (!offThread(task, input)) return task.offline(input);
+      const opened = offThread(task, input) ? await open() : null;
+      if (!opened || closed) return task.offline(input);
       signal.throwIfAborted();
       let answer: TemplateAnswer;
       try {
-        answer = await open().run({ task: taskKey(task), input }, { signal });
+        opened.file();
+        answer = await opened.pool.run({ task: taskKey(task), input }, { signal });
       } catch (error) {
         // piscina wraps the cancel in its own AbortError: the caller gets the reason it gave, as from any AI call.
         throw signal.aborted ? signal.reason : error;
@@ -82,6 +93,7 @@ export function createTemplatePool(options: { threads: number; minChars?: number
     /** Shutdown (after the jobs have drained): stops every thread. Later answers run on the event loop. */
     async close() {
       closed = true;
+      await opening;
       await pool?.destroy();
       pool = null;
     },
