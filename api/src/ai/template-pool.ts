@@ -39,12 +39,12 @@ export interface TemplatePoolStats {
 export function createTemplatePool(options: { threads: number; minChars?: number; onError?: (error: unknown) => void }) {
   const minChars = options.minChars ?? TEMPLATE_WORKER_MIN_CHARS;
   let pool: Piscina<TemplateRequest, TemplateAnswer> | null = null;
-  let opening: Promise<{ pool: Piscina<TemplateRequest, TemplateAnswer>; file: () => string } | null> | null = null;
+  let opening: Promise<{ pool: Piscina<TemplateRequest, TemplateAnswer>; file: () => string; remove: () => void } | null> | null = null;
   let closed = false;
   /** The pool, started on the first long answer; null when its worker cannot be built (answers stay on the event loop). */
   const open = () =>
     (opening ??= buildTemplateWorkerFile().then(
-      ({ file }) => {
+      ({ file, remove }) => {
         pool = new Piscina({
           filename: file(), minThreads: 1, maxThreads: options.threads, idleTimeout: IDLE_THREAD_MS, niceIncrement: THREAD_NICE_INCREMENT,
           // Plain JavaScript: the threads need none of the parent's flags (`--import tsx` would load a loader for nothing).
@@ -52,7 +52,7 @@ export function createTemplatePool(options: { threads: number; minChars?: number
         });
         // A thread that fails with no answer in hand is reported here (and replaced); an answer's own failure rejects it.
         pool.on('error', (error: unknown) => options.onError?.(error));
-        return { pool, file };
+        return { pool, file, remove };
       },
       (error: unknown) => {
         options.onError?.(error);
@@ -93,9 +93,10 @@ export function createTemplatePool(options: { threads: number; minChars?: number
     /** Shutdown (after the jobs have drained): stops every thread. Later answers run on the event loop. */
     async close() {
       closed = true;
-      await opening;
+      const opened = await opening;
       await pool?.destroy();
       pool = null;
+      opened?.remove();
     },
   };
 }

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,24 +11,27 @@ const WORKER_SOURCE = fileURLToPath(new URL('./template-worker.ts', import.meta.
  * the pool first starts. A worker thread cannot run the TypeScript sources itself: the server runs them through tsx
  * and the tests through vitest, and a thread that loads them through tsx costs about 1 s of CPU to start and leaves
  * an esbuild process behind when it is stopped (a cancelled answer stops its thread). The bundle loads in about
- * 0.2 s, the same way under all three. Its name carries its content's hash, so every process of one version shares
- * one file in the temporary folder; `file()` returns its path, writing it again if something cleaned it away.
+ * 0.2 s, the same way under all three. It lives in a folder of its own that only this user can write to (a file at a
+ * guessable path in the shared temporary folder could be planted by someone else and run by the server); `file()`
+ * returns its path, writing it again if something cleaned it away, and `remove()` deletes the folder.
  */
 export async function buildTemplateWorkerFile() {
   const result = await build({
     entryPoints: [WORKER_SOURCE], bundle: true, platform: 'node', format: 'esm', target: 'node20', write: false, logLevel: 'error',
   });
   const code = result.outputFiles[0]!.contents;
-  const file = path.join(os.tmpdir(), `auto-author-template-worker-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'auto-author-template-worker-'));
+  const file = path.join(folder, 'template-worker.mjs');
   const ensure = () => {
     if (!existsSync(file)) {
+      mkdirSync(folder, { recursive: true, mode: 0o700 });
       // Written whole under another name, then renamed: a thread starting meanwhile never reads half a file.
-      const partial = `${file}.${process.pid}.${Date.now()}`;
+      const partial = `${file}.${Date.now()}.partial`;
       writeFileSync(partial, code);
       renameSync(partial, file);
     }
     return file;
   };
   ensure();
-  return { file: ensure };
+  return { file: ensure, remove: () => rmSync(folder, { recursive: true, force: true }) };
 }
