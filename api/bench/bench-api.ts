@@ -19,9 +19,12 @@ import { refreshVersions, seed, type BenchChapter, type Seed } from './seed.js';
 const RATE_LIMIT = '1000000';
 /** Authors seeded at most; connections beyond share them (each still on its own chapter). */
 const MAX_AUTHORS = 50;
-const TARGET_KEYS = ['bare', 'live', 'get', 'patch'] as const;
+const TARGET_KEYS = ['bare', 'stock', 'live', 'get', 'patch'] as const;
 type TargetKey = (typeof TARGET_KEYS)[number];
-/** `live` (the API's plugins without auth or store) is opt-in: it splits a request's cost while profiling. */
+/**
+ * `stock` (Fastify with the API's stock request stack and no API code, api/bench/stock-fastify.ts) and `live` (the
+ * API's plugins without auth or store) are opt-in: they split a request's cost while profiling.
+ */
 const DEFAULT_TARGETS: TargetKey[] = ['bare', 'get', 'patch'];
 
 function envInt(name: string, fallback: number, min: number, max: number): number {
@@ -81,9 +84,10 @@ interface Target {
   options: () => Partial<autocannon.Options>;
 }
 
-function targetsFor(bare: ChildServer, api: ChildServer, data: Seed): Target[] {
+function targetsFor(bare: ChildServer, stock: ChildServer | null, api: ChildServer, data: Seed): Target[] {
   return [
     { key: 'bare', name: 'bare Fastify GET /', server: bare, options: () => ({}) },
+    ...(stock ? [{ key: 'stock' as const, name: 'stock-stack Fastify GET /', server: stock, options: () => ({}) }] : []),
     { key: 'live', name: 'GET /health/live', server: api, options: () => ({ requests: [{ method: 'GET', path: '/health/live' }] }) },
     {
       key: 'get',
@@ -123,7 +127,7 @@ async function measure(target: Target, options: BenchOptions): Promise<Measureme
   return run(options.durationS);
 }
 
-async function startAll(dataDir: string, adminToken: string, profileDir: string | null, cpus: string | null, servers: ChildServer[]) {
+async function startAll(dataDir: string, adminToken: string, profileDir: string | null, cpus: string | null, withStock: boolean, servers: ChildServer[]) {
   const api = startServer('API server', 'api/src/server.ts', {
     env: {
       ...process.env,
@@ -135,13 +139,15 @@ async function startAll(dataDir: string, adminToken: string, profileDir: string 
     cpus,
   });
   const bare = startServer('bare Fastify', 'api/bench/bare-fastify.ts', { env: { ...process.env, PORT: '0' }, cpus });
-  const started = await Promise.allSettled([api, bare]);
+  const stock = withStock ? startServer('stock-stack Fastify', 'api/bench/stock-fastify.ts', { env: { ...process.env, PORT: '0' }, cpus }) : null;
+  const started = await Promise.allSettled([api, bare, ...(stock ? [stock] : [])]);
   for (const outcome of started) if (outcome.status === 'fulfilled') servers.push(outcome.value);
   for (const outcome of started) if (outcome.status === 'rejected') throw outcome.reason;
-  const [apiServer, bareServer] = servers as [ChildServer, ChildServer];
+  const [apiServer, bareServer, stockServer = null] = servers as [ChildServer, ChildServer, ChildServer?];
   await waitForOk(`${apiServer.url}/health/ready`);
   await waitForOk(bareServer.url);
-  return { api: apiServer, bare: bareServer };
+  if (stockServer) await waitForOk(stockServer.url);
+  return { api: apiServer, bare: bareServer, stock: stockServer };
 }
 
 /** The commit measured, and whether the working tree differs from it (figures belong to code, not to a date). */
@@ -181,13 +187,13 @@ async function main(): Promise<number> {
     }
     if (profileDir) process.stdout.write('CPU profiling the API server: its figures are slowed by the profiler.\n');
     const adminToken = `bench-admin-${randomBytes(16).toString('hex')}`;
-    const { api, bare } = await startAll(dataDir, adminToken, profileDir, placement.serverCpus, servers);
+    const { api, bare, stock } = await startAll(dataDir, adminToken, profileDir, placement.serverCpus, options.targets.has('stock'), servers);
     const data = await seed(api.url, adminToken, options.connections, Math.min(options.connections, MAX_AUTHORS));
     process.stdout.write(`API at ${api.url}, bare Fastify at ${bare.url}; seeded ${data.chapters.length} chapters in the books of ${Math.min(options.connections, MAX_AUTHORS)} authors\n`);
 
     // Rounds alternate the targets, so a spell of load from elsewhere hits the baseline and the API alike; each
     // round's ratios are against that round's baseline.
-    const targets = targetsFor(bare, api, data).filter((target) => options.targets.has(target.key));
+    const targets = targetsFor(bare, stock, api, data).filter((target) => options.targets.has(target.key));
     const rounds = new Map<TargetKey, RoundMeasurement[]>(targets.map((target) => [target.key, []]));
     for (let round = 1; round <= options.rounds; round++) {
       const inRound = new Map<TargetKey, Measurement>();
@@ -217,7 +223,7 @@ async function main(): Promise<number> {
         'limited by autocannon.\n',
     );
 
-    for (const server of [api, bare]) {
+    for (const server of servers) {
       if (!server.alive()) throw new Error(`${server.name} died during the run. Its output:\n${server.output().trim()}`);
     }
     const empty = [...rounds.values()].flat().filter((m) => m.result['2xx'] === 0);
