@@ -32,6 +32,26 @@ describe('the template worker finds every prompt module', () => {
   });
 });
 
+describe('the template pool when its worker cannot be built', () => {
+  it('answers on the event loop, exactly as the task does, and reports the failure once', async () => {
+    const failures: unknown[] = [];
+    const pool = createTemplatePool({
+      threads: 1, onError: (error) => failures.push(error), buildWorkerFile: () => Promise.reject(new Error('esbuild is missing')),
+    });
+    try {
+      const input = tocInput(longMaterial(6_000, 'fallback'));
+      expect(await pool.answer(tocTask, input, live())).toEqual(tocTask.offline(input));
+      expect(await pool.answer(tocTask, input, live())).toEqual(tocTask.offline(input));
+      expect(failures).toHaveLength(1);
+      expect((failures[0] as Error).message).toMatch(/could not be built: template answers run on the event loop/u);
+      expect(((failures[0] as Error).cause as Error).message).toBe('esbuild is missing');
+      expect(pool.stats()).toMatchObject({ threads: 0, completed: 0 });
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
 describe('the template pool (real worker threads)', () => {
   let pool: TemplatePool;
   beforeAll(() => {

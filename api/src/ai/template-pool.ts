@@ -36,14 +36,21 @@ export interface TemplatePoolStats {
  * runs on worker threads (piscina), so the event loop keeps answering every other request meanwhile. The pool starts
  * on the first long input; a cancelled answer stops its thread (piscina replaces it), so nothing stays busy.
  */
-export function createTemplatePool(options: { threads: number; minChars?: number; onError?: (error: unknown) => void }) {
+export function createTemplatePool(options: {
+  threads: number;
+  minChars?: number;
+  onError?: (error: unknown) => void;
+  /** Builds the worker's file (tests replace it to see a failed build). */
+  buildWorkerFile?: typeof buildTemplateWorkerFile;
+}) {
   const minChars = options.minChars ?? TEMPLATE_WORKER_MIN_CHARS;
+  const buildWorkerFile = options.buildWorkerFile ?? buildTemplateWorkerFile;
   let pool: Piscina<TemplateRequest, TemplateAnswer> | null = null;
   let opening: Promise<{ pool: Piscina<TemplateRequest, TemplateAnswer>; file: () => string; remove: () => void } | null> | null = null;
   let closed = false;
   /** The pool, started on the first long answer; null when its worker cannot be built (answers stay on the event loop). */
   const open = () =>
-    (opening ??= buildTemplateWorkerFile().then(
+    (opening ??= buildWorkerFile().then(
       ({ file, remove }) => {
         pool = new Piscina({
           filename: file(), minThreads: 1, maxThreads: options.threads, idleTimeout: IDLE_THREAD_MS, niceIncrement: THREAD_NICE_INCREMENT,
@@ -55,7 +62,7 @@ export function createTemplatePool(options: { threads: number; minChars?: number
         return { pool, file, remove };
       },
       (error: unknown) => {
-        options.onError?.(error);
+        options.onError?.(new Error('The template-mode worker could not be built: template answers run on the event loop.', { cause: error }));
         return null;
       },
     ));
