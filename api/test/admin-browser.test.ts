@@ -268,7 +268,8 @@ describe('admin dashboard in Chromium', () => {
 
   it('shows the system and the audit trail (quota change with old and new values)', async () => {
     await goTo('System');
-    await waitForText('offline (offline, no model)');
+    await waitForText('offline: template mode (no AI model)');
+    await waitForText('Template threads');
     await waitForText('SQLite (embedded)');
     // The model chain fits its card: every column is visible, none cut off at the card's edge.
     expect(await page.$eval('section[aria-labelledby="sys-ai"]', (card) => {

@@ -383,7 +383,9 @@ describe('system info', () => {
     const { system } = await stats('24h');
     expect(system.store).toMatchObject({ kind: 'sqlite', ok: true });
     expect(system.store.details).toMatchObject({ kind: 'sqlite' });
-    expect(system.ai).toMatchObject({ provider: 'openai', offline: false, models: [{ model: 'test-model', state: 'closed', failures: 0, openUntil: null }] });
+    expect(system.ai).toMatchObject({
+      provider: 'openai', offline: false, models: [{ model: 'test-model', state: 'closed', failures: 0, openUntil: null }], templateThreads: null,
+    });
     expect(system.cache.maxBytes).toBe(t.config.ai.cacheMaxBytes);
     expect(system.cache.entries).toBeGreaterThan(0);
     expect(system.rateLimits).toEqual({ defaultPerMin: t.config.rateLimit.defaultPerMin, aiPerMin: AI_PER_MIN, authPerMin: t.config.rateLimit.authPerMin, shared: false });

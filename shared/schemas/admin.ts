@@ -157,6 +157,11 @@ export const SystemInfoSchema = z.object({
       failures: z.number().int(),
       openUntil: TimestampSchema.nullable(),
     })),
+    /**
+     * Template mode's worker threads in this process (long language analyses run there): at most `max` (0: answers
+     * run on the event loop), `running` now, `busy` of those, `queued` answers waiting. Null with a model provider.
+     */
+    templateThreads: z.object({ max: z.number().int(), running: z.number().int(), busy: z.number().int(), queued: z.number().int() }).nullable(),
   }),
   cache: z.object({
     entries: z.number().int(),

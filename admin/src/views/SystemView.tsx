@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import type { SystemInfo } from '../../../shared/schemas/admin.js';
 import { LoadError } from '../components/StatusLine.js';
 import { formatBytes, formatDuration, formatInt, formatPercent, formatTime } from '../format.js';
 import { useLoader } from '../session-context.js';
@@ -42,9 +43,10 @@ export function SystemView() {
           <section className="card" aria-labelledby="sys-ai">
             <h2 id="sys-ai">AI provider</h2>
             <dl className="facts">
-              <Fact label="Provider" value={`${system.ai.provider}${system.ai.offline ? ' (offline, no model)' : ''}`} />
+              <Fact label="Provider" value={`${system.ai.provider}${system.ai.offline ? ': template mode (no AI model)' : ''}`} />
               <Fact label="Timeout" value={`${formatInt(system.ai.timeoutMs)} ms`} />
               <Fact label="Retries" value={String(system.ai.maxRetries)} />
+              {system.ai.templateThreads && <Fact label="Template threads" value={templateThreadsText(system.ai.templateThreads)} />}
             </dl>
             <div className="table-wrap">
               <table className="stack">
@@ -114,4 +116,12 @@ function Fact({ label, value }: { label: string; value: string }) {
       <dd>{value}</dd>
     </div>
   );
+}
+
+/** Template mode's worker threads, as an operator reads them. */
+function templateThreadsText(threads: NonNullable<SystemInfo['ai']['templateThreads']>): string {
+  if (threads.max === 0) return 'off (TEMPLATE_THREADS=0)';
+  if (threads.running === 0) return `none yet, up to ${threads.max}`;
+  const queued = threads.queued > 0 ? `, ${threads.queued} waiting` : '';
+  return `${threads.running} running, ${threads.busy} busy, up to ${threads.max}${queued}`;
 }

@@ -2,6 +2,7 @@ import { STATS_RANGES, type AdminStats, type StatsRange, type StatsSeries, type 
 import type { AiCache } from '../ai/ai-cache.js';
 import type { AiGateway } from '../ai/ai-gateway.js';
 import type { CircuitBreaker } from '../ai/circuit-breaker.js';
+import type { TemplatePool } from '../ai/template-pool.js';
 import { APP_VERSION, type Config } from '../config.js';
 import type { RequestMinute } from '../stores/admin-types.js';
 import type { Store } from '../stores/types.js';
@@ -23,7 +24,7 @@ export function statsWindow(range: StatsRange, nowMs: number) {
 export function createAdminStatsService(deps: {
   store: Store;
   metrics: RequestMetrics;
-  ai: { gateway: AiGateway; breaker: CircuitBreaker; cache: AiCache };
+  ai: { gateway: AiGateway; breaker: CircuitBreaker; cache: AiCache; templates: TemplatePool };
   config: Config;
   clock: Clock;
   /** True when Redis backs the rate limits and the AI cache. */
@@ -40,6 +41,7 @@ export function createAdminStatsService(deps: {
     const health = await store.health();
     const breaker = ai.breaker.snapshot();
     const cache = ai.cache.stats();
+    const threads = ai.templates.stats();
     const uptimeS = process.uptime();
     return {
       version: APP_VERSION,
@@ -55,6 +57,9 @@ export function createAdminStatsService(deps: {
         models: ai.gateway.provider.models.map((model) => ({
           model, state: breaker[model]?.state ?? 'closed', failures: breaker[model]?.failures ?? 0, openUntil: breaker[model]?.openUntil ?? null,
         })),
+        templateThreads: ai.gateway.provider.offline
+          ? { max: config.ai.templateThreads, running: threads.threads, busy: threads.busy, queued: threads.queued }
+          : null,
       },
       cache: {
         entries: cache.entries, bytes: cache.bytes, maxBytes: config.ai.cacheMaxBytes, ttlS: config.ai.cacheTtlS, hits: cache.hits,
