@@ -272,6 +272,36 @@ describe('continuity notes and drafts that know the book', () => {
     expect(harbourNotes).toEqual([own.json()]);
   });
 
+  it('a note the author renamed is not suggested again under its old subject; renaming it back is their word too', async () => {
+    const bookId = await a.book();
+    const { chapter } = await chapterWithAnswers(bookId, 'The ward', ['Maria Lopez ran the night shift at Harbour Clinic with 12 nurses.']);
+    const first = await draftAndAccept(bookId, chapter.id);
+    await waitForJob(t, author.token, first.continuityJob!.id);
+    const harbour = (await notesOf(bookId)).find((note) => note.subject === 'Harbour Clinic')!;
+    const renamed = await a.call('PATCH', `/v1/books/${bookId}/continuity/${harbour.id}`, { version: harbour.version, subject: 'Harbour Street Clinic' });
+    expect(renamed.statusCode, renamed.body).toBe(200);
+
+    model.server.generator('continuity_extract', () => ({
+      notes: [
+        { kind: 'place', subject: 'Harbour Clinic', detail: 'Where Maria works.', blocks: ['B1'] },
+        { kind: 'term', subject: 'The huddle', detail: 'Ten minutes at the start of the shift.', blocks: ['B1'] },
+      ],
+    }));
+    await runJob(t, author.token, 'POST', `/v1/books/${bookId}/chapters/${chapter.id}/continuity/extract`);
+    const subjects = (await notesOf(bookId)).map((note) => note.subject);
+    expect(subjects).toContain('Harbour Street Clinic');
+    expect(subjects).toContain('The huddle');
+    expect(subjects).not.toContain('Harbour Clinic');
+
+    // Renamed back by the author: the note holds the subject again, and the next extraction keeps it (no repeat).
+    const current = (await notesOf(bookId)).find((note) => note.id === harbour.id)!;
+    const back = await a.call('PATCH', `/v1/books/${bookId}/continuity/${harbour.id}`, { version: current.version, subject: 'Harbour Clinic' });
+    expect(back.statusCode, back.body).toBe(200);
+    await runJob(t, author.token, 'POST', `/v1/books/${bookId}/chapters/${chapter.id}/continuity/extract`);
+    expect((await notesOf(bookId)).filter((note) => note.subject.toLowerCase().startsWith('harbour')).map((note) => [note.id, note.subject]))
+      .toEqual([[harbour.id, 'Harbour Clinic']]);
+  });
+
   it('a revised version is checked too: a rewritten block that contradicts a locked note is flagged, left as written', async () => {
     const bookId = await a.book();
     const { chapter } = await chapterWithAnswers(bookId, 'The ward', ['Maria Lopez ran the night shift.']);

@@ -1,7 +1,7 @@
 import { LIMITS } from '../../../shared/limits.js';
 import { comparable } from '../ai/offline/key-phrases.js';
-import type { ContinuityNoteRecord } from '../stores/engine-types.js';
-import type { Store, TransactionStores } from '../stores/types.js';
+import type { ContinuityNotePatch, ContinuityNoteRecord } from '../stores/engine-types.js';
+import type { CasResult, Store, TransactionStores } from '../stores/types.js';
 
 /** Writes to one book's notes share its lock, so the cap and an extraction's replacement never race each other. */
 const bookLock = (bookId: string) => ({ lock: `continuity:${bookId}` });
@@ -36,13 +36,37 @@ export function deleteNote(store: Store, bookId: string, noteId: string, at: str
   return store.atomically(async (tx) => {
     const note = await tx.continuity.get(bookId, noteId);
     if (!note || (await tx.continuity.remove(bookId, [noteId])) === 0) return false;
-    const subjectKey = noteKey(note.subject);
-    if (!subjectKey) return true;
-    await tx.continuity.rememberDeletions([{ bookId, subjectKey, subject: note.subject, deletedAt: at }]);
-    const deletions = await tx.continuity.listDeletions(bookId);
-    const excess = deletions.length - remembered;
-    if (excess > 0) await tx.continuity.forgetDeletions(bookId, deletions.slice(0, excess).map((d) => d.subjectKey));
+    await rememberDeleted(tx, bookId, note.subject, at, remembered);
     return true;
+  }, bookLock(bookId));
+}
+
+/** Remembers a subject the author took away, keeping the book's `remembered` newest. */
+async function rememberDeleted(tx: Pick<TransactionStores, 'continuity'>, bookId: string, subject: string, at: string, remembered: number) {
+  const subjectKey = noteKey(subject);
+  if (!subjectKey) return;
+  await tx.continuity.rememberDeletions([{ bookId, subjectKey, subject, deletedAt: at }]);
+  const deletions = await tx.continuity.listDeletions(bookId);
+  const excess = deletions.length - remembered;
+  if (excess > 0) await tx.continuity.forgetDeletions(bookId, deletions.slice(0, excess).map((d) => d.subjectKey));
+}
+
+/**
+ * The author's edit of a note (compare-and-swap on its version). Renaming its subject counts as deleting the old one
+ * (no later extraction brings the old subject back beside the renamed note) and as adding the new one by hand (a
+ * deletion of that subject is forgotten).
+ */
+export function editNote(
+  store: Store, bookId: string, noteId: string, patch: ContinuityNotePatch, expectedVersion: number | null, at: string,
+  remembered: number = LIMITS.continuityDeletionsRemembered,
+): Promise<CasResult<ContinuityNoteRecord>> {
+  return store.atomically(async (tx) => {
+    const before = await tx.continuity.get(bookId, noteId);
+    const result = await tx.continuity.update(bookId, noteId, patch, expectedVersion, at);
+    if (!result.ok || !before || noteKey(before.subject) === noteKey(result.record.subject)) return result;
+    await tx.continuity.forgetDeletions(bookId, [noteKey(result.record.subject)]);
+    await rememberDeleted(tx, bookId, before.subject, at, remembered);
+    return result;
   }, bookLock(bookId));
 }
 

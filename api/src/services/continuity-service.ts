@@ -9,7 +9,7 @@ import type { ContinuityNoteRecord } from '../stores/engine-types.js';
 import type { Store } from '../stores/types.js';
 import type { BooksService } from './books-service.js';
 import { isoNow, type Clock } from './clock.js';
-import { addNoteWithinCap, deleteNote } from './continuity-rules.js';
+import { addNoteWithinCap, deleteNote, editNote } from './continuity-rules.js';
 
 export function presentContinuityNote(note: ContinuityNoteRecord): ContinuityNote {
   return {
@@ -58,13 +58,16 @@ export function createContinuityService(deps: { store: Store; books: BooksServic
       return presentContinuityNote(note);
     },
 
-    /** An edit of the text makes the note the author's (a later extraction keeps it); locking alone does too. */
+    /**
+     * An edit of the text makes the note the author's (a later extraction keeps it); locking alone does too. A renamed
+     * subject is not suggested again by later extractions.
+     */
     async update(userId: string, bookId: string, noteId: string, body: z.infer<typeof UpdateContinuityNoteBodySchema>) {
       await requireNote(userId, bookId, noteId);
       const { version, ...patch } = body;
       const at = isoNow(clock);
       const textChanged = patch.kind !== undefined || patch.subject !== undefined || patch.detail !== undefined;
-      const result = await store.continuity.update(bookId, noteId, { ...patch, ...(textChanged ? { editedAt: at } : {}) }, version ?? null, at);
+      const result = await editNote(store, bookId, noteId, { ...patch, ...(textChanged ? { editedAt: at } : {}) }, version ?? null, at);
       if (result.ok) return presentContinuityNote(result.record);
       throw result.reason === 'missing' ? notFound('note') : conflict('note', presentContinuityNote(result.current));
     },
