@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FOLLOW_UP_DEFAULT_WORDS, followUpOffered, isLongAndComplete } from './follow-up.js';
+import { expectsAnswer, FOLLOW_UP_DEFAULT_WORDS, followUpOffered, isLongAndComplete } from './follow-up.js';
+import { nextStep, type BookOverview } from './ui/core/next-step.js';
 
 const words = (n: number, end = '.') => `${Array.from({ length: n }, (_, i) => `word${i}`).join(' ')}${end}`;
 
@@ -25,5 +26,18 @@ describe('the follow-up rule (shared by the panels and the API)', () => {
     expect(followUpOffered({ ...question, hasFollowUp: true })).toBe(false);
     expect(followUpOffered({ ...question, parentQuestionId: 'q_1' })).toBe(false);
     expect(followUpOffered({ ...question, answer: { text: words(60), status: 'final' } })).toBe(false);
+  });
+
+  it('a follow-up is optional: an unanswered one does not hold the author back, an answered one counts like the others', () => {
+    expect(expectsAnswer({ parentQuestionId: null }, false)).toBe(true);
+    expect(expectsAnswer({ parentQuestionId: 'q_1' }, false)).toBe(false);
+    expect(expectsAnswer({ parentQuestionId: 'q_1' }, true)).toBe(true);
+    // The interview's three questions answered, its follow-up not: the next step is the table of contents.
+    const interview = [{ parentQuestionId: null, answered: true }, { parentQuestionId: 'q_0', answered: false }, { parentQuestionId: null, answered: true }, { parentQuestionId: null, answered: true }];
+    const book: BookOverview = {
+      briefReady: true, interviewQuestions: interview.filter((q) => expectsAnswer(q, q.answered)).length,
+      interviewAnswered: interview.filter((q) => q.answered).length, proposalPending: false, chapters: [],
+    };
+    expect(nextStep(book).action).toBe('toc.propose');
   });
 });

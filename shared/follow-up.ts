@@ -25,3 +25,12 @@ export function followUpOffered(question: {
   if (!answer || answer.status !== 'final' || !answer.text.trim()) return false;
   return question.parentQuestionId === null && !question.hasFollowUp && !isLongAndComplete(answer.text, question.suggestedWords);
 }
+
+/**
+ * Whether the author is expected to answer a question before moving on: every question but a follow-up still
+ * unanswered (follow-ups are optional; once answered they count like the others). The kick-off interview's counts,
+ * its next step and the overview decide with this.
+ */
+export function expectsAnswer(question: { parentQuestionId: string | null }, answered: boolean): boolean {
+  return question.parentQuestionId === null || answered;
+}

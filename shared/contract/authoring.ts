@@ -3,7 +3,7 @@ import {
   AcceptedDraftSchema, ApplyProposalBodySchema, BatchAnswersBodySchema, BatchAnswersResultSchema, BookProgressSchema, ChapterProgressSchema,
   DraftParamsSchema, DraftSchema, EditBlockBodySchema, GenerateDraftBodySchema, ReviseDraftBodySchema, ReworkBlockBodySchema, GenerateQuestionsBodySchema, InterviewSchema,
   ListQuestionsQuerySchema, ProposalParamsSchema, PutAnswerBodySchema, PutInterviewAnswersBodySchema, QuestionPageSchema,
-  QuestionParamsSchema, QuestionSchema, TocProposalSchema,
+  InterviewQuestionParamsSchema, QuestionParamsSchema, QuestionSchema, TocProposalSchema,
 } from '../schemas/authoring.js';
 import { BookParamsSchema } from '../schemas/books.js';
 import { AddMaterialBodySchema, ReworkPassageBodySchema } from '../schemas/passages.js';
@@ -27,6 +27,11 @@ export const authoringEndpoints = {
     method: 'PUT', path: '/v1/books/:bookId/interview/answers', auth: 'user', tag: 'interview', status: 200,
     summary: 'Save kick-off answers (compare-and-swap per answer when version is sent)', params: BookParamsSchema,
     body: PutInterviewAnswersBodySchema, response: InterviewSchema, errors: ['CONFLICT'],
+  }),
+  followUpInterviewQuestion: endpoint({
+    method: 'POST', path: '/v1/books/:bookId/interview/questions/:questionId/followup', auth: 'user', tag: 'interview',
+    ...started, summary: 'Ask one follow-up to an answered interview question (job; none for a long and complete answer)',
+    params: InterviewQuestionParamsSchema, body: GenerateBodySchema.nullish(), errors: ['LIMIT_REACHED'],
   }),
   generateToc: endpoint({
     method: 'POST', path: '/v1/books/:bookId/toc/generate', auth: 'user', tag: 'toc', ...started,

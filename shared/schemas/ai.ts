@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-/** What a job kind works on: the whole book, one chapter, or one question of a chapter. */
-export type JobTarget = 'book' | 'chapter' | 'question';
+/** What a job kind works on: the whole book, one chapter, one question of a chapter, or one kick-off interview question. */
+export type JobTarget = 'book' | 'chapter' | 'question' | 'interview question';
 
 /**
  * Every AI operation (job kind) and the record it works on. The API's operation table
@@ -14,6 +14,8 @@ export const JOB_TARGETS = {
   'question.regenerate': 'question',
   'draft.generate': 'chapter',
   'question.followup': 'question',
+  /** The kick-off interview's follow-up: one per interview question, like a chapter question's. */
+  'interview.followup': 'interview question',
   'continuity.extract': 'chapter',
   'passage.rework': 'book',
   /** A new version of a draft made from another: revised by the author's instruction, or one block reworked. */

@@ -101,6 +101,7 @@ export const GenerateQuestionsBodySchema = GenerateBodySchema.extend({
 });
 
 export const QuestionParamsSchema = z.object({ bookId: IdParamSchema, chapterId: IdParamSchema, questionId: IdParamSchema });
+export const InterviewQuestionParamsSchema = z.object({ bookId: IdParamSchema, questionId: IdParamSchema });
 
 export const ChapterProgressSchema = z.object({
   chapterId: z.string(),

@@ -8,6 +8,9 @@ export default async function authoringRoutes(app: FastifyInstance) {
   defineRoute(app, endpoints.generateInterview, async ({ principal, params, body }) =>
     aiOperations.start(principal.user, 'interview.generate', params, body),
   );
+  defineRoute(app, endpoints.followUpInterviewQuestion, async ({ principal, params, body }) =>
+    aiOperations.start(principal.user, 'interview.followup', params, body),
+  );
   defineRoute(app, endpoints.getInterview, async (request) => interview.read(userIdOf(request), request.params.bookId));
   defineRoute(app, endpoints.putInterviewAnswers, async (request) =>
     interview.putAnswers(userIdOf(request), request.params.bookId, request.body.answers),

@@ -23,14 +23,17 @@ function targetOf(kind: AiJobKind, ids: TargetIds): OperationTarget {
   const target = JOB_TARGETS[kind];
   return {
     bookId: ids.bookId,
-    chapterId: target === 'book' ? null : need(ids.chapterId, 'chapterId'),
-    questionId: target === 'question' ? need(ids.questionId, 'questionId') : null,
+    chapterId: target === 'book' || target === 'interview question' ? null : need(ids.chapterId, 'chapterId'),
+    questionId: namesQuestion(kind) ? need(ids.questionId, 'questionId') : null,
   };
 }
 
+/** Whether the kind works on one question (of a chapter or of the kick-off interview). */
+const namesQuestion = (kind: AiJobKind) => JOB_TARGETS[kind] === 'question' || JOB_TARGETS[kind] === 'interview question';
+
 /** The id of the record a job works on, kept with the job (one active job per kind and target). */
 function targetIdOf(kind: AiJobKind, target: OperationTarget): string {
-  return { book: target.bookId, chapter: target.chapterId, question: target.questionId }[JOB_TARGETS[kind]] ?? target.bookId;
+  return (namesQuestion(kind) ? target.questionId : JOB_TARGETS[kind] === 'chapter' ? target.chapterId : target.bookId) ?? target.bookId;
 }
 
 /**
@@ -42,7 +45,7 @@ export function createAiOperationsService(deps: { jobs: JobsService; ai: AiGatew
 
   for (const kind of AI_JOB_KINDS) {
     jobs.handle(kind, async (user, job: JobRecord) => {
-      const target = { bookId: job.bookId, chapterId: job.chapterId, questionId: JOB_TARGETS[kind] === 'question' ? job.targetId : null };
+      const target = { bookId: job.bookId, chapterId: job.chapterId, questionId: namesQuestion(kind) ? job.targetId : null };
       return (await operations[kind].plan(user, target, operations[kind].params.parse(job.params))).work;
     });
   }

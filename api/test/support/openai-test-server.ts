@@ -17,7 +17,7 @@ import { pathToFileURL } from 'node:url';
 
 export const SCHEMA_NAMES = [
   'kickoff_interview', 'toc_proposal', 'chapter_questions', 'chapter_draft_section', 'question_followup', 'continuity_extract', 'continuity_check',
-  'passage_rework', 'chapter_draft_revision', 'draft_block_revision',
+  'passage_rework', 'chapter_draft_revision', 'draft_block_revision', 'interview_followup',
 ] as const;
 export type SchemaName = (typeof SCHEMA_NAMES)[number];
 
@@ -386,6 +386,7 @@ const DEFAULT_GENERATORS: Record<SchemaName, Generator> = {
   chapter_questions: questionsAnswer,
   chapter_draft_section: draftAnswer,
   question_followup: followUpAnswer,
+  interview_followup: followUpAnswer,
   continuity_extract: continuityExtractAnswer,
   continuity_check: continuityCheckAnswer,
   passage_rework: passageAnswer,

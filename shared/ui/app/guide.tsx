@@ -1,5 +1,6 @@
 import { createContext, useContext, useEffect, useMemo, useState } from 'react';
 import { chapterOptions } from '../components/ChapterPicker.js';
+import { expectsAnswer } from '../../follow-up.js';
 import { nextStep, stepStates, type BookOverview, type JourneyPanel, type NextStep, type StepState } from '../core/next-step.js';
 import { STORAGE_KEYS } from '../panel-host.js';
 import { useSession } from './session.js';
@@ -50,7 +51,7 @@ export function useBookOverview(bookId: string | null): BookOverview | null {
         const byId = new Map(progress.chapters.map((c) => [c.chapterId, c]));
         const data: BookOverview = {
           briefReady: readiness.ready,
-          interviewQuestions: interview.questions.length,
+          interviewQuestions: interview.questions.filter((q) => expectsAnswer(q, q.status !== 'unanswered')).length,
           interviewAnswered: interview.answered,
           proposalPending: Boolean(proposalId),
           chapters: chapterOptions(toc).map((c) => {

@@ -7,17 +7,18 @@ import { ErrorNotice } from './ErrorNotice.js';
 
 /**
  * "Ask a follow-up" under a final answer that is not long and complete (the shared rule the API applies too), on a
- * question that has no follow-up yet. When the model finds nothing left open it says so here.
+ * question that has no follow-up yet. When the model finds nothing left open it says so here. Chapter questions and
+ * the kick-off interview use it alike; `start` starts their follow-up job.
  */
-export function FollowUpAction({ question, answer, bookId, chapterId, onMade }: {
+export function FollowUpAction({ question, answer, start, label, onMade }: {
   question: Question;
   /** The answer as last saved (it may be newer than the loaded list). */
   answer: { text: string; status: 'draft' | 'final' } | null;
-  bookId: string;
-  chapterId: string;
+  start: () => Promise<{ job: { id: string } }>;
+  label: string;
   onMade: () => void;
 }) {
-  const { client, follow } = useSession();
+  const { follow } = useSession();
   const [busy, setBusy] = useState(false);
   const [note, setNote] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -28,7 +29,7 @@ export function FollowUpAction({ question, answer, bookId, chapterId, onMade }: 
     setBusy(true);
     setError(null);
     try {
-      const { job } = await client.followUpQuestion({ params: { bookId, chapterId, questionId: question.id }, body: {} });
+      const { job } = await start();
       const final = await follow(job.id, () => undefined);
       if (final.status !== 'succeeded') setError(final.error ? jobFailure(final.error) : null);
       else if (typeof final.result?.questionId === 'string') onMade();
@@ -44,10 +45,10 @@ export function FollowUpAction({ question, answer, bookId, chapterId, onMade }: 
     <div className="aa-followup-action">
       {offered && !note && (
         <button type="button" className="aa-link" onClick={() => void ask()} disabled={busy}>
-          {busy ? 'Asking a follow-up…' : 'Ask a follow-up on this answer'}
+          {busy ? 'Asking a follow-up…' : label}
         </button>
       )}
-      {note && <p className="aa-muted" role="status">{note}</p>}
+      {note && <p className="aa-muted" role="status">{note} Your answer stays as it is; go on with the next question.</p>}
       {error ? <ErrorNotice error={error} onDismiss={() => setError(null)} /> : null}
     </div>
   );

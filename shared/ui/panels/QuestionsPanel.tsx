@@ -152,7 +152,8 @@ function QuestionList({ bookId, chapterId }: { bookId: string; chapterId: string
                 if (!saved.answer) throw new Error('The answer was not stored.');
                 return saved.answer;
               }} />
-            <FollowUpAction question={q} answer={answer} bookId={bookId} chapterId={chapterId} onMade={() => {
+            <FollowUpAction question={q} answer={answer} label="Ask a follow-up on this answer"
+              start={() => client.followUpQuestion({ params: { ...params, questionId: q.id }, body: {} })} onMade={() => {
               questions.reload();
               progress.reload();
             }} />

@@ -16,15 +16,19 @@ export type FollowUpOutput = z.infer<typeof FollowUpOutputSchema>;
 
 export const FollowUpInputSchema = z.object({
   brief: BriefSchema,
-  chapter: z.object({ title: z.string(), description: z.string().nullable() }),
+  /** The chapter the question belongs to; null for a question of the kick-off interview (about the whole book). */
+  chapter: z.object({ title: z.string(), description: z.string().nullable() }).nullable(),
   question: z.object({ text: z.string(), helpText: z.string().nullable(), lens: z.enum(LENSES).nullable() }),
   answer: z.string(),
-  /** The chapter's other questions: the follow-up must not repeat them. */
+  /** The chapter's (or the interview's) other questions: the follow-up must not repeat them. */
   otherQuestions: z.array(z.string()),
 });
 export type FollowUpInput = z.infer<typeof FollowUpInputSchema>;
 
-/** One follow-up question grounded in the author's final answer (the model may decline when nothing is left open). */
+/**
+ * One follow-up question grounded in the author's final answer (the model may decline when nothing is left open), for a
+ * chapter question or, with `chapter` null, a kick-off interview question about the whole book.
+ */
 export const followUpTask: AiTask<FollowUpInput, FollowUpOutput> = {
   operation: 'question.followup',
   name: 'question_followup',
@@ -39,14 +43,19 @@ export const followUpTask: AiTask<FollowUpInput, FollowUpOutput> = {
         'Give it a helpText (what a good answer contains), a lens (reader, sceptic, practitioner or editor) and suggestedWords.',
         'Do not repeat or rephrase the other questions.',
         'When the answer already leaves nothing important open, return followUp null and say why in reason.',
+        // Said only for the kick-off interview, so a chapter follow-up's prompt (and its cached answers) stay as they were.
+        ...(input.chapter ? [] : ['This is the kick-off interview about the whole book (no chapter yet): ask about the book — its reader, promise, scope, structure or voice.']),
       ],
       input.brief.language,
     ),
     user: [
-      dataBlock('brief', input.brief), dataBlock('chapter', input.chapter), dataBlock('question', input.question),
+      dataBlock('brief', input.brief), ...(input.chapter ? [dataBlock('chapter', input.chapter)] : []), dataBlock('question', input.question),
       dataBlock('answer', input.answer), dataBlock('other_questions', input.otherQuestions),
     ].join('\n'),
   }),
   offline: offlineFollowUp,
   offlineTextChars: (input) => charsOf([input.answer]),
 };
+
+/** The same prompt for a kick-off interview question (`chapter` null), metered as its own operation. */
+export const interviewFollowUpTask: AiTask<FollowUpInput, FollowUpOutput> = { ...followUpTask, operation: 'interview.followup', name: 'interview_followup' };

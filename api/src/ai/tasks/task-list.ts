@@ -1,7 +1,7 @@
 import type { AiTask } from '../llm.js';
 import { continuityCheckTask, continuityExtractTask } from './continuity-task.js';
 import { draftSectionTask } from './draft-task.js';
-import { followUpTask } from './follow-up-task.js';
+import { followUpTask, interviewFollowUpTask } from './follow-up-task.js';
 import { interviewTask } from './interview-task.js';
 import { passageTask } from './passage-task.js';
 import { questionsTask, regenerateQuestionTask } from './questions-task.js';
@@ -14,7 +14,7 @@ import { tocTask } from './toc-task.js';
  */
 export const ALL_TASKS: ReadonlyArray<AiTask<unknown, unknown>> = [
   interviewTask, questionsTask, regenerateQuestionTask, tocTask, draftSectionTask, draftRevisionTask, blocksRevisionTask,
-  blockReworkTask, followUpTask, passageTask, continuityExtractTask, continuityCheckTask,
+  blockReworkTask, followUpTask, interviewFollowUpTask, passageTask, continuityExtractTask, continuityCheckTask,
 ];
 
 /** A task's key: its job kind and schema name, unique among ALL_TASKS (a test checks it). */

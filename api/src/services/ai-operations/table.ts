@@ -2,6 +2,7 @@ import type { AiJobKind } from '../../../../shared/schemas/ai.js';
 import { continuityExtract } from './continuity-extract.js';
 import { draftGenerate } from './draft-generate.js';
 import { draftRevise, draftRework } from './draft-revision.js';
+import { interviewFollowUp } from './interview-followup.js';
 import { interviewGenerate } from './interview-generate.js';
 import type { AiOperation, OperationDeps } from './operation.js';
 import { questionFollowUp } from './question-followup.js';
@@ -22,6 +23,7 @@ export function createOperationTable(deps: OperationDeps): OperationTable {
     'question.regenerate': questionRegenerate(deps),
     'draft.generate': draftGenerate(deps),
     'question.followup': questionFollowUp(deps),
+    'interview.followup': interviewFollowUp(deps),
     'continuity.extract': continuityExtract(deps),
     'passage.rework': passageRework(deps),
     'draft.revise': draftRevise(deps),

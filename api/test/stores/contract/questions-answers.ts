@@ -35,6 +35,14 @@ export function questionsContract(open: StoreFactory): void {
       expect(await store().questions.get(other.id, questions[0]!.id)).toBeNull();
     });
 
+    it('keeps an interview follow-up (chapterId null) with the question it follows up', async () => {
+      const { book, questions } = await givenQuestions(store(), 2);
+      const followUp = questionRecord(book.id, null, { position: 2, text: 'Tell more', parentQuestionId: questions[0]!.id, lens: 'editor', suggestedWords: 80 });
+      await store().questions.swap(book.id, null, [followUp], [], time(1));
+      expect(await store().questions.list(book.id, null)).toEqual([...questions, followUp]);
+      expect(await store().questions.get(book.id, followUp.id)).toEqual(followUp);
+    });
+
     it('swaps: archives the replaced questions (still readable) and inserts the new ones together', async () => {
       const { book, questions } = await givenQuestions(store(), 3);
       const [kept, replaced1, replaced2] = questions as [typeof questions[0], typeof questions[0], typeof questions[0]];
