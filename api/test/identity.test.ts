@@ -7,6 +7,11 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_ENDPOINTS, buildPath } from '../../shared/contract/index.js';
 import { APP_VERSION } from '../src/config.js';
+import { createAuditService } from '../src/services/audit-service.js';
+import { systemClock } from '../src/services/clock.js';
+import { createIdentityService } from '../src/services/identity-service.js';
+import { openSqliteStore } from '../src/stores/sqlite/sqlite-store.js';
+import type { Store } from '../src/stores/types.js';
 import { ADMIN_TOKEN, buildTestApp, errorOf, openStoreOf, type TestApp } from './helpers/test-app.js';
 
 const sha256 = (raw: string) => createHash('sha256').update(raw, 'utf8').digest('hex');
@@ -508,6 +513,43 @@ describe('admin bootstrap', () => {
       expect(await auditEvents('&type=admin.bootstrap', ADMIN_TOKEN, fresh)).toHaveLength(1);
     } finally {
       await fresh.close();
+    }
+  });
+
+  it('servers starting together on one fresh store make one admin, and ADMIN_TOKEN is stored once', async () => {
+    // Two servers' connections to one new SQLite file, both seeing it empty before either writes (the race a
+    // simultaneous start can hit): each bootstrap waits at the count until both have counted.
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'aa-bootstrap-race-'));
+    const stores = [openSqliteStore(dataDir), openSqliteStore(dataDir)];
+    try {
+      let counted = 0;
+      let bothCounted = () => {};
+      const barrier = new Promise<void>((resolve) => (bothCounted = resolve));
+      const services = stores.map((store) => {
+        const racing: Store = Object.create(store);
+        Object.defineProperty(racing, 'users', {
+          value: {
+            ...store.users,
+            count: async () => {
+              const count = await store.users.count();
+              if (++counted === 2) bothCounted();
+              await barrier;
+              return count;
+            },
+          },
+        });
+        const audit = createAuditService({ store: racing, clock: systemClock, log: { error: () => {} }, retentionDays: 365 });
+        return createIdentityService({ store: racing, audit, clock: systemClock });
+      });
+      const outcomes = await Promise.allSettled(services.map((service) => service.bootstrap(ADMIN_TOKEN)));
+      expect(outcomes.map((outcome) => (outcome.status === 'rejected' ? String(outcome.reason) : 'ok'))).toEqual(['ok', 'ok']);
+      expect(await stores[0]!.users.count()).toBe(1);
+      const token = await stores[0]!.tokens.findByHash(sha256(ADMIN_TOKEN));
+      expect(token).toMatchObject({ source: 'bootstrap' });
+      expect((await stores[0]!.tokens.listByUser(token!.userId)).length).toBe(1);
+    } finally {
+      for (const store of stores) await store.close();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 

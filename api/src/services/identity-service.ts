@@ -22,6 +22,8 @@ const TOUCH_INTERVAL_MS = 60_000;
 /** How long a token that authenticated may skip the store; revocations and user changes made here apply at once. */
 const PRINCIPAL_CACHE_TTL_MS = 5_000;
 const PRINCIPAL_CACHE_MAX = 10_000;
+/** The administrator the first start creates. */
+const BOOTSTRAP_EMAIL = 'admin@localhost';
 
 type AuthFailure = { error: 'UNAUTHORIZED' | 'ACCOUNT_DISABLED' };
 
@@ -128,15 +130,25 @@ export function createIdentityService(deps: { store: Store; audit: AuditService;
     },
 
     /** First start on an empty store: an admin whose token is ADMIN_TOKEN or a new one returned to print once. */
+    /**
+     * The first start on an empty store creates the administrator; every start makes sure ADMIN_TOKEN (when set) signs
+     * it in. Servers starting together on one store may all see it empty: one creates the administrator (the email is
+     * unique), the others find it, and ADMIN_TOKEN is stored once (its hash is unique).
+     */
     async bootstrap(adminToken: string | null): Promise<{ createdToken: string | null }> {
       if ((await store.users.count()) === 0) {
-        const admin = await createUser({ email: 'admin@localhost', name: 'Administrator', role: 'admin' }, null);
-        const issued = await issueToken(admin.id, { source: 'bootstrap', label: 'bootstrap' }, adminToken ?? undefined);
-        await audit.record('admin.bootstrap', { userId: admin.id });
-        return { createdToken: adminToken ? null : issued.token };
+        const admin = await createUser({ email: BOOTSTRAP_EMAIL, name: 'Administrator', role: 'admin' }, null).catch((error: unknown) => {
+          if (error instanceof AppError && error.code === 'CONFLICT') return null;
+          throw error;
+        });
+        if (admin) {
+          const issued = await issueToken(admin.id, { source: 'bootstrap', label: 'bootstrap' }, adminToken ?? undefined);
+          await audit.record('admin.bootstrap', { userId: admin.id });
+          return { createdToken: adminToken ? null : issued.token };
+        }
       }
       if (adminToken && !(await store.tokens.findByHash(hashToken(adminToken)))) {
-        const admin = await store.users.getByEmail('admin@localhost');
+        const admin = await store.users.getByEmail(BOOTSTRAP_EMAIL);
         if (admin) await issueToken(admin.id, { source: 'bootstrap', label: 'ADMIN_TOKEN' }, adminToken);
       }
       return { createdToken: null };

@@ -122,7 +122,8 @@ export interface UsersStore {
 }
 
 export interface TokensStore {
-  create(token: TokenRecord): Promise<void>;
+  /** Inserts a token; false when a token with its hash exists (only a configured ADMIN_TOKEN can be issued twice). */
+  create(token: TokenRecord): Promise<boolean>;
   findByHash(hash: string): Promise<TokenRecord | null>;
   /** Every token of the user, revoked and expired ones included, newest first. */
   listByUser(userId: string): Promise<TokenRecord[]>;

@@ -1,11 +1,18 @@
 import type { TokenRecord, TokensStore } from '../types.js';
 import { fromDoc, fromDocOrNull, toDoc, type Collections } from './collections.js';
 import { isDuplicateKey } from './helpers.js';
+import { INDEX_NAMES } from './indexes.js';
 
 export function createMongoTokensStore({ tokens, idTokenClaims }: Collections): TokensStore {
   return {
     async create(token) {
-      await tokens.insertOne(toDoc(token));
+      try {
+        await tokens.insertOne(toDoc(token));
+        return true;
+      } catch (error) {
+        if (isDuplicateKey(error, INDEX_NAMES.tokensHash)) return false;
+        throw error;
+      }
     },
     async findByHash(hash) {
       return fromDocOrNull<TokenRecord>(await tokens.findOne({ hash }));

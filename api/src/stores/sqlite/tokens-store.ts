@@ -5,7 +5,7 @@ export function createSqliteTokensStore(db: Db): TokensStore {
   const prepare = statementCache(db);
   return {
     async create(token) {
-      insert(prepare, 'tokens', { ...token });
+      return insert(prepare, 'tokens', { ...token }, 'ON CONFLICT(hash) DO NOTHING').changes === 1;
     },
     async findByHash(hash) {
       return (prepare('SELECT * FROM tokens WHERE hash = ?').get(hash) as TokenRecord | undefined) ?? null;

@@ -11,10 +11,8 @@ export function createSqliteUsersStore(db: Db): UsersStore {
   const get = (id: string) => fromRow(prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined);
   return {
     async create(user) {
-      const taken = prepare('SELECT 1 FROM users WHERE email = ?').get(user.email);
-      if (taken) return false;
-      insert(prepare, 'users', { ...user });
-      return true;
+      // One statement: another process creating the same email at the same moment cannot slip in between.
+      return insert(prepare, 'users', { ...user }, 'ON CONFLICT(email) DO NOTHING').changes === 1;
     },
     async get(id) {
       return get(id);

@@ -9,9 +9,17 @@ export function tokensContract(open: StoreFactory): void {
     it('stores a token and finds it by hash', async () => {
       const user = await givenUser(store());
       const token = tokenRecord(user.id, { label: 'laptop', source: 'google', clientId: 'client-1', expiresAt: time(3600) });
-      await store().tokens.create(token);
+      expect(await store().tokens.create(token)).toBe(true);
       expect(await store().tokens.findByHash(token.hash)).toEqual(token);
       expect(await store().tokens.findByHash(`hash-${unique()}`)).toBeNull();
+    });
+
+    it('refuses a second token with the same hash (false), keeping the first', async () => {
+      const user = await givenUser(store());
+      const first = tokenRecord(user.id, { label: 'first' });
+      expect(await store().tokens.create(first)).toBe(true);
+      expect(await store().tokens.create({ ...tokenRecord(user.id, { label: 'second' }), hash: first.hash })).toBe(false);
+      expect(await store().tokens.findByHash(first.hash)).toEqual(first);
     });
 
     it('lists the user’s active tokens newest first: neither revoked nor expired at `now`', async () => {
