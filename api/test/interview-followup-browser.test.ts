@@ -63,7 +63,7 @@ describe('interview follow-ups in /app, template mode', () => {
       expect(shown[1]).toBe(questions[0]!.id);
       expect(shown.filter(Boolean)).toHaveLength(1);
       const followUp = await page.$eval('.aa-followup', (el) => el.textContent);
-      expect(followUp).toContain('You wrote: “They fear silence” Tell more about that');
+      expect(followUp).toContain('You wrote: “They fear silence”. Tell more about that');
       expect(followUp).toContain('template mode (no AI model)');
       // At most one: the first question offers no more, and the follow-up offers none of its own.
       expect(await followUpButtons(page)).toHaveLength(questions.length - 1);

@@ -158,7 +158,7 @@ describe('kick-off interview follow-ups, in template mode', () => {
     const job = await runJob(t, author.token, 'POST', followUpUrl(questions[0]!.id));
     const made = (await interview()).questions.find((q) => q.id === job.result.questionId)!;
     expect(made).toMatchObject({ parentQuestionId: questions[0]!.id, status: 'unanswered' });
-    expect(made.text).toBe('You wrote: “Most of them were promoted from their own team” Tell more about that: what happened, and what should the reader take from it?');
+    expect(made.text).toBe('You wrote: “Most of them were promoted from their own team”. Tell more about that: what happened, and what should the reader take from it?');
     expect(made.generatedBy).toMatchObject({ offline: true, provider: 'offline' });
     const usage = (await a.call('GET', '/v1/me/usage')).json<{ recent: Array<{ operation: string; provider: string }> }>().recent;
     expect(usage.filter((row) => row.operation === 'interview.followup').map((row) => row.provider)).toEqual(['offline']);

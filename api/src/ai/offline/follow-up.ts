@@ -14,9 +14,11 @@ function lastSentence(answer: string): string {
 export function offlineFollowUp(input: FollowUpInput): FollowUpOutput {
   const quoted = lastSentence(input.answer);
   if (!quoted) return { followUp: null, reason: 'The answer is empty.' };
+  // A quote that ends without its own full stop gets one after it, so the question reads as two sentences.
+  const afterQuote = /[.!?…]$/u.test(quoted) ? '' : '.';
   return {
     followUp: {
-      text: `You wrote: “${quoted}” Tell more about that: what happened, and what should the reader take from it?`,
+      text: `You wrote: “${quoted}”${afterQuote} Tell more about that: what happened, and what should the reader take from it?`,
       helpText: 'One concrete detail, example or consequence is enough.',
       lens: input.question.lens ?? 'editor',
       suggestedWords: 80,
