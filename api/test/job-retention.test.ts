@@ -1,16 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import Fastify, { type FastifyServerOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../shared/limits.js';
-import app, { serverOptions } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
 import { decideJobCreate, ENDED_JOB_RETENTION_DAYS, FINAL_STATUSES, JOB_PURGE } from '../src/services/job-rules.js';
 import { holdJobPool } from './helpers/engine-fixtures.js';
 import { exportBook } from './helpers/export-fixtures.js';
 import { jobRecord } from './stores/contract/engine-fixtures.js';
-import { chapterReadyToDraft, runJob, SUMMARY, waitForJob } from './helpers/journey.js';
+import { chapterReadyToDraft, runJob, waitForJob } from './helpers/journey.js';
+import { bookWithInterviewJob, restartedWithLogLines } from './helpers/restarted-app.js';
 import { ADMIN_TOKEN, buildTestApp, errorOf, type TestApp } from './helpers/test-app.js';
 import { openAiTestEnv, startOpenAiTestServer, step, type OpenAiTestServer } from './support/openai-test-server.js';
 
@@ -191,21 +189,13 @@ describe('the hourly retention sweep (it also runs at start-up)', () => {
   it('removes the jobs that ended over 30 days ago and says how many in its log line', async () => {
     offset.ms = 0;
     const first = await buildTestApp({}, { clock, dataDir });
-    const author = await first.newUser();
-    const book = (await first.as(author.token, { method: 'POST', url: '/v1/books', payload: { title: 'Swept' } })).json<{ id: string }>();
-    await first.as(author.token, { method: 'PUT', url: `/v1/books/${book.id}/summary`, payload: { summary: SUMMARY } });
-    const job = await runJob(first, author.token, 'POST', `/v1/books/${book.id}/interview/generate`, {});
+    const { author, job } = await bookWithInterviewJob(first);
     await first.close();
 
     // The same data directory 31 days later, its log lines captured.
     offset.ms = 31 * DAY_MS;
-    const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'info', ADMIN_TOKEN });
-    const options = serverOptions(config);
-    const lines: Array<Record<string, unknown>> = [];
-    const later = Fastify({ ...options, logger: { ...(options.logger as object), stream: { write: (line: string) => lines.push(JSON.parse(line)) } } } as FastifyServerOptions);
+    const { server: later, lines } = await restartedWithLogLines(dataDir, clock);
     try {
-      await later.register(app, { config, clock });
-      await later.ready();
       expect(lines.filter((line) => line.msg === 'retention sweep')).toEqual([expect.objectContaining({ expiredJobs: 1 })]);
       const gone = await later.inject({ method: 'GET', url: `/v1/jobs/${job.id}`, headers: { authorization: `Bearer ${author.token}` } });
       expect(gone.statusCode).toBe(404);

@@ -1,17 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import Fastify, { type FastifyServerOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../shared/ids.js';
 import type { AdminUsage } from '../../shared/schemas/admin.js';
-import app, { serverOptions } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
 import { FINAL_STATUSES } from '../src/services/job-rules.js';
 import { LEDGER_PURGE, LEDGER_RETENTION_DAYS } from '../src/services/metering-rules.js';
 import type { LedgerRecord } from '../src/stores/engine-types.js';
 import { ledgerRecord } from './stores/contract/engine-fixtures.js';
-import { chapterReadyToDraft, runJob, SUMMARY } from './helpers/journey.js';
+import { chapterReadyToDraft, runJob } from './helpers/journey.js';
+import { bookWithInterviewJob, restartedWithLogLines } from './helpers/restarted-app.js';
 import { ADMIN_TOKEN, buildTestApp, type TestApp } from './helpers/test-app.js';
 import { openAiTestEnv, startOpenAiTestServer, step, type OpenAiTestServer } from './support/openai-test-server.js';
 
@@ -169,23 +167,15 @@ describe('the hourly retention sweep (it also runs at start-up)', () => {
   it('removes the ledger rows over 400 days old and says how many in its log line', async () => {
     offset.ms = 0;
     const first = await buildTestApp({}, { clock, dataDir });
-    const author = await first.newUser();
-    const book = (await first.as(author.token, { method: 'POST', url: '/v1/books', payload: { title: 'Swept' } })).json<{ id: string }>();
-    await first.as(author.token, { method: 'PUT', url: `/v1/books/${book.id}/summary`, payload: { summary: SUMMARY } });
-    await runJob(first, author.token, 'POST', `/v1/books/${book.id}/interview/generate`, {});
+    const { author } = await bookWithInterviewJob(first);
     const rows = (await first.app.store.ledger.listByUser(author.id, 1_000)).length;
     expect(rows).toBeGreaterThanOrEqual(1);
     await first.close();
 
     // The same data directory 401 days later, its log lines captured.
     offset.ms = 401 * DAY_MS;
-    const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'info', ADMIN_TOKEN });
-    const options = serverOptions(config);
-    const lines: Array<Record<string, unknown>> = [];
-    const later = Fastify({ ...options, logger: { ...(options.logger as object), stream: { write: (line: string) => lines.push(JSON.parse(line)) } } } as FastifyServerOptions);
+    const { server: later, lines } = await restartedWithLogLines(dataDir, clock);
     try {
-      await later.register(app, { config, clock });
-      await later.ready();
       expect(lines.filter((line) => line.msg === 'retention sweep')).toEqual([expect.objectContaining({ expiredLedgerRows: rows })]);
       expect(await later.store.ledger.listByUser(author.id, 1_000)).toEqual([]);
     } finally {
