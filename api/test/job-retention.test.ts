@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../shared/limits.js';
-import { decideJobCreate, ENDED_JOB_RETENTION_DAYS, FINAL_STATUSES, JOB_PURGE } from '../src/services/job-rules.js';
+import { decideJobCreate, ENDED_JOB_RETENTION_DAYS, JOB_PURGE } from '../src/services/job-rules.js';
 import { holdJobPool } from './helpers/engine-fixtures.js';
 import { exportBook } from './helpers/export-fixtures.js';
 import { jobRecord } from './stores/contract/engine-fixtures.js';
 import { chapterReadyToDraft, runJob, waitForJob } from './helpers/journey.js';
-import { bookWithInterviewJob, restartedWithLogLines } from './helpers/restarted-app.js';
+import { bookWithInterviewJob, DAY_MS, endedStatus, movedClock, restartedWithLogLines } from './helpers/retention-fixtures.js';
 import { ADMIN_TOKEN, buildTestApp, errorOf, type TestApp } from './helpers/test-app.js';
 import { openAiTestEnv, startOpenAiTestServer, step, type OpenAiTestServer } from './support/openai-test-server.js';
 
@@ -17,22 +17,10 @@ import { openAiTestEnv, startOpenAiTestServer, step, type OpenAiTestServer } fro
  * recently ended ones stay; the ledger (quota, usage reports) is untouched; a deleted job reads as 404 everywhere.
  */
 
-const DAY_MS = 86_400_000;
 /** The app's clock: real time plus an offset the tests move forward in days. */
-const offset = { ms: 0 };
-const clock = { now: () => new Date(Date.now() + offset.ms) };
+const { offset, clock } = movedClock();
 
 type JobView = { id: string; status: string };
-
-/** Waits until the job (of any user) has ended, reading the store; returns its final status. */
-async function endedStatus(t: TestApp, jobId: string) {
-  for (let i = 0; i < 1_000; i++) {
-    const job = await t.app.store.jobs.getById(jobId);
-    if (job && FINAL_STATUSES.has(job.status)) return job.status;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`job ${jobId} did not end`);
-}
 
 describe('the sweep of ended jobs (real app, OpenAI-compatible test server, moved clock)', () => {
   let server: OpenAiTestServer;

@@ -4,12 +4,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../shared/ids.js';
 import type { AdminUsage } from '../../shared/schemas/admin.js';
-import { FINAL_STATUSES } from '../src/services/job-rules.js';
 import { LEDGER_PURGE, LEDGER_RETENTION_DAYS } from '../src/services/metering-rules.js';
 import type { LedgerRecord } from '../src/stores/engine-types.js';
 import { ledgerRecord } from './stores/contract/engine-fixtures.js';
 import { chapterReadyToDraft, runJob } from './helpers/journey.js';
-import { bookWithInterviewJob, restartedWithLogLines } from './helpers/restarted-app.js';
+import { bookWithInterviewJob, DAY_MS, endedStatus, movedClock, restartedWithLogLines } from './helpers/retention-fixtures.js';
 import { ADMIN_TOKEN, buildTestApp, type TestApp } from './helpers/test-app.js';
 import { openAiTestEnv, startOpenAiTestServer, step, type OpenAiTestServer } from './support/openai-test-server.js';
 
@@ -19,22 +18,10 @@ import { openAiTestEnv, startOpenAiTestServer, step, type OpenAiTestServer } fro
  * says in plain words that older usage is no longer kept.
  */
 
-const DAY_MS = 86_400_000;
 /** The app's clock: real time plus an offset the tests move forward in days. */
-const offset = { ms: 0 };
-const clock = { now: () => new Date(Date.now() + offset.ms) };
+const { offset, clock } = movedClock();
 
 type Usage = { daily: { used: number; reserved: number }; monthly: { used: number }; month: object; recent: Array<{ createdAt: string }> };
-
-/** Waits until the job (of any user) has ended, reading the store; returns its final status. */
-async function endedStatus(t: TestApp, jobId: string) {
-  for (let i = 0; i < 2_000; i++) {
-    const job = await t.app.store.jobs.getById(jobId);
-    if (job && FINAL_STATUSES.has(job.status)) return job.status;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`job ${jobId} did not end`);
-}
 
 const sums = (rows: LedgerRecord[]) => ({
   calls: rows.length, inputTokens: rows.reduce((n, row) => n + row.inputTokens, 0), outputTokens: rows.reduce((n, row) => n + row.outputTokens, 0),

@@ -2,8 +2,27 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import app, { serverOptions } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { Clock } from '../../src/services/clock.js';
+import { FINAL_STATUSES } from '../../src/services/job-rules.js';
 import { ADMIN_TOKEN, type TestApp } from './test-app.js';
 import { runJob, SUMMARY } from './journey.js';
+
+export const DAY_MS = 86_400_000;
+
+/** An app clock at real time plus `offset.ms`, which a test moves forward (in days) to age what it stored. */
+export function movedClock() {
+  const offset = { ms: 0 };
+  return { offset, clock: { now: () => new Date(Date.now() + offset.ms) } satisfies Clock };
+}
+
+/** Waits until the job (of any user) has ended, reading the store; returns its final status. */
+export async function endedStatus(t: TestApp, jobId: string) {
+  for (let i = 0; i < 2_000; i++) {
+    const job = await t.app.store.jobs.getById(jobId);
+    if (job && FINAL_STATUSES.has(job.status)) return job.status;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`job ${jobId} did not end`);
+}
 
 /** A new author's book on `t` with one finished interview job (a ledger row and a job to sweep later). */
 export async function bookWithInterviewJob(t: TestApp) {
