@@ -1,6 +1,7 @@
 import { Fragment, useState, type ReactNode } from 'react';
 import type { Block } from '../../blocks.js';
 import type { ContinuityFlag } from '../../schemas/continuity.js';
+import { writtenBlock, writtenItems } from '../core/written-items.js';
 
 /** Where a block's material came from, as a sentence. */
 function provenance(block: Block, questionText: Map<string, string>): string[] {
@@ -73,5 +74,14 @@ export function DraftBlocks({ blocks, questionText, writing = false, flags = [],
         );
       })}
     </div>
+  );
+}
+
+/** The blocks of a draft a job is still writing (its streamed items), as a job's `written` view shows them. */
+export function WrittenDraft({ streamed, label, questionText }: { streamed: readonly unknown[]; label: string; questionText: Map<string, string> }) {
+  return (
+    <article className="aa-draft" aria-label={label}>
+      <DraftBlocks blocks={writtenItems(streamed, writtenBlock)} questionText={questionText} writing />
+    </article>
   );
 }

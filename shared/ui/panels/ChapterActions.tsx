@@ -5,13 +5,12 @@ import { useJob, useLoad } from '../app/hooks.js';
 import { useSession } from '../app/session.js';
 import { costLine, refusalOf, useActionQuotes } from '../components/action-quotes.js';
 import type { ChapterOption } from '../components/ChapterPicker.js';
-import { DraftBlocks } from '../components/DraftBlocks.js';
+import { DraftBlocks, WrittenDraft } from '../components/DraftBlocks.js';
 import { DraftCompare } from '../components/DraftVersionTools.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { JobProgress } from '../components/JobProgress.js';
 import { OfflineBadge } from '../components/OfflineBadge.js';
 import { QuoteNote } from '../components/QuoteNote.js';
-import { writtenBlock, writtenItems } from '../core/written-items.js';
 
 type ChapterAction = 'rewrite' | 'expand' | 'shorten';
 const ACTIONS: readonly ChapterAction[] = ['rewrite', 'expand', 'shorten'];
@@ -95,11 +94,7 @@ export function ChapterActions({ bookId, chapter, acceptedDraftId, busy, onRepla
         {asked && <QuoteNote operation="draft.revise" bookId={bookId} chapterId={chapter.id} params={revisionOf(asked).params} />}
       </form>
       <JobProgress job={mine && mine.status !== 'succeeded' ? mine : null} label="New version" onCancel={() => void job.cancel()}
-        written={(streamed) => (
-          <article className="aa-draft" aria-label="New version being written">
-            <DraftBlocks blocks={writtenItems(streamed, writtenBlock)} questionText={questionText} writing />
-          </article>
-        )} />
+        written={(streamed) => <WrittenDraft streamed={streamed} label="New version being written" questionText={questionText} />} />
       {job.error ? <ErrorNotice error={job.error} onDismiss={job.clearError} /> : null}
       {made.error ? <ErrorNotice error={made.error} onRetry={made.reload} /> : null}
       {version && accepted && (

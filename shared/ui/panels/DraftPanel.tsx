@@ -5,13 +5,12 @@ import { useJob, useJobPartials, useLoad } from '../app/hooks.js';
 import { useIsNext } from '../app/guide.js';
 import { useSession } from '../app/session.js';
 import { BookSection, ChapterScoped } from '../components/BookSection.js';
-import { DraftBlocks } from '../components/DraftBlocks.js';
+import { DraftBlocks, WrittenDraft } from '../components/DraftBlocks.js';
 import { BlockTools, changeSummary, DraftCompare, ReviseBox } from '../components/DraftVersionTools.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { JobProgress } from '../components/JobProgress.js';
 import { OfflineBadge } from '../components/OfflineBadge.js';
 import { QuoteNote } from '../components/QuoteNote.js';
-import { writtenBlock, writtenItems } from '../core/written-items.js';
 
 type Style = (typeof DRAFT_STYLES)[number];
 const DEFAULT_WORDS = 1_500;
@@ -123,11 +122,7 @@ function Drafter({ bookId, chapterId }: { bookId: string; chapterId: string }) {
         <QuoteNote operation="draft.generate" bookId={bookId} chapterId={chapterId} params={{ style, targetWords: validLength ? words : DEFAULT_WORDS }} />
       </form>
       <JobProgress job={job.running || job.job?.status !== 'succeeded' ? job.job : null} label="Draft" onCancel={() => void job.cancel()} onRetry={generate}
-        written={(streamed) => (
-          <article className="aa-draft" aria-label="Draft being written">
-            <DraftBlocks blocks={writtenItems(streamed, writtenBlock)} questionText={questionText} writing />
-          </article>
-        )} />
+        written={(streamed) => <WrittenDraft streamed={streamed} label="Draft being written" questionText={questionText} />} />
       {job.error ? <ErrorNotice error={job.error} onRetry={generate} onDismiss={job.clearError} /> : null}
       {drafts.error ? <ErrorNotice error={drafts.error} onRetry={drafts.reload} /> : null}
       {error ? <ErrorNotice error={error} onDismiss={() => setError(null)} /> : null}
@@ -140,11 +135,7 @@ function Drafter({ bookId, chapterId }: { bookId: string; chapterId: string }) {
         </label>
       )}
       <JobProgress job={revision.running || revision.job?.status !== 'succeeded' ? revision.job : null} label="Revision" onCancel={() => void revision.cancel()}
-        written={(streamed) => (
-          <article className="aa-draft" aria-label="Revision being written">
-            <DraftBlocks blocks={writtenItems(streamed, writtenBlock)} questionText={questionText} writing />
-          </article>
-        )} />
+        written={(streamed) => <WrittenDraft streamed={streamed} label="Revision being written" questionText={questionText} />} />
       {revision.error ? <ErrorNotice error={revision.error} onDismiss={revision.clearError} /> : null}
       <JobProgress job={rework.running || rework.job?.status !== 'succeeded' ? rework.job : null} label="Reworking a passage" onCancel={() => void rework.cancel()} />
       {rework.error ? <ErrorNotice error={rework.error} onDismiss={rework.clearError} /> : null}
