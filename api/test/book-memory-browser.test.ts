@@ -8,7 +8,7 @@ import { panelPage } from './helpers/panel-page.js';
 // The book remembers, in /app in real Chromium (template mode, no keys) at 300 px and 1280 px: the voice sample on
 // the brief, a follow-up asked from the Questions panel and shown under its parent, a draft flagged where it
 // contradicts a locked note, and the Continuity panel (notes with their sources, lock, a delete that stays deleted when
-// the notes are updated again). Screenshots of each panel go to test-artifacts/book-memory.
+// the notes are updated again, and its restore). Screenshots of each panel go to test-artifacts/book-memory.
 
 const app = useAppInChromium({ artifacts: 'book-memory' });
 
@@ -130,7 +130,7 @@ describe('the book remembers, in /app', () => {
         await (button.asElement() as ElementHandle<HTMLButtonElement>).evaluate((b) => b.click());
       };
       await clickInNote('12 nurses', 'Delete');
-      await clickInNote('12 nurses', 'Delete for good');
+      await clickInNote('12 nurses', 'Yes, delete it');
       await page.waitForFunction(() => ![...document.querySelectorAll('li.aa-note strong')].some((s) => s.textContent === '12 nurses'));
       const jobsBefore = await continuityJobs(author.token, bookId);
       await p.click('Update the notes from its accepted draft');
@@ -140,6 +140,16 @@ describe('the book remembers, in /app', () => {
       expect(kept).not.toContain('12 nurses');
       expect(kept).toEqual(expect.arrayContaining(['Maria Lopez', 'Harbour Clinic']));
       await p.shot(`continuity-after-delete-${width}`);
+
+      // The deleted note is kept as it was, and restoring it brings it back among the notes.
+      await page.locator('details[aria-label="Deleted notes"] > summary').click();
+      const deleted = await page.waitForSelector('li.aa-deleted-note');
+      expect(await deleted!.evaluate((li) => li.textContent)).toContain('12 nurses');
+      await p.shot(`continuity-deleted-notes-${width}`);
+      await deleted!.$eval('button', (button) => (button as HTMLButtonElement).click());
+      await page.waitForFunction(() => [...document.querySelectorAll('li.aa-note strong')].some((s) => s.textContent === '12 nurses'));
+      await page.waitForFunction(() => !document.querySelector('li.aa-deleted-note'));
+      expect(await showsTheNotesOf(page, author.token, bookId)).toContain('12 nurses');
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow).toBeLessThanOrEqual(0);
       expect(errors).toEqual([]);

@@ -2,7 +2,8 @@ import { GenerateBodySchema, JobStartedSchema } from '../schemas/ai.js';
 import { BookParamsSchema } from '../schemas/books.js';
 import { ChapterParamsSchema } from '../schemas/chapters.js';
 import {
-  ContinuityNoteParamsSchema, ContinuityNoteSchema, ContinuityNotesSchema, CreateContinuityNoteBodySchema, UpdateContinuityNoteBodySchema,
+  ContinuityNoteParamsSchema, ContinuityNoteSchema, ContinuityNotesSchema, CreateContinuityNoteBodySchema, DeletedContinuityNotesSchema,
+  UpdateContinuityNoteBodySchema,
 } from '../schemas/continuity.js';
 import { endpoint } from './endpoint.js';
 
@@ -25,7 +26,17 @@ export const continuityEndpoints = {
   }),
   deleteContinuityNote: endpoint({
     method: 'DELETE', path: '/v1/books/:bookId/continuity/:noteId', auth: 'user', tag: 'continuity', status: 204,
-    summary: 'Delete a continuity note (no later extraction brings it back; adding it yourself still works)', params: ContinuityNoteParamsSchema,
+    summary: 'Delete a continuity note (no later extraction brings it back; restoring it or adding it yourself still works)', params: ContinuityNoteParamsSchema,
+  }),
+  listDeletedContinuityNotes: endpoint({
+    method: 'GET', path: '/v1/books/:bookId/continuity/deleted', auth: 'user', tag: 'continuity', status: 200,
+    summary: "The book's deleted continuity notes that can be restored, as they were, newest deletion first", params: BookParamsSchema,
+    response: DeletedContinuityNotesSchema,
+  }),
+  restoreContinuityNote: endpoint({
+    method: 'POST', path: '/v1/books/:bookId/continuity/deleted/:noteId/restore', auth: 'user', tag: 'continuity', status: 200,
+    summary: 'Restore a deleted continuity note as it was (later extractions may keep its subject again)',
+    params: ContinuityNoteParamsSchema, response: ContinuityNoteSchema, errors: ['LIMIT_REACHED'],
   }),
   extractContinuity: endpoint({
     method: 'POST', path: '/v1/books/:bookId/chapters/:chapterId/continuity/extract', auth: 'user', tag: 'continuity', status: 202,

@@ -38,6 +38,11 @@ export type ContinuityNote = z.infer<typeof ContinuityNoteSchema>;
 
 export const ContinuityNotesSchema = z.object({ items: z.array(ContinuityNoteSchema), nextCursor: z.string().nullable() });
 
+/** A note the author deleted, kept as it was so that it can be restored. */
+export const DeletedContinuityNoteSchema = z.object({ note: ContinuityNoteSchema, deletedAt: TimestampSchema });
+export type DeletedContinuityNote = z.infer<typeof DeletedContinuityNoteSchema>;
+export const DeletedContinuityNotesSchema = z.object({ items: z.array(DeletedContinuityNoteSchema), nextCursor: z.string().nullable() });
+
 export const UpdateContinuityNoteBodySchema = z.object({
   version: VersionSchema.optional(),
   kind: ContinuityKindSchema.optional(),

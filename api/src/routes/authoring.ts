@@ -84,6 +84,9 @@ export default async function authoringRoutes(app: FastifyInstance) {
     continuity.update(principal.user.id, params.bookId, params.noteId, body),
   );
   defineRoute(app, endpoints.deleteContinuityNote, async ({ principal, params }) => continuity.remove(principal.user.id, params.bookId, params.noteId));
+  defineRoute(app, endpoints.listDeletedContinuityNotes, async ({ principal, params }) => continuity.listDeleted(principal.user.id, params.bookId));
+  defineRoute(app, endpoints.restoreContinuityNote, async ({ principal, params }) =>
+    continuity.restore(principal.user.id, params.bookId, params.noteId));
   defineRoute(app, endpoints.extractContinuity, async ({ principal, params, body }) =>
     aiOperations.start(principal.user, 'continuity.extract', params, body),
   );

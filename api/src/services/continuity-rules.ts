@@ -29,23 +29,49 @@ export function addNoteWithinCap(store: Store, note: ContinuityNoteRecord, maxPe
 }
 
 /**
- * Deletes a note and remembers its subject, so no later extraction brings it back; past `remembered` deletions the
- * oldest are forgotten. False when the note is not there.
+ * Deletes a note and remembers it whole, so no later extraction brings its subject back and the author can restore
+ * it; past `remembered` deletions the oldest are forgotten. False when the note is not there.
  */
 export function deleteNote(store: Store, bookId: string, noteId: string, at: string, remembered: number = LIMITS.continuityDeletionsRemembered): Promise<boolean> {
   return store.atomically(async (tx) => {
     const note = await tx.continuity.get(bookId, noteId);
     if (!note || (await tx.continuity.remove(bookId, [noteId])) === 0) return false;
-    await rememberDeleted(tx, bookId, note.subject, at, remembered);
+    await rememberDeleted(tx, bookId, note.subject, at, remembered, note);
     return true;
   }, bookLock(bookId));
 }
 
-/** Remembers a subject the author took away, keeping the book's `remembered` newest. */
-async function rememberDeleted(tx: Pick<TransactionStores, 'continuity'>, bookId: string, subject: string, at: string, remembered: number) {
+/** The book's deleted notes that can be restored, newest first. */
+export async function restorableNotes(store: Store, bookId: string): Promise<Array<{ note: ContinuityNoteRecord; deletedAt: string }>> {
+  const deletions = await store.continuity.listDeletions(bookId);
+  return deletions.flatMap(({ note, deletedAt }) => (note ? [{ note, deletedAt }] : [])).reverse();
+}
+
+export type RestoreOutcome = { ok: true; note: ContinuityNoteRecord } | { ok: false; reason: 'missing' | 'full' };
+
+/**
+ * Brings a deleted note back as it was (one version on), within the book's cap, and forgets its deletion: extractions
+ * may keep its subject again. `missing` when no deletion of the book holds that note.
+ */
+export function restoreNote(store: Store, bookId: string, noteId: string, at: string, maxPerBook: number = LIMITS.continuityNotesPerBook): Promise<RestoreOutcome> {
+  return store.atomically(async (tx): Promise<RestoreOutcome> => {
+    const deletion = (await tx.continuity.listDeletions(bookId)).find((d) => d.note?.id === noteId);
+    if (!deletion?.note) return { ok: false, reason: 'missing' };
+    if ((await tx.continuity.count(bookId)) >= maxPerBook) return { ok: false, reason: 'full' };
+    const note = { ...deletion.note, version: deletion.note.version + 1, updatedAt: at };
+    await tx.continuity.insert([note]);
+    await tx.continuity.forgetDeletions(bookId, [deletion.subjectKey]);
+    return { ok: true, note };
+  }, bookLock(bookId));
+}
+
+/** Remembers a subject the author took away (with the note, when it can be restored), keeping the book's `remembered` newest. */
+async function rememberDeleted(
+  tx: Pick<TransactionStores, 'continuity'>, bookId: string, subject: string, at: string, remembered: number, note: ContinuityNoteRecord | null,
+) {
   const subjectKey = noteKey(subject);
   if (!subjectKey) return;
-  await tx.continuity.rememberDeletions([{ bookId, subjectKey, subject, deletedAt: at }]);
+  await tx.continuity.rememberDeletions([{ bookId, subjectKey, subject, deletedAt: at, note }]);
   const deletions = await tx.continuity.listDeletions(bookId);
   const excess = deletions.length - remembered;
   if (excess > 0) await tx.continuity.forgetDeletions(bookId, deletions.slice(0, excess).map((d) => d.subjectKey));
@@ -65,7 +91,7 @@ export function editNote(
     const result = await tx.continuity.update(bookId, noteId, patch, expectedVersion, at);
     if (!result.ok || !before || noteKey(before.subject) === noteKey(result.record.subject)) return result;
     await tx.continuity.forgetDeletions(bookId, [noteKey(result.record.subject)]);
-    await rememberDeleted(tx, bookId, before.subject, at, remembered);
+    await rememberDeleted(tx, bookId, before.subject, at, remembered, null);
     return result;
   }, bookLock(bookId));
 }

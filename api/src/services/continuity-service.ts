@@ -9,7 +9,7 @@ import type { ContinuityNoteRecord } from '../stores/engine-types.js';
 import type { Store } from '../stores/types.js';
 import type { BooksService } from './books-service.js';
 import { isoNow, type Clock } from './clock.js';
-import { addNoteWithinCap, deleteNote, editNote } from './continuity-rules.js';
+import { addNoteWithinCap, deleteNote, editNote, restorableNotes, restoreNote } from './continuity-rules.js';
 
 export function presentContinuityNote(note: ContinuityNoteRecord): ContinuityNote {
   return {
@@ -38,6 +38,8 @@ export function createContinuityService(deps: { store: Store; books: BooksServic
     return note;
   }
 
+  const notesFull = () => new AppError('LIMIT_REACHED', `A book keeps at most ${LIMITS.continuityNotesPerBook} continuity notes; delete some first.`);
+
   return {
     async list(userId: string, bookId: string) {
       await books.requireBook(userId, bookId);
@@ -52,9 +54,7 @@ export function createContinuityService(deps: { store: Store; books: BooksServic
         source: { chapterId: null, draftId: null, answers: [] }, locked: body.locked ?? false, editedAt: at, generatedBy: null,
         version: 1, createdAt: at, updatedAt: at,
       };
-      if (!(await addNoteWithinCap(store, note, LIMITS.continuityNotesPerBook))) {
-        throw new AppError('LIMIT_REACHED', `A book keeps at most ${LIMITS.continuityNotesPerBook} continuity notes; delete some first.`);
-      }
+      if (!(await addNoteWithinCap(store, note, LIMITS.continuityNotesPerBook))) throw notesFull();
       return presentContinuityNote(note);
     },
 
@@ -72,10 +72,24 @@ export function createContinuityService(deps: { store: Store; books: BooksServic
       throw result.reason === 'missing' ? notFound('note') : conflict('note', presentContinuityNote(result.current));
     },
 
-    /** A deleted note stays deleted: later extractions never bring it back (the author may still add it again). */
+    /** A deleted note stays deleted: later extractions never bring it back (the author may restore it or add it again). */
     async remove(userId: string, bookId: string, noteId: string) {
       await requireNote(userId, bookId, noteId);
       if (!(await deleteNote(store, bookId, noteId, isoNow(clock)))) throw notFound('note');
+    },
+
+    async listDeleted(userId: string, bookId: string) {
+      await books.requireBook(userId, bookId);
+      const deleted = await restorableNotes(store, bookId);
+      return { items: deleted.map(({ note, deletedAt }) => ({ note: presentContinuityNote(note), deletedAt })), nextCursor: null };
+    },
+
+    async restore(userId: string, bookId: string, noteId: string) {
+      await books.requireBook(userId, bookId);
+      const outcome = await restoreNote(store, bookId, noteId, isoNow(clock));
+      if (outcome.ok) return presentContinuityNote(outcome.note);
+      if (outcome.reason === 'full') throw notesFull();
+      throw new AppError('NOT_FOUND', 'This note can no longer be restored: it was restored already, or its subject was added again.');
     },
   };
 }

@@ -107,6 +107,11 @@ export interface ContinuityDeletionRecord {
   /** The subject as the author last saw it. */
   subject: string;
   deletedAt: string;
+  /**
+   * The note as it was when the author deleted it, so it can be restored; null when its subject went by a rename (the
+   * note lives on under its new subject).
+   */
+  note: ContinuityNoteRecord | null;
 }
 
 /** A book's continuity notes. Primitives only: the cap and which notes an extraction replaces are services' rules. */

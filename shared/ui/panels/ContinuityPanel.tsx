@@ -4,14 +4,11 @@ import { CONTINUITY_KINDS, type ContinuityKind, type ContinuityNote } from '../.
 import { useJob, useLoad } from '../app/hooks.js';
 import { useSession } from '../app/session.js';
 import { BookSection } from '../components/BookSection.js';
+import { KIND_HEADINGS, KIND_NAMES } from '../components/continuity-kinds.js';
+import { DeletedNotes } from '../components/DeletedNotes.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { JobProgress } from '../components/JobProgress.js';
 import { OfflineBadge } from '../components/OfflineBadge.js';
-
-const KIND_HEADINGS: Record<ContinuityKind, string> = {
-  person: 'People', place: 'Places', term: 'Terms', date: 'Dates', number: 'Numbers', promise: 'Promises to the reader',
-};
-const KIND_NAMES: Record<ContinuityKind, string> = { person: 'Person', place: 'Place', term: 'Term', date: 'Date', number: 'Number', promise: 'Promise' };
 
 /**
  * Continuity: the facts the book has established, kept automatically from each accepted draft (with the chapter and
@@ -31,6 +28,8 @@ function Notes({ bookId }: { bookId: string }) {
   const source = from ?? chapters[0]?.id ?? null;
   const job = useJob('continuity.extract', bookId, source, () => notes.reload());
   const [error, setError] = useState<unknown>(null);
+  // Counts the author's changes, so the deleted notes are read again after a delete (or a failed restore's reload).
+  const [changes, setChanges] = useState(0);
   const chapterTitle = new Map(chapters.map((c) => [c.id, c.title]));
   const update = () => source && void job.start(() => client.extractContinuity({ params: { bookId, chapterId: source }, body: {} }));
 
@@ -42,6 +41,7 @@ function Notes({ bookId }: { bookId: string }) {
       setError(caught);
     }
     notes.reload();
+    setChanges((n) => n + 1);
   }
 
   const items = notes.data?.items ?? [];
@@ -50,7 +50,7 @@ function Notes({ bookId }: { bookId: string }) {
       <p className="aa-hint">
         Kept automatically from each draft you accept: people, places, terms, dates, numbers and promises to the reader. Lock a
         note to have every new draft checked against it; a note you locked or edited is never replaced. A note you delete is
-        not suggested again; to have it back, add it yourself below.
+        not suggested again; to have it back, restore it from Deleted notes below.
       </p>
       <JobProgress job={job.running || job.job?.status === 'failed' ? job.job : null} label="Continuity notes" onCancel={() => void job.cancel()} onRetry={update} />
       {job.error ? <ErrorNotice error={job.error} onRetry={update} onDismiss={job.clearError} /> : null}
@@ -73,6 +73,7 @@ function Notes({ bookId }: { bookId: string }) {
         </section>
       ))}
       <AddNote onAdd={(body) => act(() => client.createContinuityNote({ params: { bookId }, body }))} />
+      <DeletedNotes bookId={bookId} changes={changes} onRestored={notes.reload} />
       {chapters.length > 0 && (
         <form className="aa-form" aria-label="Update the notes from a chapter" onSubmit={(e) => { e.preventDefault(); update(); }}>
           <label>Chapter
@@ -125,7 +126,7 @@ function NoteItem({ note, chapterTitle, onLock, onSave, onDelete }: {
             <button type="button" aria-pressed={note.locked} onClick={() => void onLock(!note.locked)}>{note.locked ? 'Unlock' : 'Lock'}</button>
             <button type="button" className="aa-link" onClick={() => setEditing(true)}>Edit</button>
             {confirming
-              ? <button type="button" className="aa-link aa-danger" onClick={() => void onDelete()}>Delete for good</button>
+              ? <button type="button" className="aa-link aa-danger" onClick={() => void onDelete()}>Yes, delete it</button>
               : <button type="button" className="aa-link" onClick={() => setConfirming(true)}>Delete</button>}
           </div>
         </>

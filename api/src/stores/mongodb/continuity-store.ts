@@ -30,7 +30,8 @@ export function createMongoContinuityStore({ collections, session }: MongoContex
     },
     async listDeletions(bookId) {
       const docs = await continuityDeletions.find({ bookId }, { session }).sort({ deletedAt: 1, subjectKey: 1 }).toArray();
-      return docs.map(({ _id: _key, ...deletion }): ContinuityDeletionRecord => deletion);
+      // A deletion remembered before notes were kept whole has no `note`.
+      return docs.map(({ _id: _key, ...deletion }): ContinuityDeletionRecord => ({ ...deletion, note: deletion.note ?? null }));
     },
     async forgetDeletions(bookId, subjectKeys) {
       if (subjectKeys.length === 0) return 0;

@@ -34,11 +34,12 @@ export function createSqliteContinuityStore(db: Db): ContinuityStore {
       return casUpdate(prepare, 'continuity_notes', { id: noteId, bookId }, patch, expectedVersion, at, () => read(bookId, noteId));
     },
     async rememberDeletions(deletions) {
-      const replace = 'ON CONFLICT (bookId, subjectKey) DO UPDATE SET subject = excluded.subject, deletedAt = excluded.deletedAt';
-      for (const deletion of deletions) insert(prepare, 'continuity_deletions', { ...deletion }, replace);
+      const replace = 'ON CONFLICT (bookId, subjectKey) DO UPDATE SET subject = excluded.subject, deletedAt = excluded.deletedAt, note = excluded.note';
+      for (const deletion of deletions) insert(prepare, 'continuity_deletions', jsonOut(deletion, ['note']), replace);
     },
     async listDeletions(bookId) {
-      return prepare('SELECT * FROM continuity_deletions WHERE bookId = ? ORDER BY deletedAt, subjectKey').all(bookId) as ContinuityDeletionRecord[];
+      const rows = prepare('SELECT * FROM continuity_deletions WHERE bookId = ? ORDER BY deletedAt, subjectKey').all(bookId);
+      return rows.map((row) => jsonIn<ContinuityDeletionRecord>(row, ['note']));
     },
     async forgetDeletions(bookId, subjectKeys) {
       if (subjectKeys.length === 0) return 0;

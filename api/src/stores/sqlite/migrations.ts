@@ -219,6 +219,11 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
     name: 'jobs found by status and last change (ended jobs are deleted after their retention)',
     sql: `CREATE INDEX jobs_status_updated ON jobs(status, updatedAt);`,
   },
+  {
+    version: 16,
+    name: 'a deleted continuity note is kept whole, so the author can restore it',
+    sql: `ALTER TABLE continuity_deletions ADD COLUMN note TEXT;`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

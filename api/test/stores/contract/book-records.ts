@@ -25,7 +25,7 @@ async function givenMaterial(store: Store, bookId: string) {
   await addDraft(store, draft, 50);
   await store.docWrites.upsert(docWriteRecord(bookId, draft.chapterId));
   await store.continuity.insert([noteRecord(bookId)]);
-  await store.continuity.rememberDeletions([{ bookId, subjectKey: 'harbour clinic', subject: 'Harbour Clinic', deletedAt: time(2) }]);
+  await store.continuity.rememberDeletions([{ bookId, subjectKey: 'harbour clinic', subject: 'Harbour Clinic', deletedAt: time(2), note: null }]);
   return { question, proposal, draft };
 }
 

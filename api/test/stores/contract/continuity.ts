@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { addNoteWithinCap, deleteNote, noteKey, replaceChapterNotes } from '../../../src/services/continuity-rules.js';
+import { addNoteWithinCap, deleteNote, editNote, noteKey, replaceChapterNotes, restorableNotes, restoreNote } from '../../../src/services/continuity-rules.js';
 import { noteRecord } from './engine-fixtures.js';
+import type { ContinuityNoteRecord } from '../../../src/stores/engine-types.js';
 import { givenBook, time, useStore, type StoreFactory } from './fixtures.js';
 
 export function continuityContract(open: StoreFactory): void {
@@ -47,10 +48,12 @@ export function continuityContract(open: StoreFactory): void {
     it('remembers the deletions of a book, one per subject key, oldest first, and forgets them by key', async () => {
       const book = await givenBook(store());
       const other = await givenBook(store());
-      const deletion = (bookId: string, subject: string, at: number) => ({ bookId, subjectKey: noteKey(subject), subject, deletedAt: time(at) });
+      const whole = noteRecord(book.id, { subject: 'harbour clinic', locked: true, source: { chapterId: 'ch_A', draftId: 'dr_A', answers: [{ questionId: 'q_1', answerVersion: 2 }] } });
+      const deletion = (bookId: string, subject: string, at: number, note: ContinuityNoteRecord | null = null) => ({ bookId, subjectKey: noteKey(subject), subject, deletedAt: time(at), note });
       await store().continuity.rememberDeletions([deletion(book.id, 'María Ñúñez 🌍', 2), deletion(book.id, 'Harbour Clinic', 1), deletion(other.id, 'Elsewhere', 1)]);
-      await store().continuity.rememberDeletions([deletion(book.id, 'harbour clinic', 3)]);
-      expect(await store().continuity.listDeletions(book.id)).toEqual([deletion(book.id, 'María Ñúñez 🌍', 2), deletion(book.id, 'harbour clinic', 3)]);
+      // The same subject key again replaces the subject, the time and the note kept whole.
+      await store().continuity.rememberDeletions([deletion(book.id, 'harbour clinic', 3, whole)]);
+      expect(await store().continuity.listDeletions(book.id)).toEqual([deletion(book.id, 'María Ñúñez 🌍', 2), deletion(book.id, 'harbour clinic', 3, whole)]);
       expect(await store().continuity.forgetDeletions(book.id, [noteKey('Harbour Clinic'), noteKey('Elsewhere')])).toBe(1);
       expect((await store().continuity.listDeletions(book.id)).map((d) => d.subject)).toEqual(['María Ñúñez 🌍']);
       expect(await store().continuity.listDeletions(other.id)).toHaveLength(1);
@@ -81,6 +84,26 @@ export function continuityContract(open: StoreFactory): void {
       expect(await deleteNote(store(), book.id, lopez!.id, time(5), 2)).toBe(true);
       expect(await deleteNote(store(), book.id, shift!.id, time(6), 2)).toBe(true);
       expect((await store().continuity.listDeletions(book.id)).map((d) => d.subject)).toEqual(['Maria Lopez', 'Night shift']);
+    });
+
+    it('restores a deleted note as it was, one version on, within the cap; a renamed subject is not restorable', async () => {
+      const book = await givenBook(store());
+      const [maria, harbour] = ['Maria Lopez', 'Harbour Clinic'].map((subject) => noteRecord(book.id, { subject, locked: subject === 'Maria Lopez' }));
+      for (const note of [maria!, harbour!]) await addNoteWithinCap(store(), note, 10);
+      await deleteNote(store(), book.id, maria!.id, time(1));
+      await editNote(store(), book.id, harbour!.id, { subject: 'The clinic', editedAt: time(2) }, null, time(2));
+      expect(await restorableNotes(store(), book.id)).toEqual([{ note: maria, deletedAt: time(1) }]);
+      expect(await restoreNote(store(), book.id, harbour!.id, time(3))).toEqual({ ok: false, reason: 'missing' });
+      expect(await restoreNote(store(), book.id, maria!.id, time(3), 1)).toEqual({ ok: false, reason: 'full' });
+
+      const restored = { ...maria!, version: 2, updatedAt: time(3) };
+      expect(await restoreNote(store(), book.id, maria!.id, time(3))).toEqual({ ok: true, note: restored });
+      expect(await store().continuity.get(book.id, maria!.id)).toEqual(restored);
+      expect(await restorableNotes(store(), book.id)).toEqual([]);
+      expect(await restoreNote(store(), book.id, maria!.id, time(4))).toEqual({ ok: false, reason: 'missing' });
+      // Its subject may be extracted again; the renamed one's old subject stays away.
+      const outcome = await replaceChapterNotes(store(), book.id, 'ch_B', ['maria lopez', 'harbour clinic', 'Night shift'].map((subject) => noteRecord(book.id, { subject })));
+      expect(outcome.added.map((n) => n.subject)).toEqual(['Night shift']);
     });
   });
 }
