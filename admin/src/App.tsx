@@ -40,6 +40,13 @@ function useHashView(): ViewId {
   return view;
 }
 
+/**
+ * A refused token may be mistyped or cut short as well as revoked, so the message names no one cause; it says how to get
+ * a working one (the recovery command the server prints at start).
+ */
+const TOKEN_REFUSED =
+  'That token was not accepted. Check that you copied all of it, or issue a new admin token on the server with npm run admin:token -- --email <admin email>.';
+
 export function App() {
   const [auth, setAuth] = useState<Auth>({ state: 'checking' });
   const view = useHashView();
@@ -56,7 +63,7 @@ export function App() {
     } catch (error) {
       if (isApiError(error) && (error.code === 'UNAUTHORIZED' || error.code === 'ACCOUNT_DISABLED')) {
         session.clear();
-        setAuth({ state: 'signed-out', message: error.code === 'ACCOUNT_DISABLED' ? 'This account is disabled.' : 'That token is not valid (revoked or expired).' });
+        setAuth({ state: 'signed-out', message: error.code === 'ACCOUNT_DISABLED' ? 'This account is disabled.' : TOKEN_REFUSED });
       } else {
         setAuth({ state: 'signed-out', message: `Could not check the token: ${describeError(error)}` });
       }

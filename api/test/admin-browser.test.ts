@@ -324,6 +324,20 @@ describe('admin dashboard in Chromium', () => {
     await other.close();
   });
 
+  it('refuses a mistyped token without blaming revocation, and says how to get a new one', async () => {
+    const other = await browser.newPage();
+    await other.setViewport({ width: 300, height: 800 });
+    await other.goto(`${base}/admin/`);
+    await other.locator('#admin-token').fill('aa_mistyped-0123456789');
+    await other.keyboard.press('Enter');
+    await other.waitForFunction(() => document.body.innerText.includes('That token was not accepted.'));
+    const said = await other.$eval('[role="alert"]', (alert) => alert.textContent ?? '');
+    expect(said).not.toMatch(/revoked|expired/);
+    expect(said).toContain('npm run admin:token');
+    await other.screenshot({ path: path.join(ARTIFACTS, 'refused-token-300.png') as `${string}.png` });
+    await other.close();
+  });
+
   it('logged no console error, page error or CSP violation', () => {
     expect(problems).toEqual([]);
   });
