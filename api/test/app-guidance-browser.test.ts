@@ -269,6 +269,32 @@ describe('narrow sidebars and any script', () => {
   });
 });
 
+describe('the next step at 300 px', () => {
+  it('shows the whole step, as the pointer on its own panel and as the button on the others', async () => {
+    const { page, context, ui, api, author, bookId, errors } = await openBook({ width: 300 });
+    await runJob(offline.t, author.token, 'POST', `/v1/books/${bookId}/interview/generate`, {});
+    const questions = (await api('GET', `/v1/books/${bookId}/interview`)).json().questions as Array<{ id: string }>;
+    await api('PUT', `/v1/books/${bookId}/interview/answers`, {
+      answers: questions.map((q) => ({ questionId: q.id, text: 'The reader is a new manager who fears silence in meetings.' })),
+    });
+    await page.reload();
+    const cut = () => page.$$eval('.aa-next-here, .aa-next > button', (steps) =>
+      steps.filter((step) => step.scrollWidth > step.clientWidth + 1 || step.scrollHeight > step.clientHeight + 1).map((step) => step.textContent));
+    await ui.openNav('TOC');
+    await ui.click('Propose a table of contents');
+    await ui.seeText('Next: Apply the proposed table of contents');
+    await page.waitForSelector('.aa-next-here');
+    expect(await cut()).toEqual([]);
+    await ui.shot('next-step-here-300');
+    await ui.openNav('Book');
+    await page.waitForSelector('.aa-next > button[data-next-step="toc.apply"]');
+    expect(await cut()).toEqual([]);
+    await ui.shot('next-step-button-300');
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+});
+
 describe('cost before spending', () => {
   let models: OpenAiTestServer;
   let ai: Served;

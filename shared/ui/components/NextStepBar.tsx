@@ -2,8 +2,8 @@ import { useGuide } from '../app/guide.js';
 
 /**
  * The book's next step, on every panel: a primary button that opens it when it lies on another panel, or a pointer
- * to this panel's own primary button when it is here. One line of fixed height (long titles are cut, the whole
- * label is the tooltip), so nothing below it moves when the step changes.
+ * to this panel's own primary button when it is here. At most two lines (a narrow sidebar needs the second to show
+ * the whole step; only a very long title is cut, the whole label is the tooltip), in a box at least one step tall.
  */
 export function NextStepBar() {
   const { next, panel, go } = useGuide();
