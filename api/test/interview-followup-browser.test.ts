@@ -8,8 +8,9 @@ import { panelPage } from './helpers/panel-page.js';
 import { openAiTestEnv } from './support/openai-test-server.js';
 
 // Follow-ups in the Interview panel of /app, in real Chromium at 300 px and 1280 px: in template mode a labelled
-// follow-up asked from a short answer, shown under its parent, optional until answered; against the model test server,
-// a decline shown with its reason. Screenshots go to test-artifacts/interview-followup.
+// follow-up asked from a short answer, shown under its parent, optional until answered; an answer changed on another
+// device offered as a choice of both versions; against the model test server, a decline shown with its reason.
+// Screenshots go to test-artifacts/interview-followup.
 
 interface InterviewQuestion {
   id: string;
@@ -86,6 +87,36 @@ describe('interview follow-ups in /app, template mode', () => {
       await page.browserContext().close();
     }, 90_000);
   }
+});
+
+describe('interview answers changed elsewhere, in /app', () => {
+  const app = useAppInChromium({ artifacts: 'interview-followup' });
+
+  it('at 300 px: both versions are shown to choose from, and the one kept is saved', async () => {
+    const { author, bookId, questions, read } = await answeredInterview(app);
+    const { page, errors, p } = await openInterview(app, author.token, 300);
+    // Another device saves the first answer after this panel has read it.
+    const theirs = 'Saved on my phone: ward leads who were nurses last year.';
+    const elsewhere = await authorClient(app.t, author.token).call('PUT', `/v1/books/${bookId}/interview/answers`, {
+      answers: [{ questionId: questions[0]!.id, text: theirs, version: 1 }],
+    });
+    expect(elsewhere.statusCode).toBe(200);
+    const field = (await page.$$('.aa-answer textarea'))[0]!;
+    await field.click();
+    await page.keyboard.press('End');
+    await page.keyboard.type('. And the weekly report.');
+    const mine = 'New managers on a hospital ward. They fear silence. And the weekly report.';
+    await page.waitForSelector('.aa-conflict');
+    expect(await page.$eval('.aa-conflict-mine', (el) => el.textContent)).toBe(mine);
+    expect(await page.$eval('.aa-conflict-theirs', (el) => el.textContent)).toBe(theirs);
+    await p.shot('interview-conflict-300');
+    await p.click('Keep mine');
+    await p.allSaved();
+    expect((await read()).questions[0]!.answer?.text).toBe(mine);
+    await noOverflow(page);
+    expect(errors).toEqual([]);
+    await page.browserContext().close();
+  }, 90_000);
 });
 
 describe('interview follow-ups in /app, against the model', () => {

@@ -15,10 +15,14 @@ export interface AnswerValue {
 
 const valueOf = (answer: Answer | null): AnswerValue => ({ text: answer?.text ?? '', status: answer?.status ?? 'draft' });
 
-/** Reads `details.current` of an answer conflict (an answer, or null when it was removed). */
-export function answerConflict(details: unknown): Confirmed<AnswerValue> | null {
-  const current = (details as { current?: Answer | null } | null)?.current;
-  return current && typeof current.version === 'number' ? { value: valueOf(current), version: current.version } : null;
+/**
+ * Reads this question's answer from `details.current` of an answer conflict: one answer (a single answer's save), or
+ * the list of stale answers of a batch save (the interview's), each null when it was removed.
+ */
+export function answerConflict(details: unknown, questionId: string): Confirmed<AnswerValue> | null {
+  const current = (details as { current?: Answer | Array<Answer | null> | null } | null)?.current;
+  const theirs = Array.isArray(current) ? current.find((answer) => answer?.questionId === questionId) : current;
+  return theirs && typeof theirs.version === 'number' ? { value: valueOf(theirs), version: theirs.version } : null;
 }
 
 /**
@@ -43,7 +47,7 @@ export function AnswerField({ question, storageKey, save, withStatus = false, on
         onSaved?.(saved);
         return { value: valueOf(saved), version: saved.version };
       },
-      conflictOf: answerConflict,
+      conflictOf: (details) => answerConflict(details, question.id),
     },
   );
   const value = answer.snapshot?.value ?? valueOf(question.answer);
