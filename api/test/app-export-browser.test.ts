@@ -7,7 +7,8 @@ import { exportBook } from './helpers/export-fixtures.js';
 import { panelPage } from './helpers/panel-page.js';
 
 // The export journey in /app, in real Chromium against the real API over HTTP: choose a format and chapters, follow
-// the job's progress, see the chapters left out, download the file, find it again under Recent exports.
+// the job's progress, see the chapters left out, download the file, find it again under Recent exports; a choice with
+// nothing to export says so before anything is asked.
 
 const app = useAppInChromium({ artifacts: 'app-export' });
 
@@ -73,5 +74,29 @@ describe('/app Export panel', () => {
     expect(overflow).toBeLessThanOrEqual(0);
     expect(errors).toEqual([]);
     await context.close();
+  });
+
+  it('at 300 px: says why there is nothing to export when no chosen chapter has an accepted draft, before asking', { timeout: 60_000 }, async () => {
+    const author = await app.t.newUser();
+    const book = await exportBook(app.t, author.token, 2, 2);
+    const { page, errors } = await app.open(author.token, 300);
+    const ui = panelPage(page, { artifacts: app.artifacts });
+    await page.locator('.aa-item-button').click();
+    await ui.openNav('export');
+    await ui.seeText('no accepted draft: will be skipped');
+    const exportButton = '::-p-aria([name="Export Word (DOCX)"][role="button"])';
+    const disabled = () => page.$eval(exportButton, (button) => (button as HTMLButtonElement).disabled);
+    expect(await disabled()).toBe(false);
+    // Leave out every chapter that has an accepted draft: the book has some, the choice has none.
+    const boxes = await page.$$('.aa-export-chapter input[type="checkbox"]');
+    for (const [i, chapter] of book.chapters.entries()) if (chapter.blocks) await boxes[i]!.click();
+    await ui.seeText('None of the chosen chapters has an accepted draft yet: choose one that has, or accept a draft under Draft.');
+    expect(await disabled()).toBe(true);
+    await ui.shot('export-nothing-chosen-300');
+    await boxes[0]!.click();
+    await page.waitForFunction(() => !document.querySelector('#aa-export-nothing'));
+    expect(await disabled()).toBe(false);
+    expect(errors).toEqual([]);
+    await page.browserContext().close();
   });
 });

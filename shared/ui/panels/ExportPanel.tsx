@@ -38,6 +38,8 @@ function Exporter({ bookId }: { bookId: string }) {
   const options = chapterOptions(toc.data);
   const accepted = new Set((progress.data?.chapters ?? []).filter((c) => c.acceptedDraftId).map((c) => c.chapterId));
   const chosen = options.filter((o) => !left.has(o.id));
+  // Known before asking: none of the chosen chapters has an accepted draft, so the export would be refused.
+  const nothingToExport = progress.data !== null && chosen.length > 0 && !chosen.some((o) => accepted.has(o.id));
   const running = job.running;
   const toggle = (id: string) => setLeft((current) => {
     const next = new Set(current);
@@ -88,9 +90,17 @@ function Exporter({ bookId }: { bookId: string }) {
           ))}
         </ul>
       </fieldset>
-      <button type="button" className="aa-primary" disabled={running || chosen.length === 0} onClick={() => void start()}>
+      <button type="button" className="aa-primary" disabled={running || chosen.length === 0 || nothingToExport} onClick={() => void start()}
+        aria-describedby={nothingToExport ? 'aa-export-nothing' : undefined}>
         Export {FORMAT_LABELS[format]}
       </button>
+      {nothingToExport && (
+        <p id="aa-export-nothing" className="aa-hint" role="status">
+          {accepted.size === 0
+            ? 'No chapter has an accepted draft yet: accept a draft of a chapter under Draft, then export.'
+            : 'None of the chosen chapters has an accepted draft yet: choose one that has, or accept a draft under Draft.'}
+        </p>
+      )}
       {job.error ? <ErrorNotice error={job.error} onDismiss={job.clearError} /> : null}
       <JobProgress job={job.job} label="Export" onCancel={() => void job.cancel()} onRetry={() => void start()} />
       {job.job?.status === 'succeeded' && <ExportResult job={job.job} titles={new Map(options.map((o) => [o.id, o.title]))} onDownload={download} exports={exports.data?.items ?? []} />}
