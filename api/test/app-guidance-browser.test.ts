@@ -295,6 +295,34 @@ describe('the next step at 300 px', () => {
   }, 60_000);
 });
 
+describe('a TOC proposal made elsewhere', () => {
+  it('is the next step to apply, and once dismissed stays dismissed when the panel is opened again', async () => {
+    const { page, context, ui, api, author, bookId, errors } = await openBook({ width: 360 });
+    await runJob(offline.t, author.token, 'POST', `/v1/books/${bookId}/interview/generate`, {});
+    const questions = (await api('GET', `/v1/books/${bookId}/interview`)).json().questions as Array<{ id: string }>;
+    await api('PUT', `/v1/books/${bookId}/interview/answers`, {
+      answers: questions.map((q) => ({ questionId: q.id, text: 'The reader is a new manager who fears silence in meetings.' })),
+    });
+    // Proposed on another surface (the extension, the add-on) or before this page was loaded.
+    await runJob(offline.t, author.token, 'POST', `/v1/books/${bookId}/toc/generate`, {});
+    await page.reload();
+    await ui.openNav('TOC');
+    await page.waitForSelector('.aa-diff li');
+    await ui.seeText('Next: Apply the proposed table of contents');
+    await ui.shot('proposal-made-elsewhere');
+
+    await ui.click('Dismiss');
+    await ui.seeText('Next: Propose a table of contents');
+    await ui.openNav('Book');
+    await ui.openNav('TOC');
+    await page.waitForNetworkIdle({ idleTime: 300 });
+    expect(await page.$$('.aa-diff li')).toHaveLength(0);
+    await ui.seeText('Next: Propose a table of contents');
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+});
+
 describe('cost before spending', () => {
   let models: OpenAiTestServer;
   let ai: Served;

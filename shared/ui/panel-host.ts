@@ -156,6 +156,8 @@ export const STORAGE_KEYS = {
   panel: 'panel',
   /** The last TOC proposal of a book not yet applied (from a generation or an import). */
   proposal: (bookId: string) => `proposal:${bookId}`,
+  /** The TOC proposal the author dismissed, so it is not offered again from its generation. */
+  dismissedProposal: (bookId: string) => `proposal-dismissed:${bookId}`,
 } as const;
 
 /** A KeyValueStore in memory (tests, and hosts that cannot persist). */

@@ -25,10 +25,13 @@ export function TocProposalView({ bookId, toc, onApplied }: { bookId: string; to
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
-  async function load(proposalId: string) {
+  /** Shows a proposal while it is pending; `keep` stores it as the book's pending proposal, which the next step reads. */
+  async function load(proposalId: string, keep = false) {
     try {
       const loaded = await client.getProposal({ params: { bookId, proposalId } });
-      setProposal(loaded.status === 'pending' ? loaded : null);
+      const pending = loaded.status === 'pending';
+      setProposal(pending ? loaded : null);
+      if (keep && pending) void host.settings.set(STORAGE_KEYS.proposal(bookId), proposalId).then(touched);
     } catch (caught) {
       setError(caught);
     }
@@ -42,14 +45,24 @@ export function TocProposalView({ bookId, toc, onApplied }: { bookId: string; to
     if (typeof done.result?.proposalId === 'string') remember(done.result.proposalId);
   });
 
-  // A proposal survives closing the panel: the stored one, else the last generation's.
+  // A proposal survives closing the panel: the stored one, else the last generation's (made before a reload, or on
+  // another surface: kept, so the next step offers to apply it), unless the author dismissed that one.
   const lastResult = job.job?.status === 'succeeded' && typeof job.job.result?.proposalId === 'string' ? job.job.result.proposalId : null;
   useEffect(() => {
-    void host.settings.get<string>(STORAGE_KEYS.proposal(bookId)).then((id) => {
-      const proposalId = id ?? lastResult;
-      if (proposalId) void load(proposalId);
+    void Promise.all([
+      host.settings.get<string>(STORAGE_KEYS.proposal(bookId)), host.settings.get<string>(STORAGE_KEYS.dismissedProposal(bookId)),
+    ]).then(([stored, dismissed]) => {
+      if (stored) void load(stored);
+      else if (lastResult && lastResult !== dismissed) void load(lastResult, true);
     });
   }, [bookId, lastResult]);
+
+  function dismiss(dismissed: TocProposal) {
+    setProposal(null);
+    void host.settings.remove(STORAGE_KEYS.proposal(bookId))
+      .then(() => host.settings.set(STORAGE_KEYS.dismissedProposal(bookId), dismissed.id))
+      .then(touched);
+  }
 
   async function apply() {
     if (!proposal) return;
@@ -102,7 +115,7 @@ export function TocProposalView({ bookId, toc, onApplied }: { bookId: string; to
           </ul>
           <div className="aa-row">
             <button type="button" className={applyIsNext ? 'aa-primary' : undefined} onClick={() => void apply()} disabled={busy}>Apply proposal</button>
-            <button type="button" className="aa-link" onClick={() => { setProposal(null); void host.settings.remove(STORAGE_KEYS.proposal(bookId)).then(touched); }}>Dismiss</button>
+            <button type="button" className="aa-link" onClick={() => dismiss(proposal)}>Dismiss</button>
           </div>
         </div>
       )}
