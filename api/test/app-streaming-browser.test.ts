@@ -13,7 +13,8 @@ import { step } from './support/openai-test-server.js';
 // What the author sees while the model writes, in /app in real Chromium against the real API and the OpenAI
 // wire-format test server, which streams its answer in chunks and holds the rest: the first draft block is in the
 // panel (marked as not saved) while the model server still holds the rest of the answer, then the saved version
-// replaces it; chapter questions and a TOC proposal show the same way. Screenshots at 300 px and 1280 px.
+// replaces it; chapter questions and a TOC proposal show the same way; a cancelled one says nothing was changed.
+// Screenshots at 300 px and 1280 px.
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'app-streaming');
@@ -112,6 +113,22 @@ describe('/app shows what the model writes while it writes', () => {
     expect(await page.$('article[aria-label="Draft being written"]')).toBeNull();
     expect((await api('GET', `${base}/drafts`)).json<{ items: unknown[] }>().items).toEqual([]);
     await shots(page, 'draft-cut-off');
+    expect(errors).toEqual([]);
+  });
+
+  it('a generation the author cancels says so, and that nothing was changed', { timeout: 90_000 }, async () => {
+    const { page, ui, errors, api, base } = await bookInApp();
+    const before = (await api('GET', `${base}/questions?limit=50`)).json<{ total: number }>().total;
+    model.server.script('chapter_questions', [step.hold(chunksThroughFirstItem(220))]);
+    await ui.openNav('Questions');
+    await ui.click('Ask more questions');
+    await model.server.waitForHold(20_000);
+    await ui.click('Cancel');
+    await ui.seeText('Questions: Cancelled', 30_000);
+    await ui.seeText('Nothing was changed; start it again when you are ready.');
+    model.server.release();
+    expect((await api('GET', `${base}/questions?limit=50`)).json<{ total: number }>().total).toBe(before);
+    await shots(page, 'questions-cancelled');
     expect(errors).toEqual([]);
   });
 

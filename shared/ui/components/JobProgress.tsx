@@ -28,9 +28,9 @@ export function partialText(item: unknown): string {
 }
 
 /**
- * Live progress of a job, with cancel while it runs and the failure explained by code. While the model writes, what it
- * has written so far is shown, marked as not saved: as the panel's own items when it passes `written` (draft blocks,
- * questions, TOC chapters), else as plain lines.
+ * Live progress of a job, with cancel while it runs, the failure explained by code, and a cancel confirmed (nothing
+ * changed). While the model writes, what it has written so far is shown, marked as not saved: as the panel's own items
+ * when it passes `written` (draft blocks, questions, TOC chapters), else as plain lines.
  */
 export function JobProgress({ job, label, onCancel, onRetry, written }: {
   job: Job | null; label: string; onCancel?: () => void; onRetry?: () => void; written?: (items: readonly unknown[]) => ReactNode;
@@ -54,6 +54,7 @@ export function JobProgress({ job, label, onCancel, onRetry, written }: {
           {written ? written(items) : <ol>{items.map((item, i) => <li key={i} dir="auto">{partialText(item)}</li>)}</ol>}
         </div>
       )}
+      {job.status === 'cancelled' && <p className="aa-muted" role="status">Nothing was changed; start it again when you are ready.</p>}
       {job.status === 'failed' && job.error && (
         <ErrorNotice
           error={jobFailure(job.error)}

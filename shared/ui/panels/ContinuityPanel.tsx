@@ -52,7 +52,7 @@ function Notes({ bookId }: { bookId: string }) {
         note to have every new draft checked against it; a note you locked or edited is never replaced. A note you delete is
         not suggested again; to have it back, restore it from Deleted notes below.
       </p>
-      <JobProgress job={job.running || job.job?.status === 'failed' ? job.job : null} label="Continuity notes" onCancel={() => void job.cancel()} onRetry={update} />
+      <JobProgress job={job.job?.status !== 'succeeded' ? job.job : null} label="Continuity notes" onCancel={() => void job.cancel()} onRetry={update} />
       {job.error ? <ErrorNotice error={job.error} onRetry={update} onDismiss={job.clearError} /> : null}
       {notes.error ? <ErrorNotice error={notes.error} onRetry={notes.reload} /> : null}
       {error ? <ErrorNotice error={error} onDismiss={() => setError(null)} /> : null}

@@ -51,7 +51,7 @@ function Interviewer({ bookId }: { bookId: string }) {
         <button type="button" className="aa-link" onClick={() => { readiness.reload(); interview.reload(); }}>Refresh</button>
       </div>
       {!notReady && <QuoteNote operation="interview.generate" bookId={bookId} />}
-      <JobProgress job={job.running || job.job?.status === 'failed' ? job.job : null} label="Interview questions" onCancel={() => void job.cancel()} onRetry={generate} />
+      <JobProgress job={job.job?.status !== 'succeeded' ? job.job : null} label="Interview questions" onCancel={() => void job.cancel()} onRetry={generate} />
       {job.error ? <ErrorNotice error={job.error} onRetry={generate} onDismiss={job.clearError} /> : null}
       {interview.error ? <ErrorNotice error={interview.error} onRetry={interview.reload} /> : null}
       {questions.length > 0 && (

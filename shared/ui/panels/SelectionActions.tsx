@@ -133,7 +133,7 @@ export function SelectionActions({ bookId, selection }: { bookId: string; select
           )}
         </>
       )}
-      <JobProgress job={job.job?.id === startedJob && (job.running || job.job?.status === 'failed') ? job.job : null} label="Passage" onCancel={() => void job.cancel()}
+      <JobProgress job={job.job?.id === startedJob && job.job.status !== 'succeeded' ? job.job : null} label="Passage" onCancel={() => void job.cancel()}
         written={(streamed) => <div className="aa-passage-result">{writtenItems(streamed, paragraphText).map((text, i) => <p key={i} dir="auto">{text}</p>)}</div>} />
       {job.error ? <ErrorNotice error={job.error} onDismiss={job.clearError} /> : null}
       {result && passage && (

@@ -88,7 +88,7 @@ export function TocProposalView({ bookId, toc, onApplied }: { bookId: string; to
     <section aria-label="Proposal" className="aa-subsection">
       <button type="button" className={proposeIsNext ? 'aa-primary' : undefined} onClick={generate} disabled={job.running}>Propose a table of contents</button>
       <QuoteNote operation="toc.generate" bookId={bookId} />
-      <JobProgress job={job.running || job.job?.status === 'failed' ? job.job : null} label="Proposal" onCancel={() => void job.cancel()} onRetry={generate}
+      <JobProgress job={job.job?.status !== 'succeeded' ? job.job : null} label="Proposal" onCancel={() => void job.cancel()} onRetry={generate}
         written={(streamed) => (
           <ol className="aa-proposal-writing" aria-label="Chapters being proposed">
             {writtenItems(streamed, writtenChapter).map((chapter, i) => (
