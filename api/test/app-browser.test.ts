@@ -482,9 +482,17 @@ describe('errors by code', () => {
     expect(models.requests.at(-1)).toMatchObject({ outcome: 'status', status: 500 });
     await shot(page, '13-error-ai-unavailable');
 
+    // Tried again while the quota is spent: the refusal replaces the old failure rather than sitting beside it.
+    const cap = (quotaDailyTokens: number | null) => ai.t.as(ADMIN_TOKEN, { method: 'PATCH', url: `/v1/admin/users/${author.id}`, payload: { quotaDailyTokens } });
+    expect((await cap(1)).statusCode).toBe(200);
+    await click(page, 'Try again');
+    await page.waitForSelector('.aa-error[data-code="QUOTA_EXCEEDED"]', { timeout: 15_000 });
+    expect(await page.$$eval('.aa-error', (notices) => notices.map((notice) => notice.getAttribute('data-code')))).toEqual(['QUOTA_EXCEEDED']);
+    expect((await cap(null)).statusCode).toBe(200);
+
     // The model server answers again (no steps left: the default, schema-valid answer).
     expect(models.pendingSteps()).toBe(0);
-    await click(page, 'Try again');
+    await click(page, 'Start the interview');
     await page.waitForSelector('.aa-answer textarea');
     expect(await page.$('.aa-error')).toBeNull();
     expect(models.calls('kickoff_interview')).toBe(2);

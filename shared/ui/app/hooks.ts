@@ -143,6 +143,8 @@ export function useJob(kind: JobKind, bookId: string | null, chapterId: string |
 
   const start = useCallback(async (launch: () => Promise<{ job: Job }>) => {
     setError(null);
+    // A new start replaces the last one's outcome: its old failure is not left beside this start's own refusal.
+    setJob((current) => (current && TERMINAL_JOB_STATUSES.has(current.status) ? null : current));
     try {
       const { job: started } = await launch();
       return await track(started);
