@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureAppBuilt } from './helpers/app-build.js';
 import { runJob, SUMMARY } from './helpers/journey.js';
 import { CHROMIUM, CHROMIUM_ARGS, pageErrors, panelPage } from './helpers/panel-page.js';
-import { buildTestApp, type TestApp } from './helpers/test-app.js';
+import { ADMIN_TOKEN, buildTestApp, type TestApp } from './helpers/test-app.js';
 import { openAiTestEnv, startOpenAiTestServer, type OpenAiTestServer } from './support/openai-test-server.js';
 
 // The /app panels guide the author and tell the real reason, in real Chromium against the real API over HTTP
@@ -293,6 +293,26 @@ describe('the next step at 300 px', () => {
     expect(errors).toEqual([]);
     await context.close();
   }, 60_000);
+});
+
+describe('a summary that cannot be read', () => {
+  it('is neither called saved nor judged missing: the reason shows instead', async () => {
+    const { page, context, ui, author } = await openBook({ width: 300 });
+    await ui.seeText('Ready for the interview');
+    await ui.openNav('Interview');
+    // The administrator disables the account while the Book panel is closed: opening it again, the summary cannot be read.
+    const disabled = await offline.t.as(ADMIN_TOKEN, { method: 'PATCH', url: `/v1/admin/users/${author.id}`, payload: { disabled: true } });
+    expect(disabled.statusCode).toBe(200);
+    await ui.openNav('Book');
+    await page.waitForSelector('.aa-error[data-code="ACCOUNT_DISABLED"]');
+    await ui.seeText('This account has been disabled. Contact your administrator.');
+    const text = await page.evaluate(() => document.body.innerText);
+    expect(text).not.toContain('Summary: Saved');
+    expect(text).not.toContain('Write or paste a summary of the book.');
+    expect(text).not.toContain('Not ready yet');
+    await ui.shot('summary-unreadable-300');
+    await context.close();
+  });
 });
 
 describe('a TOC proposal made elsewhere', () => {

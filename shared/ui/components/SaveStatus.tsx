@@ -15,8 +15,8 @@ const LABELS: Record<string, string> = {
 export function SaveStatus({ snapshot, onRetry, label }: { snapshot: AutosaveSnapshot<unknown> | null; onRetry?: () => void; label?: string }) {
   const status = snapshot?.status ?? 'saved';
   const retryIn = useCountdown(snapshot?.retryAt ? Math.max(0, Math.round((snapshot.retryAt - Date.now()) / 1000)) : null);
-  // Nothing stored yet and nothing typed: there is no save state to report.
-  const text = status === 'saved' && snapshot?.version === null ? '' : LABELS[status] ?? status;
+  // Not loaded (or its load failed), or nothing stored yet and nothing typed: there is no save state to report.
+  const text = !snapshot || (status === 'saved' && snapshot.version === null) ? '' : LABELS[status] ?? status;
   return (
     <span className={`aa-save aa-save-${status}`} data-save-status={status}>
       <span role="status" aria-live="polite">

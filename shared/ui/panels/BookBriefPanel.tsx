@@ -146,17 +146,20 @@ function BriefEditor({ book }: { book: Book }) {
       {text.snapshot?.conflict && (
         <ConflictChooser what="summary" mine={text.snapshot.conflict.mine} theirs={text.snapshot.conflict.theirs} onChoose={text.resolve} />
       )}
-      <div id="aa-readiness" className={`aa-readiness aa-readiness-${readiness.level}`} data-ready={readiness.ready}>
-        <meter min={0} max={READINESS.summaryGoodWords} low={READINESS.summaryMinWords} optimum={READINESS.summaryGoodWords}
-          value={Math.min(readiness.words, READINESS.summaryGoodWords)} aria-label="Summary length" />
-        <p>
-          {readiness.words} words, {readiness.characters} characters —{' '}
-          {readiness.ready
-            ? <button type="button" className="aa-link aa-strong" onClick={() => go('interview')}>{readiness.level === 'good' ? 'Ready, with plenty of detail: on to the interview' : 'Ready for the interview'}</button>
-            : <strong>Not ready yet</strong>}
-        </p>
-        <ul>{readiness.checks.filter((c) => !c.ok).map((c) => <li key={c.id}>{c.message}</li>)}</ul>
-      </div>
+      {/* Judged only on the summary as stored: one that could not be read is not "missing". */}
+      {text.snapshot && (
+        <div id="aa-readiness" className={`aa-readiness aa-readiness-${readiness.level}`} data-ready={readiness.ready}>
+          <meter min={0} max={READINESS.summaryGoodWords} low={READINESS.summaryMinWords} optimum={READINESS.summaryGoodWords}
+            value={Math.min(readiness.words, READINESS.summaryGoodWords)} aria-label="Summary length" />
+          <p>
+            {readiness.words} words, {readiness.characters} characters —{' '}
+            {readiness.ready
+              ? <button type="button" className="aa-link aa-strong" onClick={() => go('interview')}>{readiness.level === 'good' ? 'Ready, with plenty of detail: on to the interview' : 'Ready for the interview'}</button>
+              : <strong>Not ready yet</strong>}
+          </p>
+          <ul>{readiness.checks.filter((c) => !c.ok).map((c) => <li key={c.id}>{c.message}</li>)}</ul>
+        </div>
+      )}
       {doc && <DocImport book={book} onMaterial={(material) => text.edit(summaryText ? `${summaryText}\n\n${material}` : material)} />}
     </div>
   );
