@@ -245,6 +245,11 @@ describe('the /app journey at 360 px', () => {
     await openNav(page, 'Usage');
     await seeText(page, 'This month:');
     expect(await page.$$eval('.aa-table tbody tr', (rows) => rows.length)).toBeGreaterThanOrEqual(4);
+    // Each call says what it made in the author's words, not the API's operation name.
+    const made = await page.$$eval('.aa-table tbody td:first-child', (cells) => cells.map((cell) => cell.textContent ?? ''));
+    expect(made.some((what) => what.startsWith('Interview questions · template mode (no AI model)'))).toBe(true);
+    expect(made.some((what) => what.startsWith('Chapter draft'))).toBe(true);
+    expect(made.filter((what) => /\b[a-z]+\.[a-z]+\b/.test(what))).toEqual([]);
     await shot(page, '08-usage');
     expect(errors).toEqual([]);
     await context.close();

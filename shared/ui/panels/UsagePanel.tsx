@@ -1,3 +1,4 @@
+import type { AiJobKind } from '../../schemas/ai.js';
 import type { Usage } from '../../schemas/usage.js';
 import { useLoad } from '../app/hooks.js';
 import { useSession } from '../app/session.js';
@@ -5,6 +6,21 @@ import { formatTime } from '../core/error-view.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 
 type Window = Usage['daily'];
+
+/** What each call made, in the author's words (the ledger's operation names are the API's). */
+const MADE: Record<AiJobKind, string> = {
+  'interview.generate': 'Interview questions',
+  'interview.followup': 'Interview follow-up question',
+  'toc.generate': 'Table of contents proposal',
+  'questions.generate': 'Chapter questions',
+  'question.regenerate': 'A question asked differently',
+  'question.followup': 'Follow-up question',
+  'draft.generate': 'Chapter draft',
+  'draft.revise': 'Draft revised',
+  'draft.rework': 'Draft passage reworked',
+  'continuity.extract': 'Continuity notes',
+  'passage.rework': 'Passage from your document reworked',
+};
 
 const usd = (value: number) => `$${value.toFixed(value > 0 && value < 0.01 ? 4 : 2)}`;
 
@@ -47,7 +63,7 @@ export function UsagePanel() {
               <tbody>
                 {data.recent.map((call) => (
                   <tr key={call.id}>
-                    <td>{call.operation}{call.cached ? ' (cached)' : ''}{call.provider === 'offline' ? ' · template mode (no AI model)' : ''}<br /><span className="aa-muted">{formatTime(call.createdAt)}</span></td>
+                    <td>{MADE[call.operation] ?? call.operation}{call.cached ? ' (cached)' : ''}{call.provider === 'offline' ? ' · template mode (no AI model)' : ''}<br /><span className="aa-muted">{formatTime(call.createdAt)}</span></td>
                     <td>{(call.inputTokens + call.outputTokens).toLocaleString()}</td>
                     <td>{usd(call.costUsd)}</td>
                   </tr>
