@@ -295,6 +295,25 @@ describe('the next step at 300 px', () => {
   }, 60_000);
 });
 
+describe('a book with no chapters yet', () => {
+  it('says so on every panel that works on chapters, and where to add them, instead of "choose a chapter above"', async () => {
+    const { page, context, ui, errors } = await openBook({ width: 300 });
+    for (const panel of ['Questions', 'Draft', 'Write']) {
+      await ui.openNav(panel);
+      await page.waitForSelector('[data-no-chapters]');
+      expect(await textOf(page, '[data-no-chapters]')).toBe('This book has no chapters yet: propose or add them under TOC.');
+      expect(await page.evaluate(() => document.body.innerText)).not.toContain('Choose a chapter above');
+    }
+    await ui.shot('no-chapters-write-300');
+    await ui.openNav('Export');
+    await ui.seeText('This book has no chapters yet: propose or add them under TOC, then accept a draft of each.');
+    expect(await page.$eval('::-p-aria([name="Export Word (DOCX)"][role="button"])', (button) => (button as HTMLButtonElement).disabled)).toBe(true);
+    await ui.shot('no-chapters-export-300');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
 describe('a summary that cannot be read', () => {
   it('is neither called saved nor judged missing: the reason shows instead', async () => {
     const { page, context, ui, author } = await openBook({ width: 300 });

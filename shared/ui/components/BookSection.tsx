@@ -22,7 +22,12 @@ export function ChapterScoped({ bookId, children }: { bookId: string; children: 
       <ChapterPicker chapters={chapters} />
       {chapters.current
         ? <Fragment key={chapters.current.id}>{children(chapters.current.id)}</Fragment>
-        : chapters.toc.data && <p className="aa-muted">Choose a chapter above (add chapters under <strong>TOC</strong>).</p>}
+        : chapters.toc.data && <NoChapters />}
     </div>
   );
+}
+
+/** What a panel that works on chapters says while the book has none (a chapter is chosen for it as soon as there is one). */
+export function NoChapters() {
+  return <p className="aa-muted" data-no-chapters="">This book has no chapters yet: propose or add them under <strong>TOC</strong>.</p>;
 }

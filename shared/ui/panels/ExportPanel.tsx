@@ -5,7 +5,7 @@ import { EXPORT_FORMATS, ExportJobResultSchema, type Export, type ExportFormat }
 import { useJob, useLoad } from '../app/hooks.js';
 import { useSession } from '../app/session.js';
 import { BookSection } from '../components/BookSection.js';
-import { chapterOptions } from '../components/ChapterPicker.js';
+import { chapterOptions, type ChapterOption } from '../components/ChapterPicker.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { JobProgress } from '../components/JobProgress.js';
 import { formatTime } from '../core/error-view.js';
@@ -19,6 +19,19 @@ const FORMAT_LABELS: Record<ExportFormat, string> = {
 };
 
 const kb = (bytes: number) => (bytes < 1_000_000 ? `${Math.max(1, Math.round(bytes / 1000))} KB` : `${(bytes / 1_000_000).toFixed(1)} MB`);
+
+/**
+ * Why an export of this choice would be refused (nothing in it has an accepted draft), in words that say what to do;
+ * null when there is something to export. Known before asking, so the button waits and says why.
+ */
+function whyNothingToExport(options: ChapterOption[], chosen: ChapterOption[], accepted: ReadonlySet<string>): string | null {
+  if (options.length === 0) return 'This book has no chapters yet: propose or add them under TOC, then accept a draft of each.';
+  if (chosen.length === 0) return 'Choose at least one chapter to export.';
+  if (chosen.some((o) => accepted.has(o.id))) return null;
+  return accepted.size === 0
+    ? 'No chapter has an accepted draft yet: accept a draft of a chapter under Draft, then export.'
+    : 'None of the chosen chapters has an accepted draft yet: choose one that has, or accept a draft under Draft.';
+}
 
 /** Export: the accepted drafts as a DOCX, PDF, EPUB or Markdown file, made by a job and kept for 7 days. */
 export function ExportPanel() {
@@ -38,8 +51,7 @@ function Exporter({ bookId }: { bookId: string }) {
   const options = chapterOptions(toc.data);
   const accepted = new Set((progress.data?.chapters ?? []).filter((c) => c.acceptedDraftId).map((c) => c.chapterId));
   const chosen = options.filter((o) => !left.has(o.id));
-  // Known before asking: none of the chosen chapters has an accepted draft, so the export would be refused.
-  const nothingToExport = progress.data !== null && chosen.length > 0 && !chosen.some((o) => accepted.has(o.id));
+  const nothingToExport = toc.data && progress.data ? whyNothingToExport(options, chosen, accepted) : null;
   const running = job.running;
   const toggle = (id: string) => setLeft((current) => {
     const next = new Set(current);
@@ -90,17 +102,11 @@ function Exporter({ bookId }: { bookId: string }) {
           ))}
         </ul>
       </fieldset>
-      <button type="button" className="aa-primary" disabled={running || chosen.length === 0 || nothingToExport} onClick={() => void start()}
+      <button type="button" className="aa-primary" disabled={running || chosen.length === 0 || nothingToExport !== null} onClick={() => void start()}
         aria-describedby={nothingToExport ? 'aa-export-nothing' : undefined}>
         Export {FORMAT_LABELS[format]}
       </button>
-      {nothingToExport && (
-        <p id="aa-export-nothing" className="aa-hint" role="status">
-          {accepted.size === 0
-            ? 'No chapter has an accepted draft yet: accept a draft of a chapter under Draft, then export.'
-            : 'None of the chosen chapters has an accepted draft yet: choose one that has, or accept a draft under Draft.'}
-        </p>
-      )}
+      {nothingToExport && <p id="aa-export-nothing" className="aa-hint" role="status">{nothingToExport}</p>}
       {job.error ? <ErrorNotice error={job.error} onDismiss={job.clearError} /> : null}
       <JobProgress job={job.job} label="Export" onCancel={() => void job.cancel()} onRetry={() => void start()} />
       {job.job?.status === 'succeeded' && <ExportResult job={job.job} titles={new Map(options.map((o) => [o.id, o.title]))} onDownload={download} exports={exports.data?.items ?? []} />}

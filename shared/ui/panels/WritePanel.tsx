@@ -3,7 +3,7 @@ import { useLoad } from '../app/hooks.js';
 import { useGuide } from '../app/guide.js';
 import { useSession } from '../app/session.js';
 import { chapterOptions } from '../components/ChapterPicker.js';
-import { BookSection } from '../components/BookSection.js';
+import { BookSection, NoChapters } from '../components/BookSection.js';
 import { DocPreviewView } from '../components/DocPreviewView.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { ChapterActions } from './ChapterActions.js';
@@ -82,6 +82,7 @@ function Writer({ bookId }: { bookId: string }) {
       </p>
       {toc.error ? <ErrorNotice error={toc.error} onRetry={toc.reload} /> : null}
       {progress.error ? <ErrorNotice error={progress.error} onRetry={progress.reload} /> : null}
+      {toc.data && options.length === 0 && <NoChapters />}
       <ul className="aa-list" aria-label="Chapters">
         {options.map((o) => (
           <li key={o.id} className="aa-row aa-space" data-written={written.data?.has(o.id) ? 'true' : undefined}>
