@@ -23,6 +23,9 @@ describe('describeError', () => {
       details: { issues: [{ where: 'body', path: 'targetWords', message: 'The target length must be at least 1,000 words (not 500).' }, { where: 'querystring', path: 'limit', message: 'x' }] },
     }));
     expect(view.message).toBe('The target length must be at least 1,000 words (not 500).');
+    // The title does not borrow the word the panels use for the draft an author chose ("Accept this draft").
+    expect(view.title).toBe('Cannot do this as it is');
+    expect(describeError(error('VALIDATION')).message).not.toMatch(/accept/i);
     expect(view.fields).toEqual([{ path: 'targetWords', message: 'The target length must be at least 1,000 words (not 500).' }]);
     expect(describeError(error('LIMIT_REACHED', { message: 'A book can hold at most 200 chapters and sections.', serverCode: 'LIMIT_REACHED' })).message)
       .toBe('A book can hold at most 200 chapters and sections.');

@@ -39,7 +39,8 @@ export function formatTime(iso: string): string {
 }
 
 const PLAIN: Record<string, [string, string, ErrorAction]> = {
-  VALIDATION: ['Not accepted', 'Something here is not accepted. Check the marked field and try again.', 'none'],
+  // Not "Not accepted": in this product an accepted draft is the one the author chose, and refusals sit beside those.
+  VALIDATION: ['Cannot do this as it is', 'Something here cannot be used as it is. Check the marked field and try again.', 'none'],
   UNAUTHORIZED: ['Connect again', 'Your API token is no longer valid. Paste a new one to carry on.', 'reconnect'],
   GOOGLE_AUTH_REQUIRED: ['Google access needed', 'Auto-Author needs your permission to write into the Google Doc. Re-connect Google to carry on.', 'reconnect-google'],
   GOOGLE_FORBIDDEN: ['No access to this document', 'Your Google account cannot edit this document. Ask its owner for edit access.', 'none'],
