@@ -208,7 +208,8 @@ describe('the extension in Chromium', () => {
 
     // Import reads the doc through the API with the Google token from session storage.
     await ui.click('Import headings and text');
-    await ui.seeText('words of material found');
+    // The document has one line of text and no headings: no chapters, and the author is told which styles make them.
+    await ui.seeText('No chapters proposed: the document has no headings (paragraphs styled Heading 1 or Heading 2 become chapters). 8 words of text found.');
     expect(emulator.requests.some((r) => r.method === 'get' && r.documentId === documentId && r.token === GOOGLE_ACCESS_TOKEN)).toBe(true);
 
     // Brief.

@@ -39,11 +39,21 @@ export function DocImport({ book, onMaterial }: { book: Book; onMaterial: (text:
       <button type="button" disabled={busy} onClick={() => void run()}>Import headings and text</button>
       {result && (
         <div role="status">
-          <p>{result.chapters} chapters proposed (review them under TOC); {result.words} words of material found.</p>
+          <p>{importSummary(result.chapters, result.words)}</p>
           {result.material && <button type="button" onClick={() => onMaterial(result.material)}>Add the text to the summary</button>}
         </div>
       )}
       {error ? <ErrorNotice error={error} onRetry={() => void run()} /> : null}
     </section>
   );
+}
+
+const count = (n: number, one: string, many: string) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
+
+/** What an import found: the chapters its headings gave (or why none), and how much body text. */
+function importSummary(chapters: number, words: number): string {
+  const outline = chapters > 0
+    ? `${count(chapters, 'chapter', 'chapters')} proposed from its headings: review them under TOC.`
+    : 'No chapters proposed: the document has no headings (paragraphs styled Heading 1 or Heading 2 become chapters).';
+  return `${outline} ${words > 0 ? `${count(words, 'word', 'words')} of text found.` : 'No body text found.'}`;
 }
