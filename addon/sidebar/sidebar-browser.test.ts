@@ -34,6 +34,7 @@ let sidebarOrigin: string;
 let code: string;
 let sidebarHtml: string;
 let idToken: string;
+let apiUrl: string;
 
 const listen = (server: http.Server | https.Server) =>
   new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
@@ -67,7 +68,7 @@ beforeAll(async () => {
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   });
-  const apiUrl = `https://${API_HOST}:${await listen(tlsProxy)}`;
+  apiUrl = `https://${API_HOST}:${await listen(tlsProxy)}`;
 
   const built = await buildAddon({ apiUrl, outDir: path.join(dir, 'addon') });
   code = readFileSync(path.join(built.outDir, 'Code.js'), 'utf8');
@@ -106,6 +107,25 @@ const GOOGLE_SCRIPT_RUN_SHIM = `
       });
     } });
   })() } };`;
+
+/** Opens the sidebar in a browser context of its own, its google.script.run wired to `script`; records each call's name. */
+async function openSidebar(script: ReturnType<typeof runScript>, calls: string[] = []) {
+  const context = await browser.createBrowserContext();
+  page = await context.newPage();
+  await page.setViewport({ width: 300, height: 800 });
+  const errors = pageErrors(page);
+  await page.exposeFunction('__appsScript', (name: string, argsJson: string) => {
+    calls.push(name);
+    try {
+      return JSON.stringify({ value: script.call(name, ...(JSON.parse(argsJson) as unknown[])) });
+    } catch (error) {
+      return JSON.stringify({ error: error instanceof Error ? error.message : String(error) });
+    }
+  });
+  await page.evaluateOnNewDocument(GOOGLE_SCRIPT_RUN_SHIM);
+  await page.goto(`${sidebarOrigin}/userCodeAppPanel`);
+  return { context, errors };
+}
 
 async function click(name: string) {
   await page.locator(`::-p-aria([name="${name}"][role="button"])`).click();
@@ -154,20 +174,7 @@ describe('the add-on sidebar in Chromium', () => {
     placeCursor(script.document, 1, 3);
     const calls: string[] = [];
 
-    const context = await browser.createBrowserContext();
-    page = await context.newPage();
-    await page.setViewport({ width: 300, height: 800 });
-    const errors = pageErrors(page);
-    await page.exposeFunction('__appsScript', (name: string, argsJson: string) => {
-      calls.push(name);
-      try {
-        return JSON.stringify({ value: script.call(name, ...(JSON.parse(argsJson) as unknown[])) });
-      } catch (error) {
-        return JSON.stringify({ error: error instanceof Error ? error.message : String(error) });
-      }
-    });
-    await page.evaluateOnNewDocument(GOOGLE_SCRIPT_RUN_SHIM);
-    await page.goto(`${sidebarOrigin}/userCodeAppPanel`);
+    const { context, errors } = await openSidebar(script, calls);
 
     // Connect: the API address is the build's; the Google identity comes from ScriptApp.getIdentityToken().
     await seeText('Sign in with Google');
@@ -288,4 +295,22 @@ describe('the add-on sidebar in Chromium', () => {
     expect(errors).toEqual([]);
     await context.close();
   }, 120_000);
+
+  it('says why a stored token stopped working, and takes the link the administrator sent, pasted whole', async () => {
+    const script = runScript(code, { document: new FakeDocument(DOCUMENT_ID, 'My memoir'), identityToken: idToken });
+    script.userProperties.values.set('aa.apiToken', JSON.stringify('aa_revoked-or-mistyped-0123456789'));
+    const author = await t.newUser();
+    const { context, errors } = await openSidebar(script);
+
+    // The link opens the web app, so beside the document the author is told to paste it here instead.
+    await seeText('Your API token was not accepted: it may have been revoked or mistyped. Paste a new one, or paste the link your administrator sent.');
+    await seeText('Paste the token your administrator gave you, or the whole link they sent you.');
+    await page.locator('input[name="token"]').fill(`${apiUrl}/app#token=${author.token}`);
+    await shots('connect-link');
+    await page.locator('form button[type="submit"]').click();
+    await seeText('Title of a new book');
+    expect(JSON.parse(script.userProperties.values.get('aa.apiToken')!)).toBe(author.token);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
 });

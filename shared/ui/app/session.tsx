@@ -115,13 +115,13 @@ export function SessionProvider({ host, children }: { host: PanelHost; children:
             } else if (isApiError(error) && error.status > 0) markAnswered();
             if (isApiError(error) && error.code === 'UNAUTHORIZED' && tokenRef.current) {
               // Worded for both cases: a revoked token, and one from a link that never worked.
-              void disconnect('Your API token was not accepted: it may have been revoked or mistyped. Paste a new one, or open the link your administrator sent.');
+              void disconnect(`Your API token was not accepted: it may have been revoked or mistyped. Paste a new one, or ${host.kind === 'web' ? 'open' : 'paste'} the link your administrator sent.`);
             }
             throw error;
           });
       },
     }) as ApiClient;
-  }, [apiUrl, disconnect, markAnswered, touched]);
+  }, [apiUrl, host, disconnect, markAnswered, touched]);
 
   // While the server does not answer, ask it every few seconds (a no-auth call), so the panels recover by themselves.
   useEffect(() => {

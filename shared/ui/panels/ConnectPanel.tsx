@@ -4,6 +4,7 @@ import type { User } from '../../schemas/identity.js';
 import { useLoad } from '../app/hooks.js';
 import { useSession } from '../app/session.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
+import { tokenFromPaste } from '../core/pasted-token.js';
 
 /** Connect: API URL and token (or Google sign-in where the host has it); shows who is connected. */
 export function ConnectPanel({ onConnected }: { onConnected: () => void }) {
@@ -54,8 +55,13 @@ export function ConnectPanel({ onConnected }: { onConnected: () => void }) {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (token.trim()) void verifyAndConnect(apiUrl.trim(), token.trim());
+    const pasted = tokenFromPaste(token);
+    if (!pasted) return;
+    // A pasted `/app#token=…` link names its server too, where the author may choose one.
+    void verifyAndConnect(pasted.origin && !host.capabilities.fixedApiUrl ? pasted.origin : apiUrl.trim(), pasted.token);
   };
+  // The one-click link opens the web app; beside a document the author pastes the token, or the whole link.
+  const web = host.kind === 'web';
 
   return (
     <section aria-labelledby="aa-connect-title" className="aa-section">
@@ -81,7 +87,9 @@ export function ConnectPanel({ onConnected }: { onConnected: () => void }) {
             API token
             <input type="password" name="token" autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} placeholder="aa_…" />
           </label>
-          <p className="aa-hint">Ask your administrator for a token, or open the link they sent you.</p>
+          <p className="aa-hint">
+            {web ? 'Ask your administrator for a token, or open the link they sent you.' : 'Paste the token your administrator gave you, or the whole link they sent you.'}
+          </p>
           <div className="aa-row">
             <button type="submit" className="aa-primary" disabled={busy || !token.trim()}>Connect</button>
             {host.capabilities.googleSignIn && (
@@ -92,8 +100,8 @@ export function ConnectPanel({ onConnected }: { onConnected: () => void }) {
       )}
       {refused && !connected && (
         <p className="aa-warning" role="alert">
-          This token was not accepted. Check that you copied all of it, or ask your administrator for a new token or for the
-          link that connects you in one click.
+          This token was not accepted. Check that you copied all of it, or ask your administrator for a new token
+          {web ? ' or for the link that connects you in one click' : ' or link'}.
         </p>
       )}
       {error ? <ErrorNotice error={error} onDismiss={() => setError(null)} /> : null}
