@@ -324,6 +324,22 @@ describe('admin dashboard in Chromium', () => {
     await other.close();
   });
 
+  it("refuses to demote the last administrator with the server's reason, not as a change made elsewhere", async () => {
+    const logged = problems.length;
+    await goTo('Users');
+    await page.locator('::-p-aria([name="admin@localhost"])').click();
+    await page.waitForSelector('::-p-aria([name="Settings of admin@localhost"])');
+    await page.select('#user-role', 'author');
+    await click('Save changes');
+    await waitForText('This is the last active administrator; make another user an administrator first');
+    expect(await page.evaluate(() => document.body.innerText)).not.toContain('changed elsewhere');
+    const admins = await call(ADMIN_TOKEN, 'GET', '/v1/admin/users?q=admin%40localhost');
+    expect((admins.json.items as Array<{ role: string }>)[0]!.role).toBe('admin');
+    await shot('last-admin-1280');
+    // The browser logs the refused request (409) it was asked to make; nothing else.
+    expect(problems.splice(logged).filter((problem) => !/status of 409/.test(problem))).toEqual([]);
+  });
+
   it('refuses a mistyped token without blaming revocation, and says how to get a new one', async () => {
     const other = await browser.newPage();
     await other.setViewport({ width: 300, height: 800 });

@@ -48,10 +48,11 @@ export function UserDetail({ user: initial, onChanged, onClose }: { user: User; 
         try {
           return await api.adminUpdateUser({ params: { userId: user.id }, body });
         } catch (error) {
-          // Someone else changed this user meanwhile: show their version and let the admin decide again.
-          if (isApiError(error) && error.code === 'CONFLICT') {
-            const current = (error.details as { current?: User } | undefined)?.current;
-            if (current) reset(current);
+          // Someone else changed this user meanwhile: show their version and let the admin decide again. A conflict
+          // without the current user is a refusal with its own reason (the last active administrator), shown as it is.
+          const current = isApiError(error) && error.code === 'CONFLICT' ? (error.details as { current?: User } | undefined)?.current : undefined;
+          if (current) {
+            reset(current);
             throw new Error('This user was changed elsewhere; the form now shows the current values. Save again to apply yours.', {
               cause: error,
             });
