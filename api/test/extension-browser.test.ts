@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import puppeteer, { type Browser, type Page, type WebWorker } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extensionIdFromKey } from '../../extension/lib/extension-id.js';
+import { bookWithDrafts, sampleBlocks } from './helpers/docs-fixtures.js';
 import { createGoogleIssuer } from './helpers/google-id-tokens.js';
 import { SUMMARY } from './helpers/journey.js';
 import { CHROMIUM, CHROMIUM_ARGS, pageErrors, panelPage } from './helpers/panel-page.js';
@@ -58,8 +59,8 @@ interface ExtensionGlobal {
       getPanelBehavior(): Promise<{ openPanelOnActionClick?: boolean }>;
     };
     storage: {
-      session: { set(items: Record<string, unknown>): Promise<void> };
-      local: { get(key: string): Promise<Record<string, unknown>> };
+      session: { set(items: Record<string, unknown>): Promise<void>; clear(): Promise<void> };
+      local: { get(key: string): Promise<Record<string, unknown>>; remove(key: string): Promise<void> };
     };
   };
 }
@@ -346,4 +347,49 @@ describe('the extension in Chromium', () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);
+
+  it('says so when Google sign-in does not finish (its window closed, or Google out of reach)', async () => {
+    await worker.evaluate(async () => {
+      const chrome = (globalThis as unknown as ExtensionGlobal).chrome;
+      await chrome.storage.session.clear();
+      await chrome.storage.local.remove('apiToken');
+    });
+    const page = await browser.newPage();
+    await page.setViewport({ width: 300, height: 780 });
+    const errors = pageErrors(page);
+    // Google's side of the flow: the author closes its window (Chrome then rejects the flow with this message).
+    await page.evaluateOnNewDocument(() => {
+      (globalThis as unknown as { chrome: { identity: { launchWebAuthFlow: unknown } } }).chrome.identity.launchWebAuthFlow =
+        () => Promise.reject(new Error('The user did not approve access.'));
+    });
+    const ui = panelPage(page, { artifacts: ARTIFACTS });
+    await page.goto(`chrome-extension://${extensionId}/${pinnedPath}`);
+    await ui.click('Sign in with Google');
+    await ui.seeText('Google sign-in did not finish: its window was closed, or Google could not be reached. Try again, or paste a token instead.');
+    await ui.seeText('Paste the token your administrator gave you, or the whole link they sent you.');
+    for (const width of [300, 1280]) {
+      await page.setViewport({ width, height: 780 });
+      await ui.shot(`10-google-unfinished-${width}`);
+    }
+    await page.setViewport({ width: 300, height: 780 });
+
+    // Connected with the link the administrator sent; a write without Google access, and Re-connect Google closed.
+    const author = await t.newUser();
+    const { bookId } = await bookWithDrafts(t, author.token, [{ title: 'The first week', blocks: sampleBlocks('First') }]);
+    expect((await t.as(author.token, { method: 'PUT', url: `/v1/books/${bookId}/doc`, payload: { documentId } })).statusCode).toBe(200);
+    await ui.paste('input[name="token"]', `http://127.0.0.1:${API_PORT}/app#token=${author.token}`);
+    await page.locator('form button[type="submit"]').click();
+    await ui.openNav('Write');
+    await ui.click('Write The first week');
+    await ui.seeText('Google access needed');
+    await ui.click('Re-connect Google');
+    await ui.seeText('Google gave no access: its window was closed, or Google could not be reached. Try again.');
+    for (const width of [300, 1280]) {
+      await page.setViewport({ width, height: 780 });
+      await ui.shot(`11-google-reconnect-unfinished-${width}`);
+    }
+    expect(emulator.text(documentId)).not.toContain('First opens with a paragraph.');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

@@ -8,6 +8,7 @@ export function ErrorNotice({ error, onRetry, onDismiss }: { error: unknown; onR
   const view = describeError(error);
   const { host, disconnect, connection } = useSession();
   const left = useCountdown(view.retryAfterS);
+  const [googleRefused, setGoogleRefused] = useState(false);
   // "Cannot reach the server" goes by itself once the server answers again.
   const [shownAt] = useState(connection.epoch);
   const answeredSince = (view.code === 'NETWORK' || view.code === 'TIMEOUT') && connection.epoch > shownAt;
@@ -29,7 +30,10 @@ export function ErrorNotice({ error, onRetry, onDismiss }: { error: unknown; onR
           </button>
         )}
         {view.action === 'reconnect-google' && (
-          <button type="button" onClick={() => void host.getGoogleToken({ interactive: true }).then((token) => token && onRetry?.())}>
+          <button type="button" onClick={() => void host.getGoogleToken({ interactive: true }).then((token) => {
+            setGoogleRefused(!token);
+            if (token) onRetry?.();
+          })}>
             Re-connect Google
           </button>
         )}
@@ -38,6 +42,7 @@ export function ErrorNotice({ error, onRetry, onDismiss }: { error: unknown; onR
         )}
         {onDismiss && <button type="button" className="aa-link" onClick={onDismiss}>Dismiss</button>}
       </div>
+      {googleRefused && <p>Google gave no access: its window was closed, or Google could not be reached. Try again.</p>}
       {view.requestId && <p className="aa-ref">Reference: {view.requestId}</p>}
     </div>
   );

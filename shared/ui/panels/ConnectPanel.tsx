@@ -6,6 +6,9 @@ import { useSession } from '../app/session.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { tokenFromPaste } from '../core/pasted-token.js';
 
+/** Said when a Google sign-in gave no token: the author closed Google's window, said no, or Google did not answer. */
+const GOOGLE_UNFINISHED = 'Google sign-in did not finish: its window was closed, or Google could not be reached. Try again, or paste a token instead.';
+
 /** Connect: API URL and token (or Google sign-in where the host has it); shows who is connected. */
 export function ConnectPanel({ onConnected }: { onConnected: () => void }) {
   const session = useSession();
@@ -17,6 +20,8 @@ export function ConnectPanel({ onConnected }: { onConnected: () => void }) {
   // checking or replacing it here (a "Connect again" button would lead back to this same form).
   const [refused, setRefused] = useState(false);
   const [busy, setBusy] = useState(false);
+  // Google's sign-in window closed, or Google could not be reached: no token and no error to show, but the author clicked.
+  const [googleUnfinished, setGoogleUnfinished] = useState(false);
   const me = useLoad<User>(connected ? () => client.getMe() : null, [connected, client]);
 
   async function verifyAndConnect(url: string, apiToken: string) {
@@ -40,9 +45,10 @@ export function ConnectPanel({ onConnected }: { onConnected: () => void }) {
   async function signInWithGoogle() {
     setBusy(true);
     setError(null);
+    setGoogleUnfinished(false);
     try {
       const idToken = await host.getGoogleIdToken?.();
-      if (!idToken) return;
+      if (!idToken) return setGoogleUnfinished(true);
       const result = await createApiClient({ baseUrl: apiUrl }).authGoogle({ body: { idToken } });
       await session.connect(apiUrl, result.token);
       onConnected();
@@ -104,6 +110,7 @@ export function ConnectPanel({ onConnected }: { onConnected: () => void }) {
           {web ? ' or for the link that connects you in one click' : ' or link'}.
         </p>
       )}
+      {googleUnfinished && !connected && <p className="aa-warning" role="alert">{GOOGLE_UNFINISHED}</p>}
       {error ? <ErrorNotice error={error} onDismiss={() => setError(null)} /> : null}
     </section>
   );
