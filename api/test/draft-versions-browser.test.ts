@@ -103,6 +103,10 @@ describe('shaping a draft in /app', () => {
       await page.click('.aa-draft .aa-block');
       await p.seeText('Your own words (edited by hand).');
 
+      // The versions say how each was made; the first, from the answers in template mode, claims no style.
+      const versionNames = await page.$$eval('.aa-app select:not([name]) option', (options) => options.map((o) => o.textContent ?? ''));
+      expect(versionNames.find((name) => name.startsWith('Draft 1 — '))).toMatch(/^Draft 1 — template mode, \d+ words$/);
+
       // Compare: draft 4 against the one it was made from, only what changed.
       await p.click('Compare with another version');
       await page.waitForSelector('[data-compare="changed"]');

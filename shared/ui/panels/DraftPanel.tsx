@@ -15,6 +15,9 @@ import { QuoteNote } from '../components/QuoteNote.js';
 type Style = (typeof DRAFT_STYLES)[number];
 const DEFAULT_WORDS = 1_500;
 
+/** How a draft generated from the answers was made: its style, or template mode, where no style applies. */
+const madeAs = (draft: Draft) => (draft.generatedBy.offline ? 'template mode' : draft.style);
+
 /** Draft: style and target length, live job progress with cancel, provenance per paragraph, accept. */
 export function DraftPanel() {
   return (
@@ -130,7 +133,7 @@ function Drafter({ bookId, chapterId }: { bookId: string; chapterId: string }) {
         <label>
           Version
           <select value={draft?.id ?? ''} onChange={(e) => setSelected(e.target.value)}>
-            {items.map((d) => <option key={d.id} value={d.id}>Draft {d.number} — {d.change ? `${changeSummary(d, items)}, ` : `${d.style}, `}{d.words} words{d.accepted ? ' (accepted)' : ''}</option>)}
+            {items.map((d) => <option key={d.id} value={d.id}>Draft {d.number} — {d.change ? `${changeSummary(d, items)}, ` : `${madeAs(d)}, `}{d.words} words{d.accepted ? ' (accepted)' : ''}</option>)}
           </select>
         </label>
       )}
