@@ -1,4 +1,5 @@
 import type * as serverFunctions from '../src/server-functions.js';
+import { scriptFailure } from './script-failure.js';
 
 /** Every function of addon/src/server-functions.ts: the list google.script.run can call, written once (there). */
 export type ServerFunctions = typeof serverFunctions;
@@ -13,11 +14,12 @@ export interface GoogleScriptRunner {
 /** The server functions as promises, typed from their declarations in addon/src/server-functions.ts. */
 export type ScriptRun = { [K in keyof ServerFunctions]: (...args: Parameters<ServerFunctions[K]>) => Promise<ReturnType<ServerFunctions[K]>> };
 
-
+/** A failure handed to the failure handler (an Error, or an object with a message), in the author's words. */
 function asError(error: unknown): Error {
-  if (error instanceof Error) return error;
-  const message = typeof error === 'object' && error !== null && 'message' in error ? String((error as { message: unknown }).message) : String(error);
-  return new Error(message);
+  const message = error instanceof Error || (typeof error === 'object' && error !== null && 'message' in error)
+    ? String((error as { message: unknown }).message)
+    : String(error);
+  return scriptFailure(message);
 }
 
 /** Wraps `google.script.run` (each call its own server execution) into typed promises. */

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGoogleIssuer } from '../../api/test/helpers/google-id-tokens.js';
 import { SUMMARY } from '../../api/test/helpers/journey.js';
 import { pageErrors } from '../../api/test/helpers/panel-page.js';
+import { bookWithDrafts, sampleBlocks } from '../../api/test/helpers/docs-fixtures.js';
 import { buildTestApp, type TestApp } from '../../api/test/helpers/test-app.js';
 import { buildAddon } from '../scripts/build.js';
 import { FakeDocument } from '../test-support/fake-document.js';
@@ -108,14 +109,22 @@ const GOOGLE_SCRIPT_RUN_SHIM = `
     } });
   })() } };`;
 
-/** Opens the sidebar in a browser context of its own, its google.script.run wired to `script`; records each call's name. */
-async function openSidebar(script: ReturnType<typeof runScript>, calls: string[] = []) {
+/**
+ * Opens the sidebar in a browser context of its own, its google.script.run wired to `script`; records each call's name.
+ * A server function named in `failures` fails once with that text, as Apps Script's own failures reach the sidebar.
+ */
+async function openSidebar(script: ReturnType<typeof runScript>, calls: string[] = [], failures: Record<string, string> = {}) {
   const context = await browser.createBrowserContext();
   page = await context.newPage();
   await page.setViewport({ width: 300, height: 800 });
   const errors = pageErrors(page);
   await page.exposeFunction('__appsScript', (name: string, argsJson: string) => {
     calls.push(name);
+    const failure = failures[name];
+    if (failure !== undefined) {
+      delete failures[name];
+      return JSON.stringify({ error: failure });
+    }
     try {
       return JSON.stringify({ value: script.call(name, ...(JSON.parse(argsJson) as unknown[])) });
     } catch (error) {
@@ -310,6 +319,42 @@ describe('the add-on sidebar in Chromium', () => {
     await page.locator('form button[type="submit"]').click();
     await seeText('Title of a new book');
     expect(JSON.parse(script.userProperties.values.get('aa.apiToken')!)).toBe(author.token);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it("says in the author's words what Apps Script refused, and carries on once it answers", async () => {
+    const script = runScript(code, { document: new FakeDocument(DOCUMENT_ID, 'My memoir'), identityToken: idToken });
+    seed(script.document, ['Ana listened first.']);
+    const author = await t.newUser();
+    const { bookId } = await bookWithDrafts(t, author.token, [{ title: 'The first week', blocks: sampleBlocks('First') }]);
+    expect((await t.as(author.token, { method: 'PUT', url: `/v1/books/${bookId}/doc`, payload: { documentId: DOCUMENT_ID } })).statusCode).toBe(200);
+    script.userProperties.values.set('aa.apiToken', JSON.stringify(author.token));
+    // Signed in to several Google accounts: the sidebar's first call is refused.
+    const failures: Record<string, string> = { getUserValues: 'Exception: Authorization is required to perform that action.' };
+    const { context, errors } = await openSidebar(script, [], failures);
+    await seeText('Google did not let Auto-Author in');
+    await seeText('If you are signed in to more than one Google account, open this document in a window signed in only to the account that added Auto-Author.');
+    await shots('start-refused');
+    await click('Try again');
+    await page.waitForSelector('.aa-app button[data-panel="write"]:not([disabled])');
+
+    // A write Google Docs fails: the result says so in plain words, never a code.
+    await openNav('Write');
+    failures.insertChapter = 'Exception: Service Documents failed while accessing document with id 1AddonSidebarTestDocument.';
+    await click('Write The first week');
+    await seeText('The first week: not written');
+    await seeText('Google Docs could not do this just now (it happens from time to time). Try again in a moment.');
+    expect(await page.evaluate(() => document.body.innerText)).not.toMatch(/INTERNAL|Exception/u);
+    // The selection read over a lost connection.
+    failures.readSelection = 'NetworkError: Connection failure due to HTTP 0';
+    await click('Use my selection');
+    await seeText('The sidebar lost its connection to Google Docs. Check your internet connection, then try again.');
+    await shots('write-and-selection-failed');
+
+    await click('Write The first week');
+    await page.waitForSelector('.aa-write-result [data-write-status="written"]');
+    expect(bodyTexts(script.document)).toContain('First opens with a paragraph.');
     expect(errors).toEqual([]);
     await context.close();
   }, 60_000);

@@ -197,3 +197,14 @@ export function webStorageStore(storage: Storage, prefix: string): KeyValueStore
     },
   };
 }
+
+/**
+ * A failure of the host's own document service (the add-on's Apps Script), already worded for the author by the host:
+ * panels show its title and message as they are, with Try again.
+ */
+export class HostError extends Error {
+  constructor(readonly title: string, message: string) {
+    super(message);
+    this.name = 'HostError';
+  }
+}

@@ -1,4 +1,5 @@
 import { ApiError } from '../../client/api-error.js';
+import { HostError } from '../panel-host.js';
 
 /** What the author can do about an error. */
 export type ErrorAction = 'retry' | 'wait' | 'reconnect' | 'reconnect-google' | 'reload' | 'none';
@@ -111,6 +112,9 @@ function quotaView(apiError: ApiError, base: Omit<ErrorView, 'title' | 'message'
 
 /** Turns anything thrown into the view the panels render. */
 export function describeError(error: unknown): ErrorView {
+  if (error instanceof HostError) {
+    return { code: 'HOST', title: error.title, message: error.message, action: 'retry', retryAfterS: null, resetAt: null, fields: [], requestId: null };
+  }
   const apiError = error instanceof ApiError
     ? error
     : new ApiError({ status: 0, code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) });

@@ -124,7 +124,7 @@ function Writer({ bookId }: { bookId: string }) {
           <ul className="aa-list">
             {results.map((r) => (
               <li key={r.chapterId} data-write-status={r.status}>
-                <strong dir="auto">{titles.get(r.chapterId) ?? r.chapterId}</strong>: {r.status === 'written' ? 'written' : 'skipped'}
+                <strong dir="auto">{titles.get(r.chapterId) ?? r.chapterId}</strong>: {r.status === 'written' ? 'written' : r.code === 'DOC_CHAPTER_EDITED' ? 'skipped' : 'not written'}
                 {r.status === 'skipped' && r.code === 'DOC_CHAPTER_EDITED' && (
                   <div>
                     <p>You edited this chapter in the document, so it was left alone.</p>
@@ -133,7 +133,7 @@ function Writer({ bookId }: { bookId: string }) {
                     <button type="button" onClick={() => void write([r.chapterId], true)}>Replace it anyway</button>
                   </div>
                 )}
-                {r.status === 'skipped' && r.code !== 'DOC_CHAPTER_EDITED' && <span className="aa-muted"> ({r.code ?? 'not written'})</span>}
+                {r.status === 'skipped' && r.code !== 'DOC_CHAPTER_EDITED' && <p>{r.message ?? 'It was not written.'}</p>}
               </li>
             ))}
           </ul>
