@@ -280,10 +280,13 @@ describe('admin dashboard in Chromium', () => {
 
     await goTo('Audit');
     await fill('#audit-type', 'user.updated');
-    await fill('#audit-user', writer.id);
+    // People are named by email, as everywhere else in the dashboard (the ids it never shows would be no use here).
+    await fill('#audit-user', writer.email);
     await click('Apply filters');
     await waitForText('quotaDailyTokens: none → 50000');
     await waitForText('quotaMonthlyTokens: none → 900000');
+    await page.waitForFunction((email) => document.querySelector('.audit-table td[data-label="User"]')?.textContent === email, {}, writer.email);
+    expect(await textOf('.audit-table td[data-label="By"]')).toBe('admin@localhost');
     await shot('audit-1280');
   });
 

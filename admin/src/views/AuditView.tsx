@@ -5,6 +5,7 @@ import { LoadError, StatusLine } from '../components/StatusLine.js';
 import { formatTime } from '../format.js';
 import { useAction, useLoader } from '../session-context.js';
 import { api } from '../session.js';
+import { userIdFrom } from '../user-lookup.js';
 
 const PAGE = 50;
 /** Event types the server records (free text is accepted too, for types added later). */
@@ -36,10 +37,16 @@ export function AuditView() {
     return api.adminAudit({ query: { limit: PAGE, ...filters() } });
   }, [applied]);
   const action = useAction();
+  const filtering = useAction();
+  // Events name people by id; shown by email for the users the dashboard knows (the newest 100), else by id.
+  const people = useLoader(() => api.adminListUsers({ query: { limit: 100 } }), []);
+  const emails = new Map((people.data?.items ?? []).map((user) => [user.id, user.email]));
+  const who = (id: string | null) => (id === null ? '–' : <span title={id}>{emails.get(id) ?? id}</span>);
 
-  const apply = (event: FormEvent) => {
+  const apply = async (event: FormEvent) => {
     event.preventDefault();
-    setApplied({ type: type.trim(), userId: userId.trim() });
+    const user = await filtering.run(() => userIdFrom(userId), { busy: 'Applying filters…', done: '' });
+    if (user !== undefined) setApplied({ type: type.trim(), userId: user });
   };
   const loadMore = async () => {
     const cursor = more ? more.cursor : list.data?.nextCursor;
@@ -52,15 +59,16 @@ export function AuditView() {
 
   return (
     <>
-      <form className="card form-grid filters" onSubmit={apply} aria-label="Audit filters">
+      <form className="card form-grid filters" onSubmit={(e) => void apply(e)} aria-label="Audit filters">
         <SuggestField id="audit-type" label="Event type" value={type} suggestions={KNOWN_TYPES} onChange={setType} />
         <div className="field">
-          <label htmlFor="audit-user">User id</label>
+          <label htmlFor="audit-user">User (email or id)</label>
           <input id="audit-user" type="text" autoComplete="off" value={userId} onChange={(e) => setUserId(e.target.value)} />
         </div>
         <div className="actions">
           <button type="submit">Apply filters</button>
         </div>
+        <StatusLine status={filtering.status} />
       </form>
       {list.error && <LoadError message={list.error} onRetry={list.reload} />}
       <div className="table-wrap">
@@ -81,8 +89,8 @@ export function AuditView() {
               <tr key={event.id}>
                 <th scope="row">{formatTime(event.createdAt)}</th>
                 <td data-label="Event">{event.type}</td>
-                <td data-label="User">{event.userId ?? '–'}</td>
-                <td data-label="By">{event.actorId ?? '–'}</td>
+                <td data-label="User">{who(event.userId)}</td>
+                <td data-label="By">{who(event.actorId)}</td>
                 <td data-label="Address">{event.ip ?? '–'}</td>
                 <td data-label="Details">
                   <ul className="details">

@@ -7,6 +7,7 @@ import { downloadUsageCsv } from '../csv-download.js';
 import { formatInt, formatMs, formatTime, formatUsd } from '../format.js';
 import { useAction, useLoader } from '../session-context.js';
 import { api } from '../session.js';
+import { userIdFrom } from '../user-lookup.js';
 
 const PAGE = 50;
 const KNOWN_OUTCOMES = ['ok', 'truncated', 'invalid_output', 'retryable', 'rejected'];
@@ -24,13 +25,7 @@ const EMPTY: Form = { from: '', to: '', user: '', operation: '', model: '', outc
 
 /** The filters as the API takes them; a user given by email is looked up to its id. */
 async function toQuery(form: Form): Promise<UsageFilterQuery> {
-  let userId = form.user.trim();
-  if (userId.includes('@')) {
-    const email = userId.toLowerCase();
-    const found = (await api.adminListUsers({ query: { q: email, limit: 100 } })).items.find((u) => u.email === email);
-    if (!found) throw new Error(`No user with the email ${email}.`);
-    userId = found.id;
-  }
+  const userId = await userIdFrom(form.user);
   const optional = <K extends string>(key: K, value: string) => (value.trim() ? { [key]: value.trim() } : {}) as Partial<Record<K, string>>;
   return {
     ...optional('from', form.from), ...optional('to', form.to), ...optional('userId', userId), ...optional('model', form.model),
