@@ -259,6 +259,10 @@ describe('admin dashboard in Chromium', () => {
     expect(aiChart.cells.reduce((sum, cell) => sum + Number(cell.replace(/,/g, '')), 0), aiChart.cells.join('|')).toBe(allCalls);
     expect(aiChart.canvases).toBeGreaterThan(0);
     expect(Number((await tile('Requests'))?.replace(/,/g, ''))).toBeGreaterThan(0);
+    // Refusals are named as the charts' legends name them, not by their HTTP status.
+    expect(await tile('Quota exceeded')).toBe('0');
+    expect(await tile('Rate limited')).toBe('0');
+    expect(await page.$$eval('.tile dt, .chart-title', (labels) => labels.map((label) => label.textContent).filter((text) => text?.includes('429')))).toEqual([]);
     await shot('overview-1280');
 
     await page.locator(aria('Last 7 days', 'radio')).click();

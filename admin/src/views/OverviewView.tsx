@@ -36,7 +36,7 @@ function chartsOf(stats: AdminStats): ChartSpec[] {
       ],
     },
     {
-      title: '429 answers', total: `${formatInt(totals.quota429)} quota, ${formatInt(totals.rateLimited429)} rate limit`, format: formatInt, integers: true,
+      title: 'Refused (quota, rate limit)', total: `${formatInt(totals.quota429)} over quota, ${formatInt(totals.rateLimited429)} rate limited`, format: formatInt, integers: true,
       series: [
         { label: 'Quota exceeded', values: s.quota429, color: COLORS.purple },
         { label: 'Rate limited', values: s.rateLimited429, color: COLORS.amber },
@@ -98,8 +98,8 @@ export function OverviewView() {
             <Tile label="Tokens" value={formatInt(data.totals.tokens)} />
             <Tile label="Cost" value={formatUsd(data.totals.costUsd)} />
             <Tile label="Cache hit ratio" value={formatPercent(data.totals.cacheHitRatio)} />
-            <Tile label="429 quota" value={formatInt(data.totals.quota429)} />
-            <Tile label="429 rate limit" value={formatInt(data.totals.rateLimited429)} />
+            <Tile label="Quota exceeded" value={formatInt(data.totals.quota429)} />
+            <Tile label="Rate limited" value={formatInt(data.totals.rateLimited429)} />
             <Tile label="Server errors" value={formatInt(data.totals.serverErrors)} />
             <Tile label="p95 latency" value={formatMs(data.totals.p95LatencyMs)} />
           </dl>
