@@ -54,6 +54,7 @@ function ensureExtensionBuilt() {
 interface ExtensionGlobal {
   chrome: {
     tabs: { query(query: object): Promise<Array<{ id?: number; url?: string }>> };
+    action: { getPopup(details: { tabId: number }): Promise<string> };
     sidePanel: {
       getOptions(options: { tabId: number }): Promise<{ enabled?: boolean; path?: string }>;
       getPanelBehavior(): Promise<{ openPanelOnActionClick?: boolean }>;
@@ -145,21 +146,32 @@ describe('the extension in Chromium', () => {
     const url = `https://docs.google.com/document/d/${documentId}/edit?tab=t.0`;
     docsTab = await openDocsTab(url);
     const other = await browser.newPage();
-    await other.goto('about:blank');
+    await other.setRequestInterception(true);
+    other.on('request', (request) => void request.respond({ status: 200, contentType: 'text/html', body: '<!doctype html><title>Recipes</title>' }));
+    await other.goto('https://example.com/recipes');
     const state = await inWorker(async () => {
       const chrome = (globalThis as unknown as ExtensionGlobal).chrome;
       const tabs = await chrome.tabs.query({});
       const docs = tabs.find((tab) => tab.url?.startsWith('https://docs.google.com/document/'));
-      const blank = tabs.find((tab) => tab.url === 'about:blank');
+      const blank = tabs.find((tab) => tab.url === 'https://example.com/recipes');
       return {
         docsTabId: docs?.id ?? null,
         docs: docs?.id === undefined ? null : await chrome.sidePanel.getOptions({ tabId: docs.id }),
+        docsPopup: docs?.id === undefined ? null : await chrome.action.getPopup({ tabId: docs.id }),
         blank: blank?.id === undefined ? null : await chrome.sidePanel.getOptions({ tabId: blank.id }),
+        blankPopup: blank?.id === undefined ? null : await chrome.action.getPopup({ tabId: blank.id }),
         behavior: await chrome.sidePanel.getPanelBehavior(),
       };
-    }, (s) => Boolean(s.docs?.enabled && s.docs.path?.includes('browserTabId=')));
+    }, (s) => Boolean(s.docs?.enabled && s.docs.path?.includes('browserTabId=') && s.blankPopup));
     expect(state.behavior).toEqual({ openPanelOnActionClick: true });
     expect(state.blank).toMatchObject({ enabled: false });
+    // Beside the document the toolbar button opens the panel; on any other tab, a popup saying where it opens.
+    expect(state.docsPopup).toBe('');
+    expect(state.blankPopup).toBe(`chrome-extension://${extensionId}/not-a-doc.html`);
+    await other.setViewport({ width: 300, height: 200 });
+    await other.goto(state.blankPopup!);
+    expect(await other.evaluate(() => document.body.innerText)).toContain('This tab is not a Google Doc. Open your book\'s document in Google Docs, then click the Auto-Author button again.');
+    await other.screenshot({ path: path.join(ARTIFACTS, '00-not-a-doc-300.png') });
     pinnedPath = state.docs!.path!;
     const query = new URLSearchParams(pinnedPath.split('?')[1]);
     expect(pinnedPath.startsWith('sidepanel.html?')).toBe(true);

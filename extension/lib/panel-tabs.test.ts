@@ -22,6 +22,8 @@ function fakeSidePanel() {
   };
 }
 let panel: ReturnType<typeof fakeSidePanel>;
+/** fakeBrowser's action has no popups: the per-tab popup Chrome keeps ('' is none). */
+let popups: Map<number, string>;
 
 const DOC = (id: string, rest = '/edit') => `https://docs.google.com/document/d/${id}${rest}`;
 const options = (tabId: number) => panel.getOptions({ tabId });
@@ -39,6 +41,8 @@ beforeEach(() => {
   fakeBrowser.reset();
   panel = fakeSidePanel();
   (fakeBrowser as unknown as { sidePanel: unknown }).sidePanel = panel;
+  popups = new Map();
+  (fakeBrowser.action as unknown as { setPopup: unknown }).setPopup = async ({ tabId, popup }: { tabId: number; popup: string }) => void popups.set(tabId, popup);
   pinPanelsToDocsTabs();
 });
 
@@ -76,11 +80,16 @@ describe('the side panel beside Google Docs only', () => {
     await navigate(tabId, DOC('doc-2', '/edit'), 'Book Two - Google Docs');
     expect(await pinned(tabId)).toMatchObject({ documentId: 'doc-2', browserTabId: tabId });
 
+    expect(popups.get(tabId)).toBe('');
+
+    // Off Docs the toolbar button has no panel to open, so it shows a popup saying where Auto-Author opens.
     await navigate(tabId, 'https://docs.google.com/spreadsheets/d/sheet-1/edit', 'Budget - Google Sheets');
     expect(await options(tabId)).toMatchObject({ enabled: false });
+    expect(popups.get(tabId)).toBe('not-a-doc.html');
 
     await navigate(tabId, DOC('doc-1', '/edit'), 'Book One - Google Docs');
     expect(await pinned(tabId)).toMatchObject({ documentId: 'doc-1' });
+    expect(popups.get(tabId)).toBe('');
   });
 
   it('keeps each tab to its own document', async () => {

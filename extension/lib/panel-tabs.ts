@@ -4,7 +4,8 @@ import { documentContextOfTab, panelPath, parsePanelQuery } from './docs-page.js
 /**
  * The side panel exists only beside Google Docs: off by default, switched on per tab whose URL is a document, and
  * pinned there to `sidepanel.html?documentId=&title=&browserTabId=` so each Docs tab has its own panel for its
- * own document. Reading `tab.url` takes the `tabs` permission (URLs and titles only; no access to page content).
+ * own document; on any other tab the toolbar button shows a popup saying so. Reading `tab.url` takes the `tabs`
+ * permission (URLs and titles only; no access to page content).
  */
 export function pinPanelsToDocsTabs(): void {
   // The toolbar button opens the panel of the current tab (where it is enabled).
@@ -36,8 +37,13 @@ export function syncTab(tab: Browser.tabs.Tab): Promise<void> {
   return next;
 }
 
+/** The toolbar button's popup where there is no panel (entrypoints/not-a-doc.html): it says where Auto-Author opens. */
+export const NOT_A_DOC_PAGE = 'not-a-doc.html';
+
 async function applyTab(tabId: number, tab: Browser.tabs.Tab) {
   const context = documentContextOfTab(tab);
+  // Beside a document the button opens the panel; elsewhere it would do nothing at all, so it says why instead.
+  await browser.action.setPopup({ tabId, popup: context ? '' : NOT_A_DOC_PAGE });
   const current = await browser.sidePanel.getOptions({ tabId });
   if (!context) {
     if (current.enabled !== false) await browser.sidePanel.setOptions({ tabId, enabled: false });
