@@ -15,7 +15,8 @@ import { QuoteNote } from '../components/QuoteNote.js';
 import { writtenItems, writtenQuestion } from '../core/written-items.js';
 
 type Filter = 'all' | 'unanswered' | 'draft' | 'final';
-const STATUS_LABEL: Record<string, string> = { unanswered: 'Unanswered', draft: 'Draft', final: 'Final' };
+// An answer not marked final is "Not final", never "Draft": that word is the chapter's draft, the next tab.
+const STATUS_LABEL: Record<string, string> = { unanswered: 'Unanswered', draft: 'Not final', final: 'Final' };
 
 /** Chapter questions: one at a time or as a list, status per question, coverage meter, autosaved answers. */
 export function QuestionsPanel() {
@@ -105,7 +106,7 @@ function QuestionList({ bookId, chapterId }: { bookId: string; chapterId: string
           <select value={filter} onChange={(e) => { setFilter(e.target.value as Filter); setIndex(0); }}>
             <option value="all">All</option>
             <option value="unanswered">Unanswered</option>
-            <option value="draft">Draft</option>
+            <option value="draft">{STATUS_LABEL.draft}</option>
             <option value="final">Final</option>
           </select>
         </label>
