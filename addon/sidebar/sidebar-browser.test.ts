@@ -36,6 +36,8 @@ let code: string;
 let sidebarHtml: string;
 let idToken: string;
 let apiUrl: string;
+/** False: the API's address takes connections and drops them unanswered, as a server that is down or out of reach. */
+let apiReachable = true;
 
 const listen = (server: http.Server | https.Server) =>
   new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
@@ -62,6 +64,7 @@ beforeAll(async () => {
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', `/CN=${API_HOST}`,
     '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'pipe' });
   tlsProxy = https.createServer({ key: readFileSync(path.join(dir, 'key.pem')), cert: readFileSync(path.join(dir, 'cert.pem')) }, (req, res) => {
+    if (!apiReachable) return void res.destroy();
     const upstream = http.request({ host: '127.0.0.1', port: apiPort, method: req.method, path: req.url, headers: req.headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
@@ -357,5 +360,28 @@ describe('the add-on sidebar in Chromium', () => {
     expect(bodyTexts(script.document)).toContain('First opens with a paragraph.');
     expect(errors).toEqual([]);
     await context.close();
+  }, 60_000);
+
+  it('opened while the server is out of reach, says so instead of asking for a book, and opens the book once it answers', async () => {
+    const script = runScript(code, { document: new FakeDocument(DOCUMENT_ID, 'My memoir'), identityToken: idToken });
+    const author = await t.newUser();
+    const { bookId } = await bookWithDrafts(t, author.token, [{ title: 'The first week', blocks: sampleBlocks('First') }]);
+    expect((await t.as(author.token, { method: 'PUT', url: `/v1/books/${bookId}/doc`, payload: { documentId: DOCUMENT_ID } })).statusCode).toBe(200);
+    script.userProperties.values.set('aa.apiToken', JSON.stringify(author.token));
+    script.userProperties.values.set('aa.panel', JSON.stringify('write'));
+    apiReachable = false;
+    try {
+      const { context, errors } = await openSidebar(script);
+      await seeText('The Auto-Author server does not answer, so your books cannot be shown yet.');
+      expect(await page.evaluate(() => document.body.innerText)).not.toContain('Open or start a book');
+      await shots('api-unreachable');
+      apiReachable = true;
+      await seeText('Writes into “My memoir”.');
+      await seeText('The first week');
+      expect(errors).toEqual([]);
+      await context.close();
+    } finally {
+      apiReachable = true;
+    }
   }, 60_000);
 });

@@ -86,8 +86,8 @@ function Shell() {
     return () => {
       live = false;
     };
-    // Only when the connection, document or open book changes.
-  }, [connected, book?.id, doc?.documentId, client]);
+    // Only when the connection, document or open book changes, or the server answers again after a lost connection.
+  }, [connected, book?.id, doc?.documentId, client, session.connection.epoch]);
 
   const guide = useGuideValue(connected ? book?.id ?? null : null, panel, go);
   const current = PANELS.find((p) => p.id === panel) ?? PANELS[0];

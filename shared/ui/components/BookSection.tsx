@@ -5,11 +5,16 @@ import { ChapterPicker, useChapters } from './ChapterPicker.js';
 
 /** A panel that works on the open book: its heading, then the content (remounted per book), or a pointer to Book. */
 export function BookSection({ id, title, children }: { id: string; title: string; children: (book: Book) => ReactNode }) {
-  const { book } = useSession();
+  const { book, connection } = useSession();
   return (
     <section aria-labelledby={`aa-${id}-title`} className="aa-section">
       <h2 id={`aa-${id}-title`}>{title}</h2>
-      {book ? <Fragment key={book.id}>{children(book)}</Fragment> : <p className="aa-muted">Open or start a book under <strong>Book</strong> first.</p>}
+      {book
+        ? <Fragment key={book.id}>{children(book)}</Fragment>
+        : connection.lost
+          // The book the author had open cannot be read yet: not a missing book (PanelApp reopens it on the next answer).
+          ? <p className="aa-warning" role="alert">The Auto-Author server does not answer, so your books cannot be shown yet. Check your connection; this clears itself when the server answers again.</p>
+          : <p className="aa-muted">Open or start a book under <strong>Book</strong> first.</p>}
     </section>
   );
 }
