@@ -404,4 +404,34 @@ describe('the extension in Chromium', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('a document that keeps changing while the API writes: says so, writes nothing, and Try again writes once it settles', async () => {
+    // Connected by the previous test (the pasted link), with a book linked to the document and a Google token.
+    await worker.evaluate((accessToken: string) =>
+      (globalThis as unknown as ExtensionGlobal).chrome.storage.session.set({ googleAccessToken: accessToken }), GOOGLE_ACCESS_TOKEN);
+    let editing = true;
+    emulator.afterNext('get', () => {
+      if (editing) emulator.editAsAuthor(documentId, [{ insertText: { location: { index: 1 }, text: '.' } }]);
+    }, { documentId, times: 1_000 });
+    const page = await browser.newPage();
+    await page.setViewport({ width: 300, height: 780 });
+    const errors = pageErrors(page);
+    const ui = panelPage(page, { artifacts: ARTIFACTS });
+    await page.goto(`chrome-extension://${extensionId}/${pinnedPath}`);
+    await ui.openNav('Write');
+    await ui.click('Write The first week');
+    await ui.seeText('The document kept changing while writing; try again.');
+    expect(await page.evaluate(() => document.body.innerText)).not.toContain('Compare both versions');
+    expect(emulator.text(documentId)).not.toContain('First opens with a paragraph.');
+    for (const width of [300, 1280]) {
+      await page.setViewport({ width, height: 780 });
+      await ui.shot(`12-document-kept-changing-${width}`);
+    }
+    editing = false;
+    await ui.click('Try again');
+    await page.waitForSelector('.aa-write-result [data-write-status="written"]');
+    expect(emulator.text(documentId)).toContain('First opens with a paragraph.');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

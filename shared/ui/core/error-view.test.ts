@@ -67,4 +67,11 @@ describe('describeError', () => {
   it('handles anything thrown, not only ApiError', () => {
     expect(describeError(new TypeError('boom'))).toMatchObject({ code: 'INTERNAL', requestId: null });
   });
+
+  it('offers to compare only a conflict that carries the other version; one without (a document that kept changing) says why, with Try again', () => {
+    const stale = describeError(error('CONFLICT', { status: 409, serverCode: 'CONFLICT', details: { current: { version: 2 } } }));
+    expect(stale).toMatchObject({ message: 'This was changed in another window or by another device. Compare both versions and choose.', action: 'reload' });
+    const moving = describeError(error('CONFLICT', { status: 409, serverCode: 'CONFLICT', message: 'The document kept changing while writing; try again.' }));
+    expect(moving).toMatchObject({ title: 'Changed elsewhere', message: 'The document kept changing while writing; try again.', action: 'retry' });
+  });
 });

@@ -128,6 +128,10 @@ export function describeError(error: unknown): ErrorView {
   if (apiError.code === 'RATE_LIMITED') {
     return { ...base, title: 'Too many requests', action: 'wait', retryAfterS: apiError.retryAfterS ?? 30, message: 'You are going a little fast for the server.' };
   }
+  if (apiError.code === 'CONFLICT' && fromServer && detail(apiError.details, 'current') === undefined) {
+    // No other version to compare (a Google Doc that kept changing while the API wrote into it): the server's reason.
+    return { ...base, title, message: apiError.message, action: 'retry' };
+  }
   let message = fromServer && SERVER_WORDED.has(apiError.code) ? apiError.message : plain;
   if (apiError.code === 'INTERNAL' && apiError.requestId) message += ' If it keeps happening, quote the reference below.';
   return { ...base, title, message, action };
