@@ -10,16 +10,7 @@ export const REQUEST_METRICS_COLLECTION = 'request_metrics';
  * A stored minute: `_id` is the minute; the histogram is an object keyed `b<index>` so `$inc` can add to any
  * bucket of an upserted document (a numeric path on a missing array would create an object anyway).
  */
-interface MinuteDoc {
-  _id: string;
-  requests: number;
-  clientErrors: number;
-  serverErrors: number;
-  quota429: number;
-  rateLimited429: number;
-  latencyTotalMs: number;
-  latency: Record<string, number>;
-}
+type MinuteDoc = Omit<RequestMinute, 'minute' | 'latencyBuckets'> & { _id: string; latency: Record<string, number> };
 
 const SUMS_GROUP = {
   calls: { $sum: 1 },
