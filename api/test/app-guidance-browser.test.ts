@@ -269,6 +269,33 @@ describe('narrow sidebars and any script', () => {
   });
 });
 
+describe('the table of contents at 300 px', () => {
+  it('breaks no chapter title inside a word, and keeps each row\'s Rename and Archive', async () => {
+    const { page, context, ui, api, bookId, errors } = await openBook({ width: 300 });
+    for (const title of ['Difficult conversations', 'Introduction', 'Useful one-to-one meetings', 'Acknowledgements and thanksgiving']) {
+      expect((await api('POST', `/v1/books/${bookId}/chapters`, { title })).statusCode).toBe(201);
+    }
+    await page.reload();
+    await ui.openNav('TOC');
+    await page.waitForSelector('.aa-toc .aa-toc-title');
+    // Each title is at least as wide as its longest word (measured in its own font), so no word is split.
+    const split = await page.$$eval('.aa-toc-title', (titles) => {
+      const measure = document.createElement('canvas').getContext('2d')!;
+      return titles.filter((title) => {
+        measure.font = getComputedStyle(title).font;
+        const longest = Math.max(...(title.textContent ?? '').split(/\s+/).map((word) => measure.measureText(word).width));
+        return title.clientWidth + 0.5 < longest;
+      }).map((title) => title.textContent);
+    });
+    expect(split).toEqual([]);
+    expect(await page.$$eval('.aa-toc button.aa-small', (buttons) => buttons.map((b) => b.textContent))).toEqual(Array(4).fill(['Rename', 'Archive']).flat());
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+    await ui.shot('toc-300');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
 describe('the next step at 300 px', () => {
   it('shows the whole step, as the pointer on its own panel and as the button on the others', async () => {
     const { page, context, ui, api, author, bookId, errors } = await openBook({ width: 300 });
