@@ -312,11 +312,20 @@ describe('the add-on sidebar in Chromium', () => {
     const script = runScript(code, { document: new FakeDocument(DOCUMENT_ID, 'My memoir'), identityToken: idToken });
     script.userProperties.values.set('aa.apiToken', JSON.stringify('aa_revoked-or-mistyped-0123456789'));
     const author = await t.newUser();
-    const { context, errors } = await openSidebar(script);
+    const failures: Record<string, string> = {};
+    const { context, errors } = await openSidebar(script, [], failures);
 
     // The link opens the web app, so beside the document the author is told to paste it here instead.
     await seeText('Your API token was not accepted: it may have been revoked or mistyped. Paste a new one, or paste the link your administrator sent.');
     await seeText('Paste the token your administrator gave you, or the whole link they sent you.');
+    await page.locator('input[name="token"]').fill('aa_mistyped-0123456789');
+    await page.locator('form button[type="submit"]').click();
+    await seeText('This token was not accepted. Check that you copied all of it, or ask your administrator for a new token or link.');
+    // Then Google sign-in, refused: only its own reason shows, not the token's any more.
+    failures.getIdentityToken = 'Exception: Authorization is required to perform that action.';
+    await click('Sign in with Google');
+    await seeText('Google did not let Auto-Author in');
+    expect(await page.evaluate(() => document.body.innerText)).not.toContain('This token was not accepted');
     await page.locator('input[name="token"]').fill(`${apiUrl}/app#token=${author.token}`);
     await shots('connect-link');
     await page.locator('form button[type="submit"]').click();

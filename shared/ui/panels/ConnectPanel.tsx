@@ -45,6 +45,7 @@ export function ConnectPanel({ onConnected }: { onConnected: () => void }) {
   async function signInWithGoogle() {
     setBusy(true);
     setError(null);
+    setRefused(false);
     setGoogleUnfinished(false);
     try {
       const idToken = await host.getGoogleIdToken?.();
