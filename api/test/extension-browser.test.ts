@@ -391,6 +391,10 @@ describe('the extension in Chromium', () => {
     expect((await t.as(author.token, { method: 'PUT', url: `/v1/books/${bookId}/doc`, payload: { documentId } })).statusCode).toBe(200);
     await ui.paste('input[name="token"]', `http://127.0.0.1:${API_PORT}/app#token=${author.token}`);
     await page.locator('form button[type="submit"]').click();
+    // Importing reads the document, so the permission asked for is to read it as well as to write.
+    await ui.click('Import headings and text');
+    await ui.seeText('Auto-Author needs your Google permission to read and write this document. Re-connect Google to carry on.');
+    await ui.shot('11-import-google-access-300');
     await ui.openNav('Write');
     await ui.click('Write The first week');
     await ui.seeText('Google access needed');

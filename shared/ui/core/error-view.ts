@@ -43,7 +43,7 @@ const PLAIN: Record<string, [string, string, ErrorAction]> = {
   // Not "Not accepted": in this product an accepted draft is the one the author chose, and refusals sit beside those.
   VALIDATION: ['Cannot do this as it is', 'Something here cannot be used as it is. Check the marked field and try again.', 'none'],
   UNAUTHORIZED: ['Connect again', 'Your API token is no longer valid. Paste a new one to carry on.', 'reconnect'],
-  GOOGLE_AUTH_REQUIRED: ['Google access needed', 'Auto-Author needs your permission to write into the Google Doc. Re-connect Google to carry on.', 'reconnect-google'],
+  GOOGLE_AUTH_REQUIRED: ['Google access needed', 'Auto-Author needs your Google permission to read and write this document. Re-connect Google to carry on.', 'reconnect-google'],
   GOOGLE_FORBIDDEN: ['No access to this document', 'Your Google account cannot edit this document. Ask its owner for edit access.', 'none'],
   FORBIDDEN: ['Not allowed', 'Your account is not allowed to do this.', 'none'],
   ACCOUNT_DISABLED: ['Account disabled', 'This account has been disabled. Contact your administrator.', 'none'],
