@@ -407,10 +407,12 @@ describe('errors by code', () => {
 
   it('explains a spent daily quota with the time it resets, from the API’s own 429', async () => {
     const { page, context, author, errors } = await openBook({ on: ai });
+    await openNav(page, 'Interview');
+    await page.waitForFunction(() => /left today$/.test(document.querySelector('.aa-quote')?.textContent ?? ''));
+    // The administrator lowers the quota while the panel is open: its cost line still says what was left before.
     const capped = await ai.t.as(ADMIN_TOKEN, { method: 'PATCH', url: `/v1/admin/users/${author.id}`, payload: { quotaDailyTokens: 1 } });
     expect(capped.statusCode).toBe(200);
     const callsBefore = models.calls();
-    await openNav(page, 'Interview');
 
     const answered = nextGenerate(page);
     await click(page, 'Start the interview');
@@ -431,6 +433,8 @@ describe('errors by code', () => {
     expect(quota).toContain(`This needs about ${needed} tokens; 1 token is left today.`);
     expect(quota).toContain(`It resets ${when}.`);
     expect(quota).toContain(`Reference: ${error.requestId}`);
+    // The cost line is asked again and agrees with the refusal beside it.
+    await page.waitForFunction(() => / · 1 left today$/.test(document.querySelector('.aa-quote')?.textContent ?? ''));
     // No retry can succeed before the reset, so none is offered.
     expect(await page.$$eval('.aa-error[data-code="QUOTA_EXCEEDED"] button', (buttons) => buttons.map((b) => b.textContent))).not.toContain('Try again');
     // Refused before any model call.

@@ -13,14 +13,16 @@ const tokens = (n: number) => `${n.toLocaleString()} ${n === 1 ? 'token' : 'toke
 
 /**
  * The cost of a generate button before it is pressed: "about 3,200 tokens · 9,000 left today", "cached, free", or
- * free in template mode; when the server would refuse it, its reason instead. Re-asked when the inputs change and
- * after every change the author makes (answers change what a draft costs).
+ * free in template mode; when the server would refuse it, its reason instead. Re-asked when the inputs change, after
+ * every change the author makes (answers change what a draft costs) and after a refused start.
  */
-export function QuoteNote({ operation, bookId, chapterId, params }: {
+export function QuoteNote({ operation, bookId, chapterId, params, refusal }: {
   operation: AiJobKind;
   bookId: string;
   chapterId?: string;
   params?: Record<string, unknown>;
+  /** The panel's last refused start: asked again when there is a new one, as what is left may have changed meanwhile. */
+  refusal?: unknown;
 }) {
   const { client, revision } = useSession();
   const [quote, setQuote] = useState<QuoteState | null>(null);
@@ -46,7 +48,7 @@ export function QuoteNote({ operation, bookId, chapterId, params }: {
       live = false;
       clearTimeout(timer);
     };
-  }, [client, operation, bookId, chapterId, key, revision]);
+  }, [client, operation, bookId, chapterId, key, revision, refusal]);
   // The line is there before the quote arrives, so nothing below it moves when it does.
   if (!quote) return <p className="aa-quote" aria-hidden="true">{'\u00a0'}</p>;
   return <p className={`aa-quote${quote.reason ? ' aa-quote-reason' : ''}`} data-quote={quote.reason ? 'refused' : 'cost'}>{quote.text}</p>;

@@ -122,7 +122,7 @@ function Drafter({ bookId, chapterId }: { bookId: string; chapterId: string }) {
           ? <p id="aa-draft-words-hint" className="aa-hint aa-template-mode">Template mode (no AI model): the draft is your own answers arranged as prose, with repeats merged. Style and length apply only with an AI model.</p>
           : <p id="aa-draft-words-hint" className="aa-hint">{LIMITS.draftWordsMin}–{LIMITS.draftWordsMax.toLocaleString()} words.</p>}
         <button type="submit" className={generateIsNext ? 'aa-primary' : undefined} disabled={job.running || (!validLength && !templateMode)}>Write a draft</button>
-        <QuoteNote operation="draft.generate" bookId={bookId} chapterId={chapterId} params={{ style, targetWords: validLength ? words : DEFAULT_WORDS }} />
+        <QuoteNote operation="draft.generate" bookId={bookId} chapterId={chapterId} params={{ style, targetWords: validLength ? words : DEFAULT_WORDS }} refusal={job.error} />
       </form>
       <JobProgress job={job.running || job.job?.status !== 'succeeded' ? job.job : null} label="Draft" onCancel={() => void job.cancel()} onRetry={generate}
         written={(streamed) => <WrittenDraft streamed={streamed} label="Draft being written" questionText={questionText} />} />

@@ -50,7 +50,7 @@ function Interviewer({ bookId }: { bookId: string }) {
         </button>
         <button type="button" className="aa-link" onClick={() => { readiness.reload(); interview.reload(); }}>Refresh</button>
       </div>
-      {!notReady && <QuoteNote operation="interview.generate" bookId={bookId} />}
+      {!notReady && <QuoteNote operation="interview.generate" bookId={bookId} refusal={job.error} />}
       <JobProgress job={job.job?.status !== 'succeeded' ? job.job : null} label="Interview questions" onCancel={() => void job.cancel()} onRetry={generate} />
       {job.error ? <ErrorNotice error={job.error} onRetry={generate} onDismiss={job.clearError} /> : null}
       {interview.error ? <ErrorNotice error={interview.error} onRetry={interview.reload} /> : null}

@@ -73,7 +73,7 @@ function QuestionList({ bookId, chapterId }: { bookId: string; chapterId: string
       <div className="aa-row">
         <button type="button" className={generateIsNext ? 'aa-primary' : undefined} onClick={generate} disabled={job.running}>{items.length ? 'Ask more questions' : 'Generate questions'}</button>
       </div>
-      <QuoteNote operation="questions.generate" bookId={bookId} chapterId={chapterId} params={{ count: LIMITS.questionsDefault }} />
+      <QuoteNote operation="questions.generate" bookId={bookId} chapterId={chapterId} params={{ count: LIMITS.questionsDefault }} refusal={job.error} />
       <JobProgress job={job.job?.status !== 'succeeded' ? job.job : null} label="Questions" onCancel={() => void job.cancel()} onRetry={generate}
         written={(streamed) => (
           <ol className="aa-question-list" aria-label="Questions being written">

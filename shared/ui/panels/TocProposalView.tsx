@@ -87,7 +87,7 @@ export function TocProposalView({ bookId, toc, onApplied }: { bookId: string; to
   return (
     <section aria-label="Proposal" className="aa-subsection">
       <button type="button" className={proposeIsNext ? 'aa-primary' : undefined} onClick={generate} disabled={job.running}>Propose a table of contents</button>
-      <QuoteNote operation="toc.generate" bookId={bookId} />
+      <QuoteNote operation="toc.generate" bookId={bookId} refusal={job.error} />
       <JobProgress job={job.job?.status !== 'succeeded' ? job.job : null} label="Proposal" onCancel={() => void job.cancel()} onRetry={generate}
         written={(streamed) => (
           <ol className="aa-proposal-writing" aria-label="Chapters being proposed">
