@@ -68,6 +68,14 @@ describe('shaping a draft in /app', () => {
       expect(blocksJson(shortened).slice(1)).toEqual(blocksJson(first!).slice(1));
       expect(shortened.blocks[0]).toMatchObject({ text: 'On the ward, Maria asked her nurse what had surprised her that week. Then she listened for two whole minutes.' });
 
+      // The revise box's example fits the box, at 300 px too.
+      expect(await page.$eval('input[name="instruction"]', (input) => {
+        const style = getComputedStyle(input);
+        const measure = document.createElement('canvas').getContext('2d')!;
+        measure.font = `italic ${style.fontSize} ${style.fontFamily}`;
+        return measure.measureText((input as HTMLInputElement).placeholder).width <= input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      })).toBe(true);
+
       // The whole draft, by a chip: template mode can follow "Shorter" (a chip it cannot follow says so before the click).
       await p.click('Warmer');
       await p.seeText('Template mode (no AI model) can follow only these instructions');

@@ -36,7 +36,7 @@ export function ReviseBox({ draft, bookId, busy, templateMode, onRevise }: {
       <label>
         Revise this draft
         <input name="instruction" dir="auto" maxLength={LIMITS.revisionInstructionMax} value={instruction} onChange={(e) => setInstruction(e.target.value)}
-          placeholder="e.g. shorter, more concrete, warmer" aria-describedby="aa-revise-hint" />
+          placeholder="e.g. shorter, warmer" aria-describedby="aa-revise-hint" />
       </label>
       <div className="aa-row" role="group" aria-label="Common instructions">
         {CHIPS.map((chip) => (
