@@ -114,15 +114,20 @@ const GOOGLE_SCRIPT_RUN_SHIM = `
 
 /**
  * Opens the sidebar in a browser context of its own, its google.script.run wired to `script`; records each call's name.
- * A server function named in `failures` fails once with that text, as Apps Script's own failures reach the sidebar.
+ * A server function named in `failures` fails once with that text, as Apps Script's own failures reach the sidebar;
+ * `onCall` runs as each call reaches the script.
  */
-async function openSidebar(script: ReturnType<typeof runScript>, calls: string[] = [], failures: Record<string, string> = {}) {
+async function openSidebar(
+  script: ReturnType<typeof runScript>,
+  { calls = [], failures = {}, onCall }: { calls?: string[]; failures?: Record<string, string>; onCall?: (name: string) => void } = {},
+) {
   const context = await browser.createBrowserContext();
   page = await context.newPage();
   await page.setViewport({ width: 300, height: 800 });
   const errors = pageErrors(page);
   await page.exposeFunction('__appsScript', (name: string, argsJson: string) => {
     calls.push(name);
+    onCall?.(name);
     const failure = failures[name];
     if (failure !== undefined) {
       delete failures[name];
@@ -186,7 +191,7 @@ describe('the add-on sidebar in Chromium', () => {
     placeCursor(script.document, 1, 3);
     const calls: string[] = [];
 
-    const { context, errors } = await openSidebar(script, calls);
+    const { context, errors } = await openSidebar(script, { calls });
 
     // Connect: the API address is the build's; the Google identity comes from ScriptApp.getIdentityToken().
     await seeText('Sign in with Google');
@@ -313,7 +318,7 @@ describe('the add-on sidebar in Chromium', () => {
     script.userProperties.values.set('aa.apiToken', JSON.stringify('aa_revoked-or-mistyped-0123456789'));
     const author = await t.newUser();
     const failures: Record<string, string> = {};
-    const { context, errors } = await openSidebar(script, [], failures);
+    const { context, errors } = await openSidebar(script, { failures });
 
     // The link opens the web app, so beside the document the author is told to paste it here instead.
     await seeText('Your API token was not accepted: it may have been revoked or mistyped. Paste a new one, or paste the link your administrator sent.');
@@ -344,7 +349,7 @@ describe('the add-on sidebar in Chromium', () => {
     script.userProperties.values.set('aa.apiToken', JSON.stringify(author.token));
     // Signed in to several Google accounts: the sidebar's first call is refused.
     const failures: Record<string, string> = { getUserValues: 'Exception: Authorization is required to perform that action.' };
-    const { context, errors } = await openSidebar(script, [], failures);
+    const { context, errors } = await openSidebar(script, { failures });
     await seeText('Google did not let Auto-Author in');
     await seeText('If you are signed in to more than one Google account, open this document in a window signed in only to the account that added Auto-Author.');
     await shots('start-refused');
@@ -387,6 +392,37 @@ describe('the add-on sidebar in Chromium', () => {
       apiReachable = true;
       await seeText('Writes into “My memoir”.');
       await seeText('The first week');
+      expect(errors).toEqual([]);
+      await context.close();
+    } finally {
+      apiReachable = true;
+    }
+  }, 60_000);
+
+  it('a chapter written while the server stops answering is reported written, and writing it again never copies it twice', async () => {
+    const script = runScript(code, { document: new FakeDocument(DOCUMENT_ID, 'My memoir'), identityToken: idToken });
+    seed(script.document, ['Notes.']);
+    const author = await t.newUser();
+    const { bookId } = await bookWithDrafts(t, author.token, [{ title: 'The first week', blocks: sampleBlocks('First') }]);
+    expect((await t.as(author.token, { method: 'PUT', url: `/v1/books/${bookId}/doc`, payload: { documentId: DOCUMENT_ID } })).statusCode).toBe(200);
+    script.userProperties.values.set('aa.apiToken', JSON.stringify(author.token));
+    // The server goes out of reach while Apps Script writes the chapter (before the write is recorded with it).
+    let writes = 0;
+    const { context, errors } = await openSidebar(script, { onCall: (name) => void (name === 'insertChapter' && ++writes === 1 && (apiReachable = false)) });
+    try {
+      await openNav('Write');
+      await click('Write The first week');
+      await page.waitForSelector('.aa-write-result [data-write-status="written"]');
+      await seeText('The document has these chapters, but the Auto-Author server did not answer when told about them');
+      expect(await page.evaluate(() => document.body.innerText)).not.toContain('Cannot reach the server');
+      await shots('written-unrecorded');
+      apiReachable = true;
+      await seeText('The first week');
+      await click('Write The first week');
+      await page.waitForFunction(() => !document.body.innerText.includes('did not answer when told about them'));
+      await page.waitForSelector('.aa-write-result [data-write-status="written"]');
+      expect(bodyTexts(script.document).filter((text) => text === 'The first week')).toHaveLength(1);
+      expect((await t.as(author.token, { method: 'GET', url: `/v1/books/${bookId}/doc` })).json().chapters).toHaveLength(1);
       expect(errors).toEqual([]);
       await context.close();
     } finally {

@@ -26,6 +26,8 @@ function Writer({ bookId }: { bookId: string }) {
   const progress = useLoad(() => client.bookProgress({ params: { bookId } }), [client, bookId]);
   const [preview, setPreview] = useState<DocPreview | null>(null);
   const [results, setResults] = useState<ChapterResult[] | null>(null);
+  // Written into the document, but the server did not hear of it (so the list may not mark those chapters yet).
+  const [unrecorded, setUnrecorded] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [lastRun, setLastRun] = useState<{ ids: string[]; replacing?: Draft } | null>(null);
@@ -62,6 +64,7 @@ function Writer({ bookId }: { bookId: string }) {
       }
       const outcome = await writeChapters(session, bookId, toc.data, options.filter((o) => ids.includes(o.id)), accepted, overwrite, atCursor && ids.length === 1);
       setResults(outcome.chapters);
+      setUnrecorded(outcome.unrecorded);
       if (outcome.preview) setPreview(outcome.preview);
       written.reload();
       // The web preview's writes never reach the API: the overview re-reads the preview.
@@ -137,6 +140,12 @@ function Writer({ bookId }: { bookId: string }) {
               </li>
             ))}
           </ul>
+          {unrecorded && (
+            <p className="aa-warning" role="alert">
+              The document has these chapters, but the Auto-Author server did not answer when told about them, so this list may
+              not show them as in the document yet. Writing them again later puts that right without copying them twice.
+            </p>
+          )}
         </section>
       )}
       {host.selection && <SelectionActions bookId={bookId} selection={host.selection} />}

@@ -42,14 +42,18 @@ export async function writeChapters(
     }));
     const result = await host.writeToDoc({ bookId, documentId: doc?.documentId ?? null, tocOrder: tocOrder(toc.chapters), chapters, overwrite, mode: atCursor ? 'cursor' : 'auto' });
     const recorded = result.chapters.filter((c) => c.status === 'written' && c.rangeName && c.textHash);
+    let unrecorded = false;
     if (doc && recorded.length > 0) {
-      // So GET …/doc is right on every surface, the host's own writes are recorded with the API.
+      // So GET …/doc is right on every surface, the host's own writes are recorded with the API. The chapters are in
+      // the document whatever the API answers: a failure here must not read as a failed write.
       await client.recordDocWrites({
         params: { bookId },
         body: { documentId: doc.documentId, tabId: doc.tabId ?? null, revisionId: result.revisionId, chapters: recorded.map((c) => ({ chapterId: c.chapterId, rangeName: c.rangeName!, textHash: c.textHash! })) },
+      }).catch(() => {
+        unrecorded = true;
       });
     }
-    return { chapters: result.chapters as ChapterResult[], preview: result.preview ?? null };
+    return { chapters: result.chapters as ChapterResult[], preview: result.preview ?? null, unrecorded };
   }
   if (!doc) throw new ApiError({ status: 0, code: 'DOC_NOT_LINKED', message: 'Open the panel beside a Google Doc to write into it.' });
   const googleToken = await host.getGoogleToken();
@@ -58,5 +62,5 @@ export async function writeChapters(
     params: { bookId }, body: { documentId: doc.documentId, tabId: doc.tabId ?? null, chapterIds: chosen.map((c) => c.id), overwrite },
     headers: { 'x-google-access-token': googleToken },
   });
-  return { chapters: result.chapters as ChapterResult[], preview: null };
+  return { chapters: result.chapters as ChapterResult[], preview: null, unrecorded: false };
 }
