@@ -7,7 +7,7 @@ import { bundleServerCode } from '../scripts/build.js';
 import type { StandInOptions } from '../test-support/fake-apps-script.js';
 import { bodyTexts, placeCursor, seed } from '../test-support/inspect.js';
 import { runScript } from '../test-support/script-runtime.js';
-import { createAddonHost } from './addon-host.js';
+import { createAddonHost, cursorNote } from './addon-host.js';
 import { createScriptRun, type GoogleScriptRunner } from './script-run.js';
 
 let code: string;
@@ -100,5 +100,16 @@ describe('the add-on PanelHost', () => {
       { chapterId: 'bad id!', status: 'skipped', code: 'INTERNAL', message: expect.stringMatching(/chapterId must be an id/u), currentText: null, rangeName: null, textHash: null },
       expect.objectContaining({ chapterId: 'ch_2', status: 'written' }),
     ]);
+  });
+});
+
+describe('cursorNote', () => {
+  it('says why a chapter asked for at the cursor went elsewhere, and nothing otherwise', () => {
+    expect(cursorNote('cursor', 'cursor')).toBeNull();
+    expect(cursorNote('auto', 'end')).toBeNull();
+    expect(cursorNote('cursor', null)).toBe('It was already in the document just as written, so nothing changed.');
+    expect(cursorNote('cursor', 'replaced')).toBe('It was already in the document, so it was replaced where it is: a written chapter is never moved.');
+    expect(cursorNote('cursor', 'end')).toBe('There was no cursor in the document, so it went at the end.');
+    expect(cursorNote('cursor', 'after')).toBe('There was no cursor in the document, so it went in table-of-contents order.');
   });
 });

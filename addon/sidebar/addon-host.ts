@@ -85,7 +85,8 @@ export function createAddonHost(options: AddonHostOptions): PanelHost {
             tocOrder: request.tocOrder, mode: request.mode, overwrite: request.overwrite, expectedTextHash: chapter.expectedTextHash,
           });
           chapters.push({
-            chapterId: result.chapterId, status: result.status, code: result.code, message: result.message, currentText: result.currentText,
+            chapterId: result.chapterId, status: result.status, code: result.code, currentText: result.currentText,
+            message: result.status === 'written' ? cursorNote(request.mode, result.placement) : result.message,
             rangeName: result.status === 'written' ? result.rangeName : null, textHash: result.textHash,
           });
         } catch (error) {
@@ -107,4 +108,12 @@ export function createAddonHost(options: AddonHostOptions): PanelHost {
     },
     openExternal: options.openWindow,
   };
+}
+
+/** Why a chapter asked for "at the cursor" went elsewhere (null: it went there, or the author did not ask). */
+export function cursorNote(mode: 'cursor' | 'auto', placement: 'cursor' | 'replaced' | 'before' | 'after' | 'end' | null): string | null {
+  if (mode !== 'cursor' || placement === 'cursor') return null;
+  if (placement === null) return 'It was already in the document just as written, so nothing changed.';
+  if (placement === 'replaced') return 'It was already in the document, so it was replaced where it is: a written chapter is never moved.';
+  return `There was no cursor in the document, so it went ${placement === 'end' ? 'at the end' : 'in table-of-contents order'}.`;
 }

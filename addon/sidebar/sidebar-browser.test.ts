@@ -263,6 +263,10 @@ describe('the add-on sidebar in Chromium', () => {
     expect(paragraphs[2]).toMatchObject({ style: 'HEADING_1', bullet: null });
     expect(paragraphs.slice(3, -1).every((p) => p.style === 'NORMAL_TEXT' || p.style.startsWith('HEADING_'))).toBe(true);
 
+    // At the cursor again: the chapter is in the document as written, so nothing moves, and the sidebar says why.
+    await click(`Write ${chapterTitle}`);
+    await seeText('It was already in the document just as written, so nothing changed.');
+    expect(bodyTexts(script.document)).toEqual(texts);
     const status = (await api('GET', `/v1/books/${bookId}/doc`)).json();
     expect(status).toMatchObject({ documentId: DOCUMENT_ID, chapters: [expect.objectContaining({ source: 'addon', rangeName: expect.stringContaining(bookId) })] });
     expect(calls).toEqual(expect.arrayContaining(['getUserValues', 'getDocumentContext', 'getIdentityToken', 'setUserValue', 'insertChapter']));
@@ -411,8 +415,10 @@ describe('the add-on sidebar in Chromium', () => {
     const { context, errors } = await openSidebar(script, { onCall: (name) => void (name === 'insertChapter' && ++writes === 1 && (apiReachable = false)) });
     try {
       await openNav('Write');
+      await page.locator('label::-p-text(at the cursor) input[type="checkbox"]').click();
       await click('Write The first week');
       await page.waitForSelector('.aa-write-result [data-write-status="written"]');
+      await seeText('There was no cursor in the document, so it went at the end.');
       await seeText('The document has these chapters, but the Auto-Author server did not answer when told about them');
       expect(await page.evaluate(() => document.body.innerText)).not.toContain('Cannot reach the server');
       await shots('written-unrecorded');

@@ -137,6 +137,7 @@ function Writer({ bookId }: { bookId: string }) {
                   </div>
                 )}
                 {r.status === 'skipped' && r.code !== 'DOC_CHAPTER_EDITED' && <p>{r.message ?? 'It was not written.'}</p>}
+                {r.status === 'written' && r.message && <p className="aa-muted">{r.message}</p>}
               </li>
             ))}
           </ul>
