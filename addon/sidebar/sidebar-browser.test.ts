@@ -27,6 +27,10 @@ const DOCUMENT_ID = '1AddonSidebarTestDocument_0123456789abcdefXYZ';
 
 let dir: string;
 let t: TestApp;
+/** The same product on its defaults (no Google client ids): Google sign-in off. */
+let plain: TestApp;
+/** The API the https address leads to (t's, or plain's). */
+let apiPort: number;
 let page: Page;
 let browser: Browser;
 let sidebarServer: http.Server;
@@ -58,7 +62,9 @@ beforeAll(async () => {
     { googleKeySource: google.keySource },
   );
   await t.app.listen({ port: 0, host: '127.0.0.1' });
-  const apiPort = (t.app.server.address() as AddressInfo).port;
+  apiPort = (t.app.server.address() as AddressInfo).port;
+  plain = await buildTestApp({ AI_PROVIDER: 'offline', CORS_ORIGINS: sidebarOrigin });
+  await plain.app.listen({ port: 0, host: '127.0.0.1' });
 
   // The add-on only talks to https: a TLS front for the API under a real-looking name (Chromium maps it here).
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', `/CN=${API_HOST}`,
@@ -95,6 +101,7 @@ afterAll(async () => {
     server?.close();
   }
   await t?.close();
+  await plain?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -433,6 +440,23 @@ describe('the add-on sidebar in Chromium', () => {
       await context.close();
     } finally {
       apiReachable = true;
+    }
+  }, 60_000);
+
+  it('offers Google sign-in only where the server accepts it (the defaults have no Google client ids)', async () => {
+    const googleOn = apiPort;
+    apiPort = (plain.app.server.address() as AddressInfo).port;
+    try {
+      const script = runScript(code, { document: new FakeDocument(DOCUMENT_ID, 'My memoir'), identityToken: idToken });
+      const { context, errors } = await openSidebar(script);
+      await seeText('Paste the token your administrator gave you, or the whole link they sent you.');
+      await page.waitForFunction(() => document.querySelector('.aa-badge.aa-offline') !== null);
+      expect(await page.$('::-p-aria([name="Sign in with Google"][role="button"])')).toBeNull();
+      await shots('connect-no-google');
+      expect(errors).toEqual([]);
+      await context.close();
+    } finally {
+      apiPort = googleOn;
     }
   }, 60_000);
 });

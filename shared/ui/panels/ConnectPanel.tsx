@@ -23,6 +23,9 @@ export function ConnectPanel({ onConnected }: { onConnected: () => void }) {
   // Google's sign-in window closed, or Google could not be reached: no token and no error to show, but the author clicked.
   const [googleUnfinished, setGoogleUnfinished] = useState(false);
   const me = useLoad<User>(connected ? () => client.getMe() : null, [connected, client]);
+  // Offered only where the server accepts it: by default it has no Google client ids, so the button could never work.
+  const meta = useLoad(connected ? null : () => client.meta(), [connected, client]);
+  const googleSignIn = host.capabilities.googleSignIn && meta.data?.googleSignIn === true;
 
   async function verifyAndConnect(url: string, apiToken: string) {
     setBusy(true);
@@ -99,7 +102,7 @@ export function ConnectPanel({ onConnected }: { onConnected: () => void }) {
           </p>
           <div className="aa-row">
             <button type="submit" className="aa-primary" disabled={busy || !token.trim()}>Connect</button>
-            {host.capabilities.googleSignIn && (
+            {googleSignIn && (
               <button type="button" disabled={busy} onClick={() => void signInWithGoogle()}>Sign in with Google</button>
             )}
           </div>
