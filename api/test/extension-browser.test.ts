@@ -398,6 +398,8 @@ describe('the extension in Chromium', () => {
     await ui.openNav('Write');
     await ui.click('Write The first week');
     await ui.seeText('Google access needed');
+    // Trying again without Google's consent meets the same refusal: Re-connect Google is the way on.
+    expect(await page.$$eval('.aa-error button', (buttons) => buttons.map((b) => b.textContent))).toEqual(['Re-connect Google', 'Dismiss']);
     await ui.click('Re-connect Google');
     await ui.seeText('Google gave no access: its window was closed, or Google could not be reached. Try again.');
     for (const width of [300, 1280]) {

@@ -24,7 +24,8 @@ export function ErrorNotice({ error, onRetry, onDismiss }: { error: unknown; onR
         <p className="aa-countdown" aria-live="off">{left > 0 ? `Try again in ${left} s.` : 'You can try again now.'}</p>
       )}
       <div className="aa-row">
-        {onRetry && view.action !== 'reconnect' && view.action !== 'none' && (
+        {/* Without Google's consent again a retry meets the same refusal: Re-connect Google retries once it is given. */}
+        {onRetry && view.action !== 'reconnect' && view.action !== 'reconnect-google' && view.action !== 'none' && (
           <button type="button" onClick={onRetry} disabled={view.code === 'RATE_LIMITED' && left > 0}>
             {view.action === 'reload' ? 'Reload' : 'Try again'}
           </button>
