@@ -1,4 +1,5 @@
 import Fastify from 'fastify';
+import { TEMPLATE_MODE, TEMPLATE_PROVIDER } from '../../shared/template-mode.js';
 import app, { serverOptions } from './app.js';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.js';
 
@@ -27,7 +28,7 @@ const port = typeof address === 'object' && address ? address.port : config.port
 // A wildcard bind address is not something a browser can open: print the loopback name for it instead.
 const shownHost = ['0.0.0.0', '::'].includes(config.host) ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
 const url = (config.publicUrl ?? `http://${shownHost}:${port}`).replace(/\/+$/u, '');
-const aiMode = config.ai.provider === 'offline' ? 'template mode (no AI model)' : config.ai.provider;
+const aiMode = config.ai.provider === TEMPLATE_PROVIDER ? TEMPLATE_MODE : config.ai.provider;
 process.stdout.write(
   `Auto-Author API listening on ${url} (store: ${config.store}, AI: ${aiMode})\n` +
     `  Author app:      ${url}/app\n  Admin dashboard: ${url}/admin\n`,

@@ -230,6 +230,9 @@ describe('admin dashboard in Chromium', () => {
     await page.waitForFunction((n) => document.querySelector('[data-testid="usage-calls"]')?.textContent === String(n), {}, calls);
     const operations = await page.$$eval('.usage-table tbody tr td:nth-child(3)', (cells) => cells.map((cell) => cell.textContent));
     expect(new Set(operations)).toEqual(new Set(['interview.generate', 'toc.generate']));
+    // Calls made in template mode say so beside the model's name.
+    const models = await page.$$eval('.usage-table tbody tr td:nth-child(4)', (cells) => cells.map((cell) => cell.textContent));
+    expect(models.every((model) => model?.endsWith(' · template mode (no AI model)')), models.join('|')).toBe(true);
     // With no start day, the report reaches back past what the ledger keeps, and says so.
     const kept = await page.$eval('[data-testid="usage-retention"]', (note) => note.textContent);
     expect(kept).toMatch(/^Usage is kept for 400 days, so calls made before \d{4}-\d{2}-\d{2} \(UTC\) may be missing from these figures\.$/);

@@ -158,6 +158,10 @@ describe('usage report', () => {
     const byUser = await usage({ groupBy: 'user' });
     expect(byUser.groups.find((g) => g.key === author.id)?.label).toBe(author.email);
     expect(byUser.groups.find((g) => g.key === DELETED_USER)?.label).toBeNull();
+    // Template mode's model is named as such; a model's group is shown by its name.
+    const byModel = await usage({ groupBy: 'model' });
+    expect(byModel.groups.find((g) => g.key === 'offline-templates-v1')?.label).toBe('offline-templates-v1 · template mode (no AI model)');
+    expect(byModel.groups.find((g) => g.key === 'gpt-4o')?.label).toBeNull();
     const byDay = (await usage({ groupBy: 'day' })).groups.map((g) => g.key);
     expect(byDay).toEqual([...byDay].sort());
   });

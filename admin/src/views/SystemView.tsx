@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { SystemInfo } from '../../../shared/schemas/admin.js';
+import { TEMPLATE_MODE } from '../../../shared/template-mode.js';
 import { LoadError } from '../components/StatusLine.js';
 import { formatBytes, formatDuration, formatInt, formatPercent, formatTime } from '../format.js';
 import { useLoader } from '../session-context.js';
@@ -43,7 +44,7 @@ export function SystemView() {
           <section className="card" aria-labelledby="sys-ai">
             <h2 id="sys-ai">AI provider</h2>
             <dl className="facts">
-              <Fact label="Provider" value={`${system.ai.provider}${system.ai.offline ? ': template mode (no AI model)' : ''}`} />
+              <Fact label="Provider" value={`${system.ai.provider}${system.ai.offline ? `: ${TEMPLATE_MODE}` : ''}`} />
               <Fact label="Timeout" value={`${formatInt(system.ai.timeoutMs)} ms`} />
               <Fact label="Retries" value={String(system.ai.maxRetries)} />
               {system.ai.templateThreads && <Fact label="Template threads" value={templateThreadsText(system.ai.templateThreads)} />}

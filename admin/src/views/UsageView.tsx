@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { USAGE_GROUP_BY, type AdminLedgerEntry, type UsageFilterQuery, type UsageGroupBy } from '../../../shared/schemas/admin.js';
 import { AI_JOB_KINDS, type AiJobKind } from '../../../shared/schemas/ai.js';
+import { TEMPLATE_MODE, TEMPLATE_PROVIDER } from '../../../shared/template-mode.js';
 import { SuggestField } from '../components/Fields.js';
 import { LoadError, StatusLine } from '../components/StatusLine.js';
 import { downloadUsageCsv } from '../csv-download.js';
@@ -194,7 +195,7 @@ export function UsageView() {
                       <th scope="row">{formatTime(row.createdAt)}</th>
                       <td data-label="User">{row.userEmail ?? row.userId}</td>
                       <td data-label="Operation">{row.operation}</td>
-                      <td data-label="Model">{row.model}</td>
+                      <td data-label="Model">{row.provider === TEMPLATE_PROVIDER ? `${row.model} · ${TEMPLATE_MODE}` : row.model}</td>
                       <td data-label="Outcome">{row.outcome}</td>
                       <td data-label="Cached">{row.cached ? 'yes' : 'no'}</td>
                       <td data-label="Tokens in / out">

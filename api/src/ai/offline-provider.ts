@@ -1,9 +1,12 @@
+import { TEMPLATE_PROVIDER } from '../../../shared/template-mode.js';
 import type { AiTask, LlmProvider } from './llm.js';
 import { reportItems } from './stream-items.js';
 import type { TemplatePool } from './template-pool.js';
 
 // Part of every cache key: bumped when template mode's output changes, so no stale template output is served.
 export const OFFLINE_MODEL = 'offline-templates-v2';
+/** Whether a model name is one of template mode's, this version's or an earlier one's (as the ledger keeps them). */
+export const isTemplateModel = (model: string) => model.startsWith('offline-templates-');
 
 /**
  * The deterministic provider: no network, no model. It composes questions from templates and lenses, a TOC from
@@ -12,7 +15,7 @@ export const OFFLINE_MODEL = 'offline-templates-v2';
  */
 export function createOfflineProvider(templates: TemplatePool): LlmProvider {
   return {
-    name: 'offline',
+    name: TEMPLATE_PROVIDER,
     offline: true,
     models: [OFFLINE_MODEL],
     async call(task, input, _model, signal, onItem) {

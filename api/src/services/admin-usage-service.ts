@@ -2,6 +2,8 @@ import {
   ADMIN_LIMITS, USAGE_CSV_COLUMNS, type AdminLedgerEntry, type AdminUsage, type UsageFilterQuery, type UsageGroupBy,
   type UsageTotals,
 } from '../../../shared/schemas/admin.js';
+import { TEMPLATE_MODE } from '../../../shared/template-mode.js';
+import { isTemplateModel } from '../ai/offline-provider.js';
 import { AppError } from '../lib/app-error.js';
 import { decodeCursor, toPage } from '../lib/paging.js';
 import type { LedgerFilter, LedgerSums } from '../stores/admin-types.js';
@@ -72,6 +74,9 @@ export function csvField(value: string | number | boolean | null): string {
 export function createAdminUsageService(deps: { store: Store; clock: Clock }) {
   const { store, clock } = deps;
 
+  /** A model group of template mode says so beside its name; every other group is shown by its key. */
+  const templateModeLabel = (groupBy: UsageGroupBy, key: string) => (groupBy === 'model' && isTemplateModel(key) ? `${key} · ${TEMPLATE_MODE}` : null);
+
   /** Emails of the given users (null for a deleted user), one lookup per distinct id. */
   async function emailsOf(userIds: Iterable<string>): Promise<Map<string, string | null>> {
     const ids = [...new Set(userIds)];
@@ -85,7 +90,7 @@ export function createAdminUsageService(deps: { store: Store; clock: Clock }) {
     const kept = rows.slice(0, ADMIN_LIMITS.usageGroupsMax);
     const emails = groupBy === 'user' ? await emailsOf(kept.map((row) => row.key)) : null;
     return {
-      groups: kept.map((row) => ({ key: row.key, label: emails?.get(row.key) ?? null, ...presentSums(row) })),
+      groups: kept.map((row) => ({ key: row.key, label: emails?.get(row.key) ?? templateModeLabel(groupBy, row.key), ...presentSums(row) })),
       truncated: rows.length > kept.length,
     };
   }

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import type { Book } from '../../schemas/books.js';
+import { TEMPLATE_MODE } from '../../template-mode.js';
 import { STORAGE_KEYS, type PanelHost } from '../panel-host.js';
 import { NextStepBar } from '../components/NextStepBar.js';
 import { BookBriefPanel } from '../panels/BookBriefPanel.js';
@@ -112,7 +113,7 @@ function Shell() {
           <span className="aa-tools">{PANELS.filter((p) => ASIDE.has(p.id)).map(tab)}</span>
           {meta.data?.ai.offline && (
             <span className="aa-badge aa-offline" title="No AI model is configured: questions and drafts are built from templates and your own answers">
-              template mode (no AI model)
+              {TEMPLATE_MODE}
             </span>
           )}
         </header>

@@ -1,4 +1,5 @@
 import type { GeneratedBy } from '../../schemas/ai.js';
+import { TEMPLATE_MODE } from '../../template-mode.js';
 
 /**
  * Says "template mode (no AI model)" for records the no-model provider made (from `generatedBy`), never pretending a
@@ -7,6 +8,6 @@ import type { GeneratedBy } from '../../schemas/ai.js';
 export function OfflineBadge({ generatedBy }: { generatedBy: GeneratedBy | null | undefined }) {
   if (!generatedBy) return null;
   return generatedBy.offline
-    ? <span className="aa-badge aa-offline" title="Made from templates and your own answers, not by an AI model">template mode (no AI model)</span>
+    ? <span className="aa-badge aa-offline" title="Made from templates and your own answers, not by an AI model">{TEMPLATE_MODE}</span>
     : <span className="aa-badge" title={`${generatedBy.provider} · prompt ${generatedBy.promptVersion}`}>{generatedBy.model}</span>;
 }

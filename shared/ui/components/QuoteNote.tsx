@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { AiJobKind } from '../../schemas/ai.js';
+import { TEMPLATE_MODE } from '../../template-mode.js';
 import { useSession } from '../app/session.js';
 import { describeError } from '../core/error-view.js';
 
@@ -35,7 +36,7 @@ export function QuoteNote({ operation, bookId, chapterId, params, refusal }: {
         client.myUsage().catch(() => null),
       ]).then(([estimate, usage]) => {
         if (!live) return;
-        if (estimate.offline) return setQuote({ text: 'Free: template mode (no AI model)', reason: false });
+        if (estimate.offline) return setQuote({ text: `Free: ${TEMPLATE_MODE}`, reason: false });
         if (estimate.cached) return setQuote({ text: 'Cached, free', reason: false });
         const left = !usage ? null : usage.daily.remaining === null ? 'no daily limit' : `${usage.daily.remaining.toLocaleString()} left today`;
         setQuote({ text: `About ${tokens(estimate.estimatedTokens)}${left ? ` · ${left}` : ''}`, reason: false });

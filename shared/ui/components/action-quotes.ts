@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { z } from 'zod';
 import type { QuoteBodySchema } from '../../schemas/usage.js';
+import { TEMPLATE_MODE } from '../../template-mode.js';
 import { useSession } from '../app/session.js';
 import { describeError } from '../core/error-view.js';
 
@@ -44,7 +45,7 @@ export function refusalOf(quote: ActionQuote | undefined): string | null {
 export function costLine(quotes: Partial<Record<string, ActionQuote>>): string | null {
   const priced = Object.values(quotes).filter((q): q is Exclude<ActionQuote, { refused: string }> => !!q && 'tokens' in q);
   if (priced.length === 0) return null;
-  if (priced[0]!.offline) return 'Free: template mode (no AI model)';
+  if (priced[0]!.offline) return `Free: ${TEMPLATE_MODE}`;
   const most = Math.max(...priced.map((q) => q.tokens));
   return most === 0 ? 'Cached, free' : `About ${most.toLocaleString()} tokens at most`;
 }

@@ -1,5 +1,6 @@
 import type { AiJobKind } from '../../schemas/ai.js';
 import type { Usage } from '../../schemas/usage.js';
+import { TEMPLATE_MODE, TEMPLATE_PROVIDER } from '../../template-mode.js';
 import { useLoad } from '../app/hooks.js';
 import { useSession } from '../app/session.js';
 import { formatTime } from '../core/error-view.js';
@@ -63,7 +64,7 @@ export function UsagePanel() {
               <tbody>
                 {data.recent.map((call) => (
                   <tr key={call.id}>
-                    <td>{MADE[call.operation] ?? call.operation}{call.cached ? ' (cached)' : ''}{call.provider === 'offline' ? ' · template mode (no AI model)' : ''}<br /><span className="aa-muted">{formatTime(call.createdAt)}</span></td>
+                    <td>{MADE[call.operation] ?? call.operation}{call.cached ? ' (cached)' : ''}{call.provider === TEMPLATE_PROVIDER ? ` · ${TEMPLATE_MODE}` : ''}<br /><span className="aa-muted">{formatTime(call.createdAt)}</span></td>
                     <td>{(call.inputTokens + call.outputTokens).toLocaleString()}</td>
                     <td>{usd(call.costUsd)}</td>
                   </tr>
