@@ -401,7 +401,7 @@ describe('the extension in Chromium', () => {
     // Trying again without Google's consent meets the same refusal: Re-connect Google is the way on.
     expect(await page.$$eval('.aa-error button', (buttons) => buttons.map((b) => b.textContent))).toEqual(['Re-connect Google', 'Dismiss']);
     await ui.click('Re-connect Google');
-    await ui.seeText('Google gave no access: its window was closed, or Google could not be reached. Try again.');
+    await ui.seeText('Google gave no access: its window was closed, or Google could not be reached. Re-connect Google to try again.');
     for (const width of [300, 1280]) {
       await page.setViewport({ width, height: 780 });
       await ui.shot(`11-google-reconnect-unfinished-${width}`);

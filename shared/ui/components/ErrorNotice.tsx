@@ -43,7 +43,7 @@ export function ErrorNotice({ error, onRetry, onDismiss }: { error: unknown; onR
         )}
         {onDismiss && <button type="button" className="aa-link" onClick={onDismiss}>Dismiss</button>}
       </div>
-      {googleRefused && <p>Google gave no access: its window was closed, or Google could not be reached. Try again.</p>}
+      {googleRefused && <p>Google gave no access: its window was closed, or Google could not be reached. Re-connect Google to try again.</p>}
       {view.requestId && <p className="aa-ref">Reference: {view.requestId}</p>}
     </div>
   );
