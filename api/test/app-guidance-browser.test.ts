@@ -80,14 +80,24 @@ async function openBook(options: { on?: Served; width?: number; chapter?: boolea
 const textOf = (page: Page, selector: string) => page.$eval(selector, (el) => (el as HTMLElement).innerText);
 
 describe('the real reason, where it belongs', () => {
-  it("shows the server's reason when a chapter with no answers is drafted", async () => {
-    const { page, context, ui, errors } = await openBook({ chapter: true });
+  it("shows the server's reason beside Write a draft for a chapter with no answers, and holds the button until one is saved", async () => {
+    const { page, context, ui, api, bookId, chapterId, errors } = await openBook({ chapter: true });
     await ui.openNav('Draft');
-    await ui.click('Write a draft');
-    await page.waitForSelector('.aa-error[data-code="VALIDATION"]');
-    expect(await textOf(page, '.aa-error[data-code="VALIDATION"]')).toContain('This chapter has no answers yet; answer some of its questions first.');
-    expect(await textOf(page, '.aa-error[data-code="VALIDATION"]')).not.toContain('highlighted');
-    await ui.shot('reason-draft-unanswered');
+    await page.waitForSelector('.aa-quote[data-quote="refused"]');
+    expect(await textOf(page, '.aa-quote[data-quote="refused"]')).toBe('This chapter has no answers yet; answer some of its questions first.');
+    const writeDisabled = () => page.$eval('form[aria-label="Draft settings"] button[type="submit"]', (b) => (b as HTMLButtonElement).disabled);
+    expect(await writeDisabled()).toBe(true);
+    for (const width of [300, 1280]) {
+      await page.setViewport({ width, height: 800 });
+      await ui.shot(`reason-draft-unanswered-${width}`);
+    }
+    // An answer saved elsewhere: the cost line is asked again when the panel next reads the book, and the button is free.
+    const [question] = (await api('GET', `/v1/books/${bookId}/chapters/${chapterId!}/questions`)).json().items as Array<{ id: string }>;
+    expect((await api('PUT', `/v1/books/${bookId}/chapters/${chapterId!}/questions/${question!.id}/answer`, { text: 'I listen first, then ask one question.', status: 'final' })).statusCode).toBe(200);
+    await ui.openNav('Questions');
+    await ui.openNav('Draft');
+    await page.waitForSelector('.aa-quote[data-quote="cost"]');
+    expect(await writeDisabled()).toBe(false);
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -14,16 +14,18 @@ const tokens = (n: number) => `${n.toLocaleString()} ${n === 1 ? 'token' : 'toke
 
 /**
  * The cost of a generate button before it is pressed: "about 3,200 tokens · 9,000 left today", "cached, free", or
- * free in template mode; when the server would refuse it, its reason instead. Re-asked when the inputs change, after
- * every change the author makes (answers change what a draft costs) and after a refused start.
+ * free in template mode; when the server would refuse it, its reason instead, and `onRefused(true)` so the panel holds
+ * its button (the reason is already beside it). Re-asked when the inputs change, after every change the author makes
+ * (answers change what a draft costs) and after a refused start.
  */
-export function QuoteNote({ operation, bookId, chapterId, params, refusal }: {
+export function QuoteNote({ operation, bookId, chapterId, params, refusal, onRefused }: {
   operation: AiJobKind;
   bookId: string;
   chapterId?: string;
   params?: Record<string, unknown>;
   /** The panel's last refused start: asked again when there is a new one, as what is left may have changed meanwhile. */
   refusal?: unknown;
+  onRefused?: (refused: boolean) => void;
 }) {
   const { client, revision } = useSession();
   const [quote, setQuote] = useState<QuoteState | null>(null);
@@ -50,6 +52,7 @@ export function QuoteNote({ operation, bookId, chapterId, params, refusal }: {
       clearTimeout(timer);
     };
   }, [client, operation, bookId, chapterId, key, revision, refusal]);
+  useEffect(() => onRefused?.(quote?.reason ?? false), [quote?.reason]);
   // The line is there before the quote arrives, so nothing below it moves when it does.
   if (!quote) return <p className="aa-quote" aria-hidden="true">{'\u00a0'}</p>;
   return <p className={`aa-quote${quote.reason ? ' aa-quote-reason' : ''}`} data-quote={quote.reason ? 'refused' : 'cost'}>{quote.text}</p>;

@@ -102,6 +102,8 @@ function Drafter({ bookId, chapterId }: { bookId: string; chapterId: string }) {
   const awaitingSaved = selected !== null && drafts.loading && !items.some((d) => d.id === selected);
   const draft = writing || awaitingSaved ? null : items.find((d) => d.id === selected) ?? items.find((d) => d.accepted) ?? items[0] ?? null;
   const [generateIsNext, acceptIsNext] = [useIsNext('draft.generate'), useIsNext('draft.accept')];
+  // The cost line already says why the server would refuse a draft now (say, no answers yet): the button waits.
+  const [refused, setRefused] = useState(false);
   const questionText = new Map((questions.data?.items ?? []).map((q) => [q.id, q.text]));
 
   return (
@@ -121,8 +123,8 @@ function Drafter({ bookId, chapterId }: { bookId: string; chapterId: string }) {
         {templateMode
           ? <p id="aa-draft-words-hint" className="aa-hint aa-template-mode">Template mode (no AI model): the draft is your own answers arranged as prose, with repeats merged. Style and length apply only with an AI model.</p>
           : <p id="aa-draft-words-hint" className="aa-hint">{LIMITS.draftWordsMin}–{LIMITS.draftWordsMax.toLocaleString()} words.</p>}
-        <button type="submit" className={generateIsNext ? 'aa-primary' : undefined} disabled={job.running || (!validLength && !templateMode)}>Write a draft</button>
-        <QuoteNote operation="draft.generate" bookId={bookId} chapterId={chapterId} params={{ style, targetWords: validLength ? words : DEFAULT_WORDS }} refusal={job.error} />
+        <button type="submit" className={generateIsNext ? 'aa-primary' : undefined} disabled={job.running || (!validLength && !templateMode) || refused}>Write a draft</button>
+        <QuoteNote operation="draft.generate" bookId={bookId} chapterId={chapterId} params={{ style, targetWords: validLength ? words : DEFAULT_WORDS }} refusal={job.error} onRefused={setRefused} />
       </form>
       <JobProgress job={job.running || job.job?.status !== 'succeeded' ? job.job : null} label="Draft" onCancel={() => void job.cancel()} onRetry={generate}
         written={(streamed) => <WrittenDraft streamed={streamed} label="Draft being written" questionText={questionText} />} />

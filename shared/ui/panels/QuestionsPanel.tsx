@@ -67,13 +67,15 @@ function QuestionList({ bookId, chapterId }: { bookId: string; chapterId: string
   const coverage = progress.data?.coverage ?? 0;
   const textOf = new Map(items.map((q) => [q.id, q.text]));
   const generateIsNext = useIsNext('questions.generate');
+  // The cost line already says why the server would refuse new questions now: the button waits.
+  const [refused, setRefused] = useState(false);
 
   return (
     <div>
       <div className="aa-row">
-        <button type="button" className={generateIsNext ? 'aa-primary' : undefined} onClick={generate} disabled={job.running}>{items.length ? 'Ask more questions' : 'Generate questions'}</button>
+        <button type="button" className={generateIsNext ? 'aa-primary' : undefined} onClick={generate} disabled={job.running || refused}>{items.length ? 'Ask more questions' : 'Generate questions'}</button>
       </div>
-      <QuoteNote operation="questions.generate" bookId={bookId} chapterId={chapterId} params={{ count: LIMITS.questionsDefault }} refusal={job.error} />
+      <QuoteNote operation="questions.generate" bookId={bookId} chapterId={chapterId} params={{ count: LIMITS.questionsDefault }} refusal={job.error} onRefused={setRefused} />
       <JobProgress job={job.job?.status !== 'succeeded' ? job.job : null} label="Questions" onCancel={() => void job.cancel()} onRetry={generate}
         written={(streamed) => (
           <ol className="aa-question-list" aria-label="Questions being written">

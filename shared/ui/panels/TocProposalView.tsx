@@ -82,12 +82,14 @@ export function TocProposalView({ bookId, toc, onApplied }: { bookId: string; to
     }
   }
 
+  // The cost line already says why the server would refuse a proposal now (say, the brief is not ready): the button waits.
+  const [refused, setRefused] = useState(false);
   const generate = () => void job.start(() => client.generateToc({ params: { bookId }, body: {} }));
   const rows = proposal ? diffProposal(toc, proposal) : [];
   return (
     <section aria-label="Proposal" className="aa-subsection">
-      <button type="button" className={proposeIsNext ? 'aa-primary' : undefined} onClick={generate} disabled={job.running}>Propose a table of contents</button>
-      <QuoteNote operation="toc.generate" bookId={bookId} refusal={job.error} />
+      <button type="button" className={proposeIsNext ? 'aa-primary' : undefined} onClick={generate} disabled={job.running || refused}>Propose a table of contents</button>
+      <QuoteNote operation="toc.generate" bookId={bookId} refusal={job.error} onRefused={setRefused} />
       <JobProgress job={job.job?.status !== 'succeeded' ? job.job : null} label="Proposal" onCancel={() => void job.cancel()} onRetry={generate}
         written={(streamed) => (
           <ol className="aa-proposal-writing" aria-label="Chapters being proposed">
