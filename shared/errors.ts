@@ -27,6 +27,8 @@ export const ERROR_STATUS = {
   AI_INVALID_OUTPUT: 502,
   AI_UNAVAILABLE: 503,
   GOOGLE_UNAVAILABLE: 503,
+  /** Only a job's stored failure, never an answer: the server running it stopped before it ended. */
+  JOB_INTERRUPTED: 503,
 } as const;
 
 /** A code from the shared error table. */

@@ -104,7 +104,7 @@ describe('a job interrupted by a server crash, in /app', () => {
     const restarted = await startServer(dataDir, env);
     expect(restarted.url).toBe(server.url);
     model.resume();
-    await ui.seeText('Interrupted: the server running it stopped; start it again.', 40_000);
+    await ui.seeText('The server running it stopped before it finished; nothing was changed. Start it again.', 40_000);
     expect(await page.evaluate(() => document.body.innerText)).not.toContain('quote the reference');
     await ui.shot('interrupted');
 

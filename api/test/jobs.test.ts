@@ -229,7 +229,7 @@ describe('restart', () => {
       const after = await buildTestApp(ENV, { dataDir });
       try {
         const read = async (jobId: string) => (await after.as(author.token, { method: 'GET', url: `/v1/jobs/${jobId}` })).json<JobView>();
-        expect(await read(interrupted.id)).toMatchObject({ status: 'failed', result: null, error: { retryable: true } });
+        expect(await read(interrupted.id)).toMatchObject({ status: 'failed', result: null, error: { code: 'JOB_INTERRUPTED', retryable: true } });
         expect((await read(interrupted.id)).error!.message).not.toBe('');
         expect(await read(live.id)).toMatchObject({ status: 'running', progress: 40, error: null });
         // A queued job belonged to the old process's queue: it will never run, so it is failed too.

@@ -24,7 +24,7 @@ const RETRYABLE: ReadonlySet<string> = new Set<ErrorCode>(['AI_UNAVAILABLE', 'AI
 export type JobError = NonNullable<JobRecord['error']>;
 
 export const CANCELLED: JobError = { code: 'JOB_CANCELLED', message: 'Cancelled.', retryable: true };
-export const INTERRUPTED: JobError = { code: 'INTERNAL', message: 'Interrupted: the server running it stopped; start it again.', retryable: true };
+export const INTERRUPTED: JobError = { code: 'JOB_INTERRUPTED', message: 'The server running it stopped before it finished; nothing was changed. Start it again.', retryable: true };
 
 /** The job error an exception becomes (unexpected ones are hidden behind INTERNAL and reported by the caller). */
 export function jobErrorOf(reason: unknown): { error: JobError; unexpected: boolean } {

@@ -37,8 +37,9 @@ describe('describeError', () => {
   });
 
   it('mentions a reference only when there is one', () => {
-    expect(describeError(error('INTERNAL', { serverCode: 'INTERNAL', message: 'Interrupted: the server running it stopped; start it again.', requestId: null })))
-      .toMatchObject({ message: 'Interrupted: the server running it stopped; start it again.', requestId: null, action: 'retry' });
+    const interrupted = 'The server running it stopped before it finished; nothing was changed. Start it again.';
+    expect(describeError(error('JOB_INTERRUPTED', { serverCode: 'JOB_INTERRUPTED', message: interrupted, requestId: null })))
+      .toMatchObject({ title: 'Interrupted', message: interrupted, requestId: null, action: 'retry' });
     expect(describeError(error('INTERNAL', { serverCode: 'INTERNAL', message: 'Something went wrong on our side; it has been logged.' })).message)
       .toContain('quote the reference below');
     expect(describeError(new Error('boom')).message).not.toContain('reference');

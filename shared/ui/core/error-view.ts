@@ -53,6 +53,7 @@ const PLAIN: Record<string, [string, string, ErrorAction]> = {
   CONFLICT: ['Changed elsewhere', 'This was changed in another window or by another device. Compare both versions and choose.', 'reload'],
   JOB_ACTIVE: ['Already running', 'This is already being generated with other settings. Wait for it or cancel it.', 'none'],
   JOB_CANCELLED: ['Cancelled', 'This generation was cancelled; nothing was changed. Start it again when you are ready.', 'none'],
+  JOB_INTERRUPTED: ['Interrupted', 'The server running this generation stopped before it finished; nothing was changed. Start it again.', 'retry'],
   QUESTION_ANSWERED: ['Already answered', 'This question has an answer, so it is kept rather than replaced.', 'none'],
   LIMIT_REACHED: ['Limit reached', 'You have reached a limit for this book. Archive or remove something first.', 'none'],
   DOC_CHAPTER_EDITED: ['Edited in the document', 'This chapter was edited in the document, so it was not replaced.', 'none'],
@@ -75,7 +76,7 @@ const PLAIN: Record<string, [string, string, ErrorAction]> = {
  */
 const SERVER_WORDED = new Set([
   'VALIDATION', 'LIMIT_REACHED', 'PAYLOAD_TOO_LARGE', 'JOB_ACTIVE', 'QUESTION_ANSWERED', 'DOC_NOT_LINKED', 'DOC_CHAPTER_EDITED',
-  'AI_TRUNCATED', 'AI_UNAVAILABLE', 'FORBIDDEN', 'SIGNUP_CLOSED', 'INTERNAL', 'UNSUPPORTED_MEDIA_TYPE',
+  'AI_TRUNCATED', 'AI_UNAVAILABLE', 'FORBIDDEN', 'SIGNUP_CLOSED', 'INTERNAL', 'UNSUPPORTED_MEDIA_TYPE', 'JOB_INTERRUPTED',
 ]);
 
 /** The fields a VALIDATION error names: its body issues, or `details.field`. */
