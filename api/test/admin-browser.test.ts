@@ -225,8 +225,16 @@ describe('admin dashboard in Chromium', () => {
     expect(calls).toBeGreaterThanOrEqual(2);
 
     await goTo('Usage');
+    // An email no user has: the reason, and the figures shown are said to be the earlier filters' (here, none).
+    await page.waitForSelector('[data-testid="usage-calls"]');
+    await fill('#usage-user', 'nobody@example.com');
+    await click('Apply filters');
+    await waitForText('No user with the email nobody@example.com.');
+    await page.waitForSelector('[data-testid="filters-stale"]');
+    await shot('usage-unknown-email-1280');
     await fill('#usage-user', writer.email);
     await click('Apply filters');
+    await page.waitForFunction(() => !document.querySelector('[data-testid="filters-stale"]'));
     await page.waitForFunction((n) => document.querySelector('[data-testid="usage-calls"]')?.textContent === String(n), {}, calls);
     const operations = await page.$$eval('.usage-table tbody tr td:nth-child(3)', (cells) => cells.map((cell) => cell.textContent));
     expect(new Set(operations)).toEqual(new Set(['interview.generate', 'toc.generate']));
@@ -295,6 +303,14 @@ describe('admin dashboard in Chromium', () => {
     await page.waitForFunction((email) => document.querySelector('.audit-table td[data-label="User"]')?.textContent === email, {}, writer.email);
     expect(await textOf('.audit-table td[data-label="By"]')).toBe('admin@localhost');
     await shot('audit-1280');
+    // An email no user has: the reason, and the events shown are said to be the earlier filters'.
+    await fill('#audit-user', 'nobody@example.com');
+    await click('Apply filters');
+    await waitForText('No user with the email nobody@example.com.');
+    await page.waitForSelector('[data-testid="filters-stale"]');
+    await fill('#audit-user', writer.email);
+    await click('Apply filters');
+    await page.waitForFunction(() => !document.querySelector('[data-testid="filters-stale"]'));
   });
 
   it('is readable at 390 px: nothing wider than the screen, screenshots of every view', async () => {

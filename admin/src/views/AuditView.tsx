@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { AuditEvent } from '../../../shared/schemas/identity.js';
 import { SuggestField } from '../components/Fields.js';
+import { StaleFilters } from '../components/StaleFilters.js';
 import { LoadError, StatusLine } from '../components/StatusLine.js';
 import { formatTime } from '../format.js';
 import { useAction, useLoader } from '../session-context.js';
@@ -38,6 +39,8 @@ export function AuditView() {
   }, [applied]);
   const action = useAction();
   const filtering = useAction();
+  // A filter that could not be applied (say, an unknown email) leaves the events of the last one that could.
+  const [stale, setStale] = useState(false);
   // Events name people by id; shown by email for the users the dashboard knows (the newest 100), else by id.
   const people = useLoader(() => api.adminListUsers({ query: { limit: 100 } }), []);
   const emails = new Map((people.data?.items ?? []).map((user) => [user.id, user.email]));
@@ -46,6 +49,7 @@ export function AuditView() {
   const apply = async (event: FormEvent) => {
     event.preventDefault();
     const user = await filtering.run(() => userIdFrom(userId), { busy: 'Applying filters…', done: '' });
+    setStale(user === undefined);
     if (user !== undefined) setApplied({ type: type.trim(), userId: user });
   };
   const loadMore = async () => {
@@ -71,6 +75,7 @@ export function AuditView() {
         <StatusLine status={filtering.status} />
       </form>
       {list.error && <LoadError message={list.error} onRetry={list.reload} />}
+      <StaleFilters shown={stale} what="events" />
       <div className="table-wrap">
         <table className="audit-table stack">
           <caption className="visually-hidden">Audit events, newest first</caption>

@@ -3,6 +3,7 @@ import { USAGE_GROUP_BY, type AdminLedgerEntry, type UsageFilterQuery, type Usag
 import { AI_JOB_KINDS, type AiJobKind } from '../../../shared/schemas/ai.js';
 import { TEMPLATE_MODE, TEMPLATE_PROVIDER } from '../../../shared/template-mode.js';
 import { SuggestField } from '../components/Fields.js';
+import { StaleFilters } from '../components/StaleFilters.js';
 import { LoadError, StatusLine } from '../components/StatusLine.js';
 import { downloadUsageCsv } from '../csv-download.js';
 import { formatInt, formatMs, formatTime, formatUsd } from '../format.js';
@@ -43,12 +44,15 @@ export function UsageView() {
     return api.adminUsage({ query: { ...applied.query, limit: PAGE, ...(applied.groupBy ? { groupBy: applied.groupBy } : {}) } });
   }, [applied]);
   const action = useAction();
+  // A filter that could not be applied (say, an unknown email) leaves the figures of the last one that could.
+  const [stale, setStale] = useState(false);
 
   const set = <K extends keyof Form>(key: K) => (event: { target: { value: string } }) => setForm({ ...form, [key]: event.target.value as Form[K] });
 
   const apply = async (event: FormEvent) => {
     event.preventDefault();
     const query = await action.run(() => toQuery(form), { busy: 'Applying filters…', done: '' });
+    setStale(!query);
     if (query) setApplied({ query, groupBy: form.groupBy });
   };
   const download = async () => {
@@ -127,6 +131,7 @@ export function UsageView() {
         <>
           <section aria-labelledby="usage-totals">
             <h2 id="usage-totals">Totals</h2>
+            <StaleFilters shown={stale} what="figures" />
             {data.retentionNote && (
               <p className="hint" data-testid="usage-retention">
                 {data.retentionNote}
