@@ -7,6 +7,10 @@ import { adoptTokenFromHash, createWebHost } from './web-host.js';
 
 const host = createWebHost(window);
 await adoptTokenFromHash(window, host);
+// A `#token=…` link opened in a tab already on /app changes only the fragment: take the token and start afresh with it.
+window.addEventListener('hashchange', () => {
+  void adoptTokenFromHash(window, host).then((adopted) => adopted && window.location.reload());
+});
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <PanelApp host={host} />

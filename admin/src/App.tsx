@@ -73,6 +73,12 @@ export function App() {
   useEffect(() => {
     takeTokenFromUrl();
     void check();
+    // A `#token=…` link opened in a tab already on the dashboard changes only the fragment: take it all the same.
+    const onHashChange = () => {
+      if (takeTokenFromUrl()) void check();
+    };
+    window.addEventListener('hashchange', onHashChange);
+    return () => window.removeEventListener('hashchange', onHashChange);
   }, [check]);
 
   const signOut = useCallback((message: string | null = null) => {

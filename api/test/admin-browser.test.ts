@@ -347,6 +347,10 @@ describe('admin dashboard in Chromium', () => {
     expect(other.url()).toBe(`${base}/admin/`);
     expect(await other.evaluate(() => sessionStorage.getItem('auto-author.admin.token'))).toBe(author.token);
     await other.screenshot({ path: path.join(ARTIFACTS, 'forbidden-390.png') as `${string}.png` });
+    // The admin's link opened in this same tab changes only the fragment: it is taken, and the dashboard opens.
+    await other.evaluate((token) => { location.hash = `token=${token}`; }, ADMIN_TOKEN);
+    await other.waitForFunction(() => document.body.innerText.includes('Sign out') && !document.body.innerText.includes('This needs an administrator.'));
+    expect(other.url()).toBe(`${base}/admin/`);
     await other.close();
   });
 

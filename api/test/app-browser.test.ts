@@ -128,6 +128,17 @@ describe('the /app journey at 360 px', () => {
     await openNav(page, 'Connect');
     await seeText(page, `Connected as ${author.email}`);
     await shot(page, '01-connect');
+    // Another author's link opened in this same tab changes only the fragment: it is taken all the same.
+    const second = await t.newUser();
+    await page.evaluate((token) => { location.hash = `token=${token}`; }, second.token);
+    await page.waitForFunction((token) => localStorage.getItem('aa.settings.apiToken') === JSON.stringify(token), {}, second.token);
+    await openNav(page, 'Connect');
+    await seeText(page, `Connected as ${second.email}`);
+    expect(await page.evaluate(() => location.hash)).toBe('');
+    await page.evaluate((token) => { location.hash = `token=${token}`; }, author.token);
+    await page.waitForFunction((token) => localStorage.getItem('aa.settings.apiToken') === JSON.stringify(token), {}, author.token);
+    await openNav(page, 'Connect');
+    await seeText(page, `Connected as ${author.email}`);
 
     // Book brief with the readiness rule live.
     await openNav(page, 'Book');
