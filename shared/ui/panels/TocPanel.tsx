@@ -98,7 +98,7 @@ function TocEditor({ bookId }: { bookId: string }) {
           <TocTree chapters={data.chapters} busy={busy}
             onChange={(what, chapters) => void saveTree(what, chapters, data.version)}
             onArchive={(id, title) => void act(`“${title}” archived`, () => client.deleteChapter({ params: { bookId, chapterId: id } }))} />
-          <form className="aa-row" onSubmit={(e) => void add(e)} aria-label="Add a chapter">
+          <form className="aa-row aa-field-row" onSubmit={(e) => void add(e)} aria-label="Add a chapter">
             <label className="aa-grow">
               New chapter title
               <input name="newChapter" dir="auto" value={newTitle} maxLength={300} onChange={(e) => setNewTitle(e.target.value)} />
