@@ -219,7 +219,9 @@ describe('the extension in Chromium', () => {
     const bookId = (await local(`book:${documentId}`)) as string;
     expect((await api('GET', `/v1/books/${bookId}`)).json()).toMatchObject({ title: DOC_TITLE, documentId });
 
-    // Import reads the doc through the API with the Google token from session storage.
+    // Import reads the doc through the API with the Google token from session storage. It is offered first, above the form.
+    expect(await page.$eval('section[aria-label="Import from the document"]', (section) =>
+      Boolean(section.compareDocumentPosition(document.querySelector('input[name="title"]')!) & Node.DOCUMENT_POSITION_FOLLOWING))).toBe(true);
     await ui.click('Import headings and text');
     // The document has one line of text and no headings: no chapters, and the author is told which styles make them.
     await ui.seeText('No chapters proposed: the document has no headings (paragraphs styled Heading 1 or Heading 2 become chapters). 8 words of text found.');

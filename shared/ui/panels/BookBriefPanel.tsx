@@ -119,6 +119,8 @@ function BriefEditor({ book }: { book: Book }) {
         <button type="button" className="aa-link" onClick={() => setBook(null)}>Switch book</button>
       </div>
       <BookOverviewView />
+      {/* Beside a document, importing it is where a book with material already written starts: first, not under the form. */}
+      {doc && <DocImport book={book} onMaterial={(material) => text.edit(summaryText ? `${summaryText}\n\n${material}` : material)} />}
       {brief.snapshot?.conflict && (
         <ConflictChooser what="brief" mine={describeFields(brief.snapshot.conflict.mine)} theirs={describeFields(brief.snapshot.conflict.theirs)} onChoose={brief.resolve} />
       )}
@@ -160,7 +162,6 @@ function BriefEditor({ book }: { book: Book }) {
           <ul>{readiness.checks.filter((c) => !c.ok).map((c) => <li key={c.id}>{c.message}</li>)}</ul>
         </div>
       )}
-      {doc && <DocImport book={book} onMaterial={(material) => text.edit(summaryText ? `${summaryText}\n\n${material}` : material)} />}
     </div>
   );
 }
