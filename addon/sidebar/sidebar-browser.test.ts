@@ -151,6 +151,15 @@ async function openSidebar(
   return { context, errors };
 }
 
+/** An author whose book (one drafted chapter, "The first week") is linked to the test document, signed in to `script`. */
+async function authorOfLinkedBook(script: ReturnType<typeof runScript>) {
+  const author = await t.newUser();
+  const { bookId } = await bookWithDrafts(t, author.token, [{ title: 'The first week', blocks: sampleBlocks('First') }]);
+  expect((await t.as(author.token, { method: 'PUT', url: `/v1/books/${bookId}/doc`, payload: { documentId: DOCUMENT_ID } })).statusCode).toBe(200);
+  script.userProperties.values.set('aa.apiToken', JSON.stringify(author.token));
+  return { author, bookId };
+}
+
 async function click(name: string) {
   await page.locator(`::-p-aria([name="${name}"][role="button"])`).click();
 }
@@ -354,10 +363,7 @@ describe('the add-on sidebar in Chromium', () => {
   it("says in the author's words what Apps Script refused, and carries on once it answers", async () => {
     const script = runScript(code, { document: new FakeDocument(DOCUMENT_ID, 'My memoir'), identityToken: idToken });
     seed(script.document, ['Ana listened first.']);
-    const author = await t.newUser();
-    const { bookId } = await bookWithDrafts(t, author.token, [{ title: 'The first week', blocks: sampleBlocks('First') }]);
-    expect((await t.as(author.token, { method: 'PUT', url: `/v1/books/${bookId}/doc`, payload: { documentId: DOCUMENT_ID } })).statusCode).toBe(200);
-    script.userProperties.values.set('aa.apiToken', JSON.stringify(author.token));
+    await authorOfLinkedBook(script);
     // Signed in to several Google accounts: the sidebar's first call is refused.
     const failures: Record<string, string> = { getUserValues: 'Exception: Authorization is required to perform that action.' };
     const { context, errors } = await openSidebar(script, { failures });
@@ -389,10 +395,7 @@ describe('the add-on sidebar in Chromium', () => {
 
   it('opened while the server is out of reach, says so instead of asking for a book, and opens the book once it answers', async () => {
     const script = runScript(code, { document: new FakeDocument(DOCUMENT_ID, 'My memoir'), identityToken: idToken });
-    const author = await t.newUser();
-    const { bookId } = await bookWithDrafts(t, author.token, [{ title: 'The first week', blocks: sampleBlocks('First') }]);
-    expect((await t.as(author.token, { method: 'PUT', url: `/v1/books/${bookId}/doc`, payload: { documentId: DOCUMENT_ID } })).statusCode).toBe(200);
-    script.userProperties.values.set('aa.apiToken', JSON.stringify(author.token));
+    await authorOfLinkedBook(script);
     script.userProperties.values.set('aa.panel', JSON.stringify('write'));
     apiReachable = false;
     try {
@@ -413,10 +416,7 @@ describe('the add-on sidebar in Chromium', () => {
   it('a chapter written while the server stops answering is reported written, and writing it again never copies it twice', async () => {
     const script = runScript(code, { document: new FakeDocument(DOCUMENT_ID, 'My memoir'), identityToken: idToken });
     seed(script.document, ['Notes.']);
-    const author = await t.newUser();
-    const { bookId } = await bookWithDrafts(t, author.token, [{ title: 'The first week', blocks: sampleBlocks('First') }]);
-    expect((await t.as(author.token, { method: 'PUT', url: `/v1/books/${bookId}/doc`, payload: { documentId: DOCUMENT_ID } })).statusCode).toBe(200);
-    script.userProperties.values.set('aa.apiToken', JSON.stringify(author.token));
+    const { author, bookId } = await authorOfLinkedBook(script);
     // The server goes out of reach while Apps Script writes the chapter (before the write is recorded with it).
     let writes = 0;
     const { context, errors } = await openSidebar(script, { onCall: (name) => void (name === 'insertChapter' && ++writes === 1 && (apiReachable = false)) });
