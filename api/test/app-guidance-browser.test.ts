@@ -77,6 +77,15 @@ async function openBook(options: { on?: Served; width?: number; chapter?: boolea
   return { ...opened, bookId: book.id as string, chapterId };
 }
 
+/** The book's interview started (template mode) and every question answered, as the author would. */
+async function answerTheInterview({ api, author }: Pick<Awaited<ReturnType<typeof openApp>>, 'api' | 'author'>, bookId: string) {
+  await runJob(offline.t, author.token, 'POST', `/v1/books/${bookId}/interview/generate`, {});
+  const questions = (await api('GET', `/v1/books/${bookId}/interview`)).json().questions as Array<{ id: string }>;
+  await api('PUT', `/v1/books/${bookId}/interview/answers`, {
+    answers: questions.map((q) => ({ questionId: q.id, text: 'The reader is a new manager who fears silence in meetings.' })),
+  });
+}
+
 const textOf = (page: Page, selector: string) => page.$eval(selector, (el) => (el as HTMLElement).innerText);
 
 describe('the real reason, where it belongs', () => {
@@ -309,11 +318,7 @@ describe('the table of contents at 300 px', () => {
 describe('the next step at 300 px', () => {
   it('shows the whole step, as the pointer on its own panel and as the button on the others', async () => {
     const { page, context, ui, api, author, bookId, errors } = await openBook({ width: 300 });
-    await runJob(offline.t, author.token, 'POST', `/v1/books/${bookId}/interview/generate`, {});
-    const questions = (await api('GET', `/v1/books/${bookId}/interview`)).json().questions as Array<{ id: string }>;
-    await api('PUT', `/v1/books/${bookId}/interview/answers`, {
-      answers: questions.map((q) => ({ questionId: q.id, text: 'The reader is a new manager who fears silence in meetings.' })),
-    });
+    await answerTheInterview({ api, author }, bookId);
     await page.reload();
     const cut = () => page.$$eval('.aa-next-here, .aa-next > button', (steps) =>
       steps.filter((step) => step.scrollWidth > step.clientWidth + 1 || step.scrollHeight > step.clientHeight + 1).map((step) => step.textContent));
@@ -374,11 +379,7 @@ describe('a summary that cannot be read', () => {
 describe('a TOC proposal made elsewhere', () => {
   it('is the next step to apply, and once dismissed stays dismissed when the panel is opened again', async () => {
     const { page, context, ui, api, author, bookId, errors } = await openBook({ width: 360 });
-    await runJob(offline.t, author.token, 'POST', `/v1/books/${bookId}/interview/generate`, {});
-    const questions = (await api('GET', `/v1/books/${bookId}/interview`)).json().questions as Array<{ id: string }>;
-    await api('PUT', `/v1/books/${bookId}/interview/answers`, {
-      answers: questions.map((q) => ({ questionId: q.id, text: 'The reader is a new manager who fears silence in meetings.' })),
-    });
+    await answerTheInterview({ api, author }, bookId);
     // Proposed on another surface (the extension, the add-on) or before this page was loaded.
     await runJob(offline.t, author.token, 'POST', `/v1/books/${bookId}/toc/generate`, {});
     await page.reload();
