@@ -120,7 +120,7 @@ function Shell() {
         <nav className="aa-nav" aria-label="Panels">{PANELS.filter((p) => !ASIDE.has(p.id)).map(tab)}</nav>
         <main className="aa-main">
           {connected && book && <NextStepBar />}
-          {current.Component ? <current.Component /> : <ConnectPanel onConnected={() => go('book')} />}
+          {current.Component ? <current.Component /> : <ConnectPanel onConnected={() => go('book')} serverOffersGoogle={meta.data?.googleSignIn === true} />}
         </main>
       </div>
     </GuideProvider>

@@ -7,11 +7,11 @@ import { ErrorNotice } from './ErrorNotice.js';
 
 /**
  * The book's deleted continuity notes, kept as they were: the author restores one (back among the notes, and later
- * extractions may keep its subject again). Hidden while there are none; `changes` reloads it after the notes change.
+ * extractions may keep its subject again). Hidden while there are none; read again after every change the author makes (the session's revision).
  */
-export function DeletedNotes({ bookId, changes, onRestored }: { bookId: string; changes: number; onRestored: () => void }) {
-  const { client } = useSession();
-  const deleted = useLoad(() => client.listDeletedContinuityNotes({ params: { bookId } }), [client, bookId, changes]);
+export function DeletedNotes({ bookId, onRestored }: { bookId: string; onRestored: () => void }) {
+  const { client, revision } = useSession();
+  const deleted = useLoad(() => client.listDeletedContinuityNotes({ params: { bookId } }), [client, bookId, revision]);
   const [restoring, setRestoring] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const items = deleted.data?.items ?? [];

@@ -5,28 +5,30 @@ import { useSession } from '../app/session.js';
 import { describeError } from '../core/error-view.js';
 
 /** What a generation would cost, from `POST /v1/quote`, beside what is left of today's quota. */
-interface QuoteState {
+export interface QuoteState {
   text: string;
   reason: boolean;
 }
 
 const tokens = (n: number) => `${n.toLocaleString()} ${n === 1 ? 'token' : 'tokens'}`;
 
-/**
- * The cost of a generate button before it is pressed: "about 3,200 tokens · 9,000 left today", "cached, free", or
- * free in template mode; when the server would refuse it, its reason instead, and `onRefused(true)` so the panel holds
- * its button (the reason is already beside it). Re-asked when the inputs change, after every change the author makes
- * (answers change what a draft costs) and after a refused start.
- */
-export function QuoteNote({ operation, bookId, chapterId, params, refusal, onRefused }: {
+/** What `useQuote` is asked about: one generation, as its panel would start it. */
+export interface QuoteRequest {
   operation: AiJobKind;
   bookId: string;
   chapterId?: string;
   params?: Record<string, unknown>;
   /** The panel's last refused start: asked again when there is a new one, as what is left may have changed meanwhile. */
   refusal?: unknown;
-  onRefused?: (refused: boolean) => void;
-}) {
+}
+
+/**
+ * The cost of a generate button before it is pressed: "about 3,200 tokens · 9,000 left today", "cached, free", or
+ * free in template mode; when the server would refuse it, its reason instead (`reason: true`: the panel holds its
+ * button, the reason being already beside it). Null until known. Re-asked when the inputs change, after every change
+ * the author makes (answers change what a draft costs) and after a refused start.
+ */
+export function useQuote({ operation, bookId, chapterId, params, refusal }: QuoteRequest): QuoteState | null {
   const { client, revision } = useSession();
   const [quote, setQuote] = useState<QuoteState | null>(null);
   const key = JSON.stringify(params ?? {});
@@ -44,7 +46,8 @@ export function QuoteNote({ operation, bookId, chapterId, params, refusal, onRef
         setQuote({ text: `About ${tokens(estimate.estimatedTokens)}${left ? ` · ${left}` : ''}`, reason: false });
       }, (error: unknown) => {
         // The server would refuse it as it is: say why now, before the button is pressed.
-        if (live) setQuote(describeError(error).code === 'VALIDATION' ? { text: describeError(error).message, reason: true } : null);
+        const view = describeError(error);
+        if (live) setQuote(view.code === 'VALIDATION' ? { text: view.message, reason: true } : null);
       });
     }, 300);
     return () => {
@@ -52,8 +55,17 @@ export function QuoteNote({ operation, bookId, chapterId, params, refusal, onRef
       clearTimeout(timer);
     };
   }, [client, operation, bookId, chapterId, key, revision, refusal]);
-  useEffect(() => onRefused?.(quote?.reason ?? false), [quote?.reason]);
+  return quote;
+}
+
+/** The line under a generate button: a quote from `useQuote` (the panel holds it when it also decides by it). */
+export function QuoteLine({ quote }: { quote: QuoteState | null }) {
   // The line is there before the quote arrives, so nothing below it moves when it does.
   if (!quote) return <p className="aa-quote" aria-hidden="true">{'\u00a0'}</p>;
   return <p className={`aa-quote${quote.reason ? ' aa-quote-reason' : ''}`} data-quote={quote.reason ? 'refused' : 'cost'}>{quote.text}</p>;
+}
+
+/** A generate button's cost line, for panels that need only the line. */
+export function QuoteNote(request: QuoteRequest) {
+  return <QuoteLine quote={useQuote(request)} />;
 }

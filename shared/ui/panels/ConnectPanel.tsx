@@ -9,8 +9,11 @@ import { tokenFromPaste } from '../core/pasted-token.js';
 /** Said when a Google sign-in gave no token: the author closed Google's window, said no, or Google did not answer. */
 const GOOGLE_UNFINISHED = 'Google sign-in did not finish: its window was closed, or Google could not be reached. Try again, or paste a token instead.';
 
-/** Connect: API URL and token (or Google sign-in where the host has it); shows who is connected. */
-export function ConnectPanel({ onConnected }: { onConnected: () => void }) {
+/**
+ * Connect: API URL and token (or Google sign-in where the host has it and the server accepts it: `serverOffersGoogle`,
+ * from the `/v1/meta` the shell reads once); shows who is connected.
+ */
+export function ConnectPanel({ onConnected, serverOffersGoogle }: { onConnected: () => void; serverOffersGoogle: boolean }) {
   const session = useSession();
   const { host, connected, client } = session;
   const [apiUrl, setApiUrl] = useState(session.apiUrl);
@@ -24,8 +27,7 @@ export function ConnectPanel({ onConnected }: { onConnected: () => void }) {
   const [googleUnfinished, setGoogleUnfinished] = useState(false);
   const me = useLoad<User>(connected ? () => client.getMe() : null, [connected, client]);
   // Offered only where the server accepts it: by default it has no Google client ids, so the button could never work.
-  const meta = useLoad(connected ? null : () => client.meta(), [connected, client]);
-  const googleSignIn = host.capabilities.googleSignIn && meta.data?.googleSignIn === true;
+  const googleSignIn = host.capabilities.googleSignIn && serverOffersGoogle;
 
   async function verifyAndConnect(url: string, apiToken: string) {
     setBusy(true);

@@ -28,8 +28,6 @@ function Notes({ bookId }: { bookId: string }) {
   const source = from ?? chapters[0]?.id ?? null;
   const job = useJob('continuity.extract', bookId, source, () => notes.reload());
   const [error, setError] = useState<unknown>(null);
-  // Counts the author's changes, so the deleted notes are read again after a delete (or a failed restore's reload).
-  const [changes, setChanges] = useState(0);
   const chapterTitle = new Map(chapters.map((c) => [c.id, c.title]));
   const update = () => source && void job.start(() => client.extractContinuity({ params: { bookId, chapterId: source }, body: {} }));
 
@@ -41,7 +39,6 @@ function Notes({ bookId }: { bookId: string }) {
       setError(caught);
     }
     notes.reload();
-    setChanges((n) => n + 1);
   }
 
   const items = notes.data?.items ?? [];
@@ -73,7 +70,7 @@ function Notes({ bookId }: { bookId: string }) {
         </section>
       ))}
       <AddNote onAdd={(body) => act(() => client.createContinuityNote({ params: { bookId }, body }))} />
-      <DeletedNotes bookId={bookId} changes={changes} onRestored={notes.reload} />
+      <DeletedNotes bookId={bookId} onRestored={notes.reload} />
       {chapters.length > 0 && (
         <form className="aa-form" aria-label="Update the notes from a chapter" onSubmit={(e) => { e.preventDefault(); update(); }}>
           <label>Chapter

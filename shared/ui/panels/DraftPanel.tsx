@@ -10,7 +10,7 @@ import { BlockTools, changeSummary, DraftCompare, ReviseBox } from '../component
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { JobProgress } from '../components/JobProgress.js';
 import { OfflineBadge } from '../components/OfflineBadge.js';
-import { QuoteNote } from '../components/QuoteNote.js';
+import { QuoteLine, useQuote } from '../components/QuoteNote.js';
 
 type Style = (typeof DRAFT_STYLES)[number];
 const DEFAULT_WORDS = 1_500;
@@ -103,7 +103,7 @@ function Drafter({ bookId, chapterId }: { bookId: string; chapterId: string }) {
   const draft = writing || awaitingSaved ? null : items.find((d) => d.id === selected) ?? items.find((d) => d.accepted) ?? items[0] ?? null;
   const [generateIsNext, acceptIsNext] = [useIsNext('draft.generate'), useIsNext('draft.accept')];
   // The cost line already says why the server would refuse a draft now (say, no answers yet): the button waits.
-  const [refused, setRefused] = useState(false);
+  const quote = useQuote({ operation: 'draft.generate', bookId, chapterId, params: { style, targetWords: validLength ? words : DEFAULT_WORDS }, refusal: job.error });
   const questionText = new Map((questions.data?.items ?? []).map((q) => [q.id, q.text]));
 
   return (
@@ -123,8 +123,8 @@ function Drafter({ bookId, chapterId }: { bookId: string; chapterId: string }) {
         {templateMode
           ? <p id="aa-draft-words-hint" className="aa-hint aa-template-mode">Template mode (no AI model): the draft is your own answers arranged as prose, with repeats merged. Style and length apply only with an AI model.</p>
           : <p id="aa-draft-words-hint" className="aa-hint">{LIMITS.draftWordsMin}–{LIMITS.draftWordsMax.toLocaleString()} words.</p>}
-        <button type="submit" className={generateIsNext ? 'aa-primary' : undefined} disabled={job.running || (!validLength && !templateMode) || refused}>Write a draft</button>
-        <QuoteNote operation="draft.generate" bookId={bookId} chapterId={chapterId} params={{ style, targetWords: validLength ? words : DEFAULT_WORDS }} refusal={job.error} onRefused={setRefused} />
+        <button type="submit" className={generateIsNext ? 'aa-primary' : undefined} disabled={job.running || (!validLength && !templateMode) || quote?.reason}>Write a draft</button>
+        <QuoteLine quote={quote} />
       </form>
       <JobProgress job={job.running || job.job?.status !== 'succeeded' ? job.job : null} label="Draft" onCancel={() => void job.cancel()} onRetry={generate}
         written={(streamed) => <WrittenDraft streamed={streamed} label="Draft being written" questionText={questionText} />} />

@@ -11,7 +11,7 @@ import { ErrorNotice } from '../components/ErrorNotice.js';
 import { FollowUpAction } from '../components/FollowUpAction.js';
 import { JobProgress } from '../components/JobProgress.js';
 import { OfflineBadge } from '../components/OfflineBadge.js';
-import { QuoteNote } from '../components/QuoteNote.js';
+import { QuoteLine, useQuote } from '../components/QuoteNote.js';
 import { writtenItems, writtenQuestion } from '../core/written-items.js';
 
 type Filter = 'all' | 'unanswered' | 'draft' | 'final';
@@ -68,14 +68,14 @@ function QuestionList({ bookId, chapterId }: { bookId: string; chapterId: string
   const textOf = new Map(items.map((q) => [q.id, q.text]));
   const generateIsNext = useIsNext('questions.generate');
   // The cost line already says why the server would refuse new questions now: the button waits.
-  const [refused, setRefused] = useState(false);
+  const quote = useQuote({ operation: 'questions.generate', bookId, chapterId, params: { count: LIMITS.questionsDefault }, refusal: job.error });
 
   return (
     <div>
       <div className="aa-row">
-        <button type="button" className={generateIsNext ? 'aa-primary' : undefined} onClick={generate} disabled={job.running || refused}>{items.length ? 'Ask more questions' : 'Generate questions'}</button>
+        <button type="button" className={generateIsNext ? 'aa-primary' : undefined} onClick={generate} disabled={job.running || quote?.reason}>{items.length ? 'Ask more questions' : 'Generate questions'}</button>
       </div>
-      <QuoteNote operation="questions.generate" bookId={bookId} chapterId={chapterId} params={{ count: LIMITS.questionsDefault }} refusal={job.error} onRefused={setRefused} />
+      <QuoteLine quote={quote} />
       <JobProgress job={job.job?.status !== 'succeeded' ? job.job : null} label="Questions" onCancel={() => void job.cancel()} onRetry={generate}
         written={(streamed) => (
           <ol className="aa-question-list" aria-label="Questions being written">

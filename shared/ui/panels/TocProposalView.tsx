@@ -8,7 +8,7 @@ import { diffProposal } from '../core/toc-edit.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { JobProgress } from '../components/JobProgress.js';
 import { OfflineBadge } from '../components/OfflineBadge.js';
-import { QuoteNote } from '../components/QuoteNote.js';
+import { QuoteLine, useQuote } from '../components/QuoteNote.js';
 import { writtenChapter, writtenItems } from '../core/written-items.js';
 import { STORAGE_KEYS } from '../panel-host.js';
 
@@ -83,13 +83,13 @@ export function TocProposalView({ bookId, toc, onApplied }: { bookId: string; to
   }
 
   // The cost line already says why the server would refuse a proposal now (say, the brief is not ready): the button waits.
-  const [refused, setRefused] = useState(false);
+  const quote = useQuote({ operation: 'toc.generate', bookId, refusal: job.error });
   const generate = () => void job.start(() => client.generateToc({ params: { bookId }, body: {} }));
   const rows = proposal ? diffProposal(toc, proposal) : [];
   return (
     <section aria-label="Proposal" className="aa-subsection">
-      <button type="button" className={proposeIsNext ? 'aa-primary' : undefined} onClick={generate} disabled={job.running || refused}>Propose a table of contents</button>
-      <QuoteNote operation="toc.generate" bookId={bookId} refusal={job.error} onRefused={setRefused} />
+      <button type="button" className={proposeIsNext ? 'aa-primary' : undefined} onClick={generate} disabled={job.running || quote?.reason}>Propose a table of contents</button>
+      <QuoteLine quote={quote} />
       <JobProgress job={job.job?.status !== 'succeeded' ? job.job : null} label="Proposal" onCancel={() => void job.cancel()} onRetry={generate}
         written={(streamed) => (
           <ol className="aa-proposal-writing" aria-label="Chapters being proposed">
