@@ -4,6 +4,7 @@ import { LIMITS } from '../../../shared/limits.js';
 import { APP_VERSION, type Config } from '../config.js';
 import { defineRoute } from '../lib/route.js';
 import { checkRedis } from '../plugins/external/redis.js';
+import { TEMPLATE_PROVIDER } from '../../../shared/template-mode.js';
 
 const startedAt = Date.now();
 
@@ -37,7 +38,7 @@ export default async function systemRoutes(app: FastifyInstance, { config }: { c
   defineRoute(app, endpoints.meta, async () => ({
     name: 'Auto-Author',
     version: APP_VERSION,
-    ai: { provider: config.ai.provider, offline: config.ai.provider === 'offline' },
+    ai: { provider: config.ai.provider, offline: config.ai.provider === TEMPLATE_PROVIDER },
     googleSignIn: app.services.googleSignIn.enabled,
     limits: { ...LIMITS },
     publicUrl: config.publicUrl,

@@ -6,6 +6,7 @@ import { LIMITS } from '../../limits.js';
 import type { Draft, ReworkAction } from '../../schemas/authoring.js';
 import { costLine, refusalOf, useActionQuotes } from './action-quotes.js';
 import { QuoteNote } from './QuoteNote.js';
+import { TEMPLATE_MODE_SENTENCE } from '../../template-mode.js';
 
 /** The instructions authors reach for most, one tap each; anything else goes in the box in their own words. */
 const CHIPS = ['Shorter', 'More concrete', 'Warmer'] as const;
@@ -45,7 +46,7 @@ export function ReviseBox({ draft, bookId, busy, templateMode, onRevise }: {
       </div>
       <p id="aa-revise-hint" className={`aa-hint${templateMode ? ' aa-template-mode' : ''}`}>
         {templateMode
-          ? 'Template mode (no AI model): it can make the draft shorter, add details from your answers (more concrete) or rephrase; other instructions need an AI model.'
+          ? `${TEMPLATE_MODE_SENTENCE}: it can make the draft shorter, add details from your answers (more concrete) or rephrase; other instructions need an AI model.`
           : 'A new version is made; this one stays as it is. Passages you do not ask to change stay word for word.'}
       </p>
       <button type="submit" disabled={busy || !asked}>Revise</button>

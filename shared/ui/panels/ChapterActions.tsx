@@ -11,6 +11,7 @@ import { ErrorNotice } from '../components/ErrorNotice.js';
 import { JobProgress } from '../components/JobProgress.js';
 import { OfflineBadge } from '../components/OfflineBadge.js';
 import { QuoteNote } from '../components/QuoteNote.js';
+import { TEMPLATE_MODE_SENTENCE } from '../../template-mode.js';
 
 type ChapterAction = 'rewrite' | 'expand' | 'shorten';
 const ACTIONS: readonly ChapterAction[] = ['rewrite', 'expand', 'shorten'];
@@ -86,7 +87,7 @@ export function ChapterActions({ bookId, chapter, acceptedDraftId, busy, onRepla
         </label>
         {templateMode && (
           <p className="aa-hint aa-template-mode">
-            Template mode (no AI model): rewrite rebuilds passages from your answers’ own words, expand adds details from your answers, shorten keeps
+            {TEMPLATE_MODE_SENTENCE}: rewrite rebuilds passages from your answers’ own words, expand adds details from your answers, shorten keeps
             the opening sentences of each passage. Other instructions need an AI model.
           </p>
         )}

@@ -11,6 +11,7 @@ import { ErrorNotice } from '../components/ErrorNotice.js';
 import { JobProgress } from '../components/JobProgress.js';
 import { OfflineBadge } from '../components/OfflineBadge.js';
 import { QuoteLine, useQuote } from '../components/QuoteNote.js';
+import { TEMPLATE_MODE_SENTENCE } from '../../template-mode.js';
 
 type Style = (typeof DRAFT_STYLES)[number];
 const DEFAULT_WORDS = 1_500;
@@ -121,7 +122,7 @@ function Drafter({ bookId, chapterId }: { bookId: string; chapterId: string }) {
             aria-invalid={!validLength && !templateMode} aria-describedby="aa-draft-words-hint" disabled={templateMode} />
         </label>
         {templateMode
-          ? <p id="aa-draft-words-hint" className="aa-hint aa-template-mode">Template mode (no AI model): the draft is your own answers arranged as prose, with repeats merged. Style and length apply only with an AI model.</p>
+          ? <p id="aa-draft-words-hint" className="aa-hint aa-template-mode">{TEMPLATE_MODE_SENTENCE}: the draft is your own answers arranged as prose, with repeats merged. Style and length apply only with an AI model.</p>
           : <p id="aa-draft-words-hint" className="aa-hint">{LIMITS.draftWordsMin}–{LIMITS.draftWordsMax.toLocaleString()} words.</p>}
         <button type="submit" className={generateIsNext ? 'aa-primary' : undefined} disabled={job.running || (!validLength && !templateMode) || quote?.reason}>Write a draft</button>
         <QuoteLine quote={quote} />
@@ -156,7 +157,7 @@ function Drafter({ bookId, chapterId }: { bookId: string; chapterId: string }) {
             <p className="aa-warning" data-continuity-flags={draft.continuityFlags.length}>
               {draft.continuityFlags.length === 1 ? 'One passage contradicts' : `${draft.continuityFlags.length} passages contradict`} a note you locked in
               Continuity; {draft.continuityFlags.length === 1 ? 'it is' : 'they are'} marked and left as written. Correct your answer or the note, then
-              write the draft again.{draft.generatedBy.offline ? ' Template mode (no AI model) finds only numbers that differ.' : ''}
+              write the draft again.{draft.generatedBy.offline ? ` ${TEMPLATE_MODE_SENTENCE} finds only numbers that differ.` : ''}
             </p>
           )}
           <p className="aa-hint">Tap a passage to see which of your answers it uses, and to rework it or edit it in your own words.</p>

@@ -9,15 +9,16 @@ import { OfflineBadge } from '../components/OfflineBadge.js';
 import { QuoteNote } from '../components/QuoteNote.js';
 import { writtenItems } from '../core/written-items.js';
 import type { SelectedPassage, SelectionHost } from '../panel-host.js';
+import { TEMPLATE_MODE_SENTENCE } from '../../template-mode.js';
 
 const LABELS: Record<PassageAction, string> = { rewrite: 'Rewrite', expand: 'Expand', shorten: 'Shorten', continue: 'Continue from here' };
 
 /** What template mode (no AI model) did with each action, said plainly next to its result. */
 const TEMPLATE_NOTES: Record<PassageAction, string> = {
-  rewrite: 'Template mode (no AI model): rewriting needs an AI model, so this is your passage with its spacing tidied.',
-  expand: 'Template mode (no AI model): expanding needs an AI model, so this is your passage with its spacing tidied.',
-  shorten: 'Template mode (no AI model): the opening sentences of each paragraph, about half of it.',
-  continue: 'Template mode (no AI model): continuing needs an AI model, so there is nothing to add.',
+  rewrite: `${TEMPLATE_MODE_SENTENCE}: rewriting needs an AI model, so this is your passage with its spacing tidied.`,
+  expand: `${TEMPLATE_MODE_SENTENCE}: expanding needs an AI model, so this is your passage with its spacing tidied.`,
+  shorten: `${TEMPLATE_MODE_SENTENCE}: the opening sentences of each paragraph, about half of it.`,
+  continue: `${TEMPLATE_MODE_SENTENCE}: continuing needs an AI model, so there is nothing to add.`,
 };
 
 const paragraphText = (item: unknown) => {

@@ -2,6 +2,7 @@ import type { ReworkAction } from '../../../../shared/schemas/authoring.js';
 import { AppError } from '../../lib/app-error.js';
 import type { BlockRevisionOutput, DraftRevisionOutput, RevisionBlock, RevisionInput } from '../tasks/revision-task.js';
 import { comparable, splitSentences } from './key-phrases.js';
+import { TEMPLATE_MODE_SENTENCE } from '../../../../shared/template-mode.js';
 
 type OutBlock = BlockRevisionOutput['replacements'][number]['blocks'][number];
 
@@ -16,7 +17,7 @@ export function templateActionFor(instruction: string): ReworkAction | null {
 }
 
 /** Why template mode could not rework a block, as an error the author reads. */
-const cannot = (what: string) => new AppError('VALIDATION', `Template mode (no AI model) cannot ${what}. An AI model can.`);
+const cannot = (what: string) => new AppError('VALIDATION', `${TEMPLATE_MODE_SENTENCE} cannot ${what}. An AI model can.`);
 
 const out = (type: OutBlock['type'], content: { text?: string; items?: string[] }, sources: string[]): OutBlock => ({
   type, level: null, text: content.text ?? null, items: content.items ?? null, sources,
@@ -62,7 +63,7 @@ function transform(action: ReworkAction, block: RevisionBlock, answers: Map<stri
 function actionOf(input: RevisionInput): ReworkAction {
   const action = input.action ?? templateActionFor(input.instruction);
   if (!action) {
-    throw new AppError('VALIDATION', 'Template mode (no AI model) can follow only these instructions: shorter, more concrete (it adds details from your answers), rephrase. Other instructions need an AI model.');
+    throw new AppError('VALIDATION', `${TEMPLATE_MODE_SENTENCE} can follow only these instructions: shorter, more concrete (it adds details from your answers), rephrase. Other instructions need an AI model.`);
   }
   return action;
 }

@@ -1,5 +1,6 @@
 import type { DraftInput, DraftOutput } from '../tasks/draft-task.js';
 import { comparable, headingFor, splitSentences } from './key-phrases.js';
+import { TEMPLATE_MODE_SENTENCE } from '../../../../shared/template-mode.js';
 
 const BULLET = /^\s*(?:[-*•‣]|\d+[.)])\s+/u;
 type OutBlock = DraftOutput['blocks'][number];
@@ -46,7 +47,7 @@ export function composeOfflineSection(input: DraftInput): DraftOutput {
   const focus = input.answers.filter((a) => input.focus.includes(a.ref) && a.answer.trim().length > 0);
   const blocks = mergedBlocks(focus);
   if (blocks.length === 0) {
-    const text = `[Template mode (no AI model): no answers yet for "${input.chapter.title}". Answer the chapter questions first.]`;
+    const text = `[${TEMPLATE_MODE_SENTENCE}: no answers yet for "${input.chapter.title}". Answer the chapter questions first.]`;
     return { blocks: [{ type: 'paragraph', level: null, text, items: null, sources: [] }] };
   }
   const heading = input.section.count > 1 ? headingFor(focus.map((a) => a.answer).join('\n'), input.previousHeadings) : null;

@@ -19,6 +19,7 @@ import { requireBlock, requireDraft, saveVersion, type VersionBlocks } from '../
 import type { JobContext } from '../job-execution.js';
 import { toBlocks } from './draft-generate.js';
 import { chapterOf, reservationFor, type AiOperation, type JobPlan, type OperationDeps, type OperationTarget } from './operation.js';
+import { TEMPLATE_MODE_SENTENCE } from '../../../../shared/template-mode.js';
 
 type BlockSource = { questionId: string; answerVersion: number };
 
@@ -107,7 +108,7 @@ async function planRevision<O>(
   const unchanged = (made: VersionBlocks) => made.blocks.length === 0 || JSON.stringify(made.blocks) === JSON.stringify(previous.blocks);
   // Template mode is deterministic: what it cannot do (or would leave as it is) is refused now, before any job.
   if (ai.provider.offline && unchanged(assemble(await ai.templateAnswer(task, input), previous, sourceRefs))) {
-    throw new AppError('VALIDATION', 'Template mode (no AI model) would leave this as it is: it already reads as your answers say. An AI model can rework it.');
+    throw new AppError('VALIDATION', `${TEMPLATE_MODE_SENTENCE} would leave this as it is: it already reads as your answers say. An AI model can rework it.`);
   }
   return {
     reserve: () => reservationFor(ai, task, input, { userId: user.id, fresh: ask.fresh, calls: 1 + checks }),
