@@ -1,4 +1,5 @@
 import { applyPreviewWrite } from '../shared/ui/core/doc-preview.js';
+import { tokenInFragment } from '../shared/ui/core/pasted-token.js';
 import { STORAGE_KEYS, webStorageStore, type DocPreview, type PanelHost } from '../shared/ui/panel-host.js';
 
 const PREVIEW_KEY = (bookId: string) => `preview:${bookId}`;
@@ -35,11 +36,11 @@ export function createWebHost(win: Window = window): PanelHost {
  * it from the address bar and history, so it is never left in the URL.
  */
 export async function adoptTokenFromHash(win: Window, host: PanelHost): Promise<boolean> {
-  const params = new URLSearchParams(win.location.hash.replace(/^#/, ''));
-  const token = params.get('token');
+  const token = tokenInFragment(win.location.hash);
   if (!token) return false;
   await host.settings.set(STORAGE_KEYS.apiToken, token);
   await host.settings.set(STORAGE_KEYS.apiUrl, win.location.origin);
+  const params = new URLSearchParams(win.location.hash.replace(/^#/, ''));
   params.delete('token');
   const rest = params.toString();
   win.history.replaceState(null, '', `${win.location.pathname}${win.location.search}${rest ? `#${rest}` : ''}`);

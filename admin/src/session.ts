@@ -1,7 +1,7 @@
 import { createApiClient, type ApiClient, type ApiClientOptions } from '../../shared/client/api-client.js';
+import { tokenInFragment } from '../../shared/ui/core/pasted-token.js';
 
 const TOKEN_KEY = 'auto-author.admin.token';
-const HASH_TOKEN = /(?:^#|&)token=([^&]+)/;
 
 /** The admin token lives in sessionStorage only: it is gone when the tab closes. */
 export const session = {
@@ -15,9 +15,9 @@ export const session = {
  * and history so it is not bookmarked, shared or left in the back stack.
  */
 export function takeTokenFromUrl(): boolean {
-  const match = HASH_TOKEN.exec(window.location.hash);
-  if (!match) return false;
-  session.save(decodeURIComponent(match[1]!));
+  const token = tokenInFragment(window.location.hash);
+  if (!token) return false;
+  session.save(token);
   window.history.replaceState(null, '', `${window.location.pathname}${window.location.search}`);
   return true;
 }
