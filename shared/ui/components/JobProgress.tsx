@@ -28,6 +28,12 @@ export function partialText(item: unknown): string {
 }
 
 /**
+ * The job a panel's progress line shows: none once it succeeded (the panel shows what it made instead), else the job
+ * (waiting, running, or how it failed or was cancelled).
+ */
+export const unlessSucceeded = (job: Job | null | undefined): Job | null => (job && job.status !== 'succeeded' ? job : null);
+
+/**
  * Live progress of a job, with cancel while it runs, the failure explained by code, and a cancel confirmed (nothing
  * changed). While the model writes, what it has written so far is shown, marked as not saved: as the panel's own items
  * when it passes `written` (draft blocks, questions, TOC chapters), else as plain lines.

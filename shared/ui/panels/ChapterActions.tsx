@@ -8,7 +8,7 @@ import type { ChapterOption } from '../components/ChapterPicker.js';
 import { DraftBlocks, WrittenDraft } from '../components/DraftBlocks.js';
 import { DraftCompare } from '../components/DraftVersionTools.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
-import { JobProgress } from '../components/JobProgress.js';
+import { JobProgress, unlessSucceeded } from '../components/JobProgress.js';
 import { OfflineBadge } from '../components/OfflineBadge.js';
 import { QuoteNote } from '../components/QuoteNote.js';
 import { TEMPLATE_MODE_SENTENCE } from '../../template-mode.js';
@@ -94,7 +94,7 @@ export function ChapterActions({ bookId, chapter, acceptedDraftId, busy, onRepla
         <button type="submit" disabled={working || !asked}>Revise</button>
         {asked && <QuoteNote operation="draft.revise" bookId={bookId} chapterId={chapter.id} params={revisionOf(asked).params} />}
       </form>
-      <JobProgress job={mine && mine.status !== 'succeeded' ? mine : null} label="New version" onCancel={() => void job.cancel()}
+      <JobProgress job={unlessSucceeded(mine)} label="New version" onCancel={() => void job.cancel()}
         written={(streamed) => <WrittenDraft streamed={streamed} label="New version being written" questionText={questionText} />} />
       {job.error ? <ErrorNotice error={job.error} onDismiss={job.clearError} /> : null}
       {made.error ? <ErrorNotice error={made.error} onRetry={made.reload} /> : null}

@@ -7,7 +7,7 @@ import { BookSection } from '../components/BookSection.js';
 import { KIND_HEADINGS, KIND_NAMES } from '../components/continuity-kinds.js';
 import { DeletedNotes } from '../components/DeletedNotes.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
-import { JobProgress } from '../components/JobProgress.js';
+import { JobProgress, unlessSucceeded } from '../components/JobProgress.js';
 import { OfflineBadge } from '../components/OfflineBadge.js';
 
 /**
@@ -49,7 +49,7 @@ function Notes({ bookId }: { bookId: string }) {
         note to have every new draft checked against it; a note you locked or edited is never replaced. A note you delete is
         not suggested again; to have it back, restore it from Deleted notes below.
       </p>
-      <JobProgress job={job.job?.status !== 'succeeded' ? job.job : null} label="Continuity notes" onCancel={() => void job.cancel()} onRetry={update} />
+      <JobProgress job={unlessSucceeded(job.job)} label="Continuity notes" onCancel={() => void job.cancel()} onRetry={update} />
       {job.error ? <ErrorNotice error={job.error} onRetry={update} onDismiss={job.clearError} /> : null}
       {notes.error ? <ErrorNotice error={notes.error} onRetry={notes.reload} /> : null}
       {error ? <ErrorNotice error={error} onDismiss={() => setError(null)} /> : null}

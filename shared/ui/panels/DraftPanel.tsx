@@ -8,7 +8,7 @@ import { BookSection, ChapterScoped } from '../components/BookSection.js';
 import { DraftBlocks, WrittenDraft } from '../components/DraftBlocks.js';
 import { BlockTools, changeSummary, DraftCompare, ReviseBox } from '../components/DraftVersionTools.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
-import { JobProgress } from '../components/JobProgress.js';
+import { JobProgress, unlessSucceeded } from '../components/JobProgress.js';
 import { OfflineBadge } from '../components/OfflineBadge.js';
 import { QuoteLine, useQuote } from '../components/QuoteNote.js';
 import { TEMPLATE_MODE_SENTENCE } from '../../template-mode.js';
@@ -127,7 +127,7 @@ function Drafter({ bookId, chapterId }: { bookId: string; chapterId: string }) {
         <button type="submit" className={generateIsNext ? 'aa-primary' : undefined} disabled={job.running || (!validLength && !templateMode) || quote?.reason}>Write a draft</button>
         <QuoteLine quote={quote} />
       </form>
-      <JobProgress job={job.running || job.job?.status !== 'succeeded' ? job.job : null} label="Draft" onCancel={() => void job.cancel()} onRetry={generate}
+      <JobProgress job={unlessSucceeded(job.job)} label="Draft" onCancel={() => void job.cancel()} onRetry={generate}
         written={(streamed) => <WrittenDraft streamed={streamed} label="Draft being written" questionText={questionText} />} />
       {job.error ? <ErrorNotice error={job.error} onRetry={generate} onDismiss={job.clearError} /> : null}
       {drafts.error ? <ErrorNotice error={drafts.error} onRetry={drafts.reload} /> : null}
@@ -140,10 +140,10 @@ function Drafter({ bookId, chapterId }: { bookId: string; chapterId: string }) {
           </select>
         </label>
       )}
-      <JobProgress job={revision.running || revision.job?.status !== 'succeeded' ? revision.job : null} label="Revision" onCancel={() => void revision.cancel()}
+      <JobProgress job={unlessSucceeded(revision.job)} label="Revision" onCancel={() => void revision.cancel()}
         written={(streamed) => <WrittenDraft streamed={streamed} label="Revision being written" questionText={questionText} />} />
       {revision.error ? <ErrorNotice error={revision.error} onDismiss={revision.clearError} /> : null}
-      <JobProgress job={rework.running || rework.job?.status !== 'succeeded' ? rework.job : null} label="Reworking a passage" onCancel={() => void rework.cancel()} />
+      <JobProgress job={unlessSucceeded(rework.job)} label="Reworking a passage" onCancel={() => void rework.cancel()} />
       {rework.error ? <ErrorNotice error={rework.error} onDismiss={rework.clearError} /> : null}
       {draft && (
         <article className="aa-draft" aria-label={`Draft ${draft.number}`} data-draft-id={draft.id}>

@@ -8,7 +8,7 @@ import { AnswerField } from '../components/AnswerField.js';
 import { BookSection } from '../components/BookSection.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { FollowUpAction } from '../components/FollowUpAction.js';
-import { JobProgress } from '../components/JobProgress.js';
+import { JobProgress, unlessSucceeded } from '../components/JobProgress.js';
 import { OfflineBadge } from '../components/OfflineBadge.js';
 import { QuoteNote } from '../components/QuoteNote.js';
 
@@ -51,7 +51,7 @@ function Interviewer({ bookId }: { bookId: string }) {
         <button type="button" className="aa-link" onClick={() => { readiness.reload(); interview.reload(); }}>Refresh</button>
       </div>
       {!notReady && <QuoteNote operation="interview.generate" bookId={bookId} refusal={job.error} />}
-      <JobProgress job={job.job?.status !== 'succeeded' ? job.job : null} label="Interview questions" onCancel={() => void job.cancel()} onRetry={generate} />
+      <JobProgress job={unlessSucceeded(job.job)} label="Interview questions" onCancel={() => void job.cancel()} onRetry={generate} />
       {job.error ? <ErrorNotice error={job.error} onRetry={generate} onDismiss={job.clearError} /> : null}
       {interview.error ? <ErrorNotice error={interview.error} onRetry={interview.reload} /> : null}
       {questions.length > 0 && (

@@ -9,7 +9,7 @@ import { AnswerField } from '../components/AnswerField.js';
 import { BookSection, ChapterScoped } from '../components/BookSection.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { FollowUpAction } from '../components/FollowUpAction.js';
-import { JobProgress } from '../components/JobProgress.js';
+import { JobProgress, unlessSucceeded } from '../components/JobProgress.js';
 import { OfflineBadge } from '../components/OfflineBadge.js';
 import { QuoteLine, useQuote } from '../components/QuoteNote.js';
 import { writtenItems, writtenQuestion } from '../core/written-items.js';
@@ -76,7 +76,7 @@ function QuestionList({ bookId, chapterId }: { bookId: string; chapterId: string
         <button type="button" className={generateIsNext ? 'aa-primary' : undefined} onClick={generate} disabled={job.running || quote?.reason}>{items.length ? 'Ask more questions' : 'Generate questions'}</button>
       </div>
       <QuoteLine quote={quote} />
-      <JobProgress job={job.job?.status !== 'succeeded' ? job.job : null} label="Questions" onCancel={() => void job.cancel()} onRetry={generate}
+      <JobProgress job={unlessSucceeded(job.job)} label="Questions" onCancel={() => void job.cancel()} onRetry={generate}
         written={(streamed) => (
           <ol className="aa-question-list" aria-label="Questions being written">
             {writtenItems(streamed, writtenQuestion).map((q, i) => (

@@ -4,7 +4,7 @@ import { useJob } from '../app/hooks.js';
 import { useSession } from '../app/session.js';
 import { useChapters } from '../components/ChapterPicker.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
-import { JobProgress } from '../components/JobProgress.js';
+import { JobProgress, unlessSucceeded } from '../components/JobProgress.js';
 import { OfflineBadge } from '../components/OfflineBadge.js';
 import { QuoteNote } from '../components/QuoteNote.js';
 import { writtenItems } from '../core/written-items.js';
@@ -134,7 +134,7 @@ export function SelectionActions({ bookId, selection }: { bookId: string; select
           )}
         </>
       )}
-      <JobProgress job={job.job?.id === startedJob && job.job.status !== 'succeeded' ? job.job : null} label="Passage" onCancel={() => void job.cancel()}
+      <JobProgress job={job.job?.id === startedJob ? unlessSucceeded(job.job) : null} label="Passage" onCancel={() => void job.cancel()}
         written={(streamed) => <div className="aa-passage-result">{writtenItems(streamed, paragraphText).map((text, i) => <p key={i} dir="auto">{text}</p>)}</div>} />
       {job.error ? <ErrorNotice error={job.error} onDismiss={job.clearError} /> : null}
       {result && passage && (

@@ -6,7 +6,7 @@ import { useIsNext } from '../app/guide.js';
 import { useSession } from '../app/session.js';
 import { diffProposal } from '../core/toc-edit.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
-import { JobProgress } from '../components/JobProgress.js';
+import { JobProgress, unlessSucceeded } from '../components/JobProgress.js';
 import { OfflineBadge } from '../components/OfflineBadge.js';
 import { QuoteLine, useQuote } from '../components/QuoteNote.js';
 import { writtenChapter, writtenItems } from '../core/written-items.js';
@@ -90,7 +90,7 @@ export function TocProposalView({ bookId, toc, onApplied }: { bookId: string; to
     <section aria-label="Proposal" className="aa-subsection">
       <button type="button" className={proposeIsNext ? 'aa-primary' : undefined} onClick={generate} disabled={job.running || quote?.reason}>Propose a table of contents</button>
       <QuoteLine quote={quote} />
-      <JobProgress job={job.job?.status !== 'succeeded' ? job.job : null} label="Proposal" onCancel={() => void job.cancel()} onRetry={generate}
+      <JobProgress job={unlessSucceeded(job.job)} label="Proposal" onCancel={() => void job.cancel()} onRetry={generate}
         written={(streamed) => (
           <ol className="aa-proposal-writing" aria-label="Chapters being proposed">
             {writtenItems(streamed, writtenChapter).map((chapter, i) => (
