@@ -1,4 +1,4 @@
-import { memoryStore, webStorageStore, type DocumentContext, type HostChapterResult, type KeyValueStore, type PanelHost } from '../../shared/ui/panel-host.js';
+import { memoryStore, webStorageStore, type HostChapterResult, type KeyValueStore, type PanelHost } from '../../shared/ui/panel-host.js';
 import type { ScriptRun } from './script-run.js';
 
 export interface AddonHostOptions {
@@ -54,23 +54,15 @@ export function userPropertiesStore(run: ScriptRun): KeyValueStore {
 /** The add-on sidebar's PanelHost: DocumentApp writes at the cursor, Google sign-in with the script's identity. */
 export function createAddonHost(options: AddonHostOptions): PanelHost {
   const { run } = options;
-  // The sidebar belongs to one document: read once (each call is a server execution), again only after a failure.
-  let documentContext: Promise<DocumentContext> | null = null;
   return {
     kind: 'addon',
     capabilities: { googleSignIn: true, realDocument: true, fixedApiUrl: options.fixedApiUrl, insertAtCursor: true },
     settings: userPropertiesStore(run),
     unsaved: options.storage ? webStorageStore(options.storage, 'aa.unsaved.') : memoryStore(),
     defaultApiUrl: options.defaultApiUrl,
-    getDocumentContext() {
-      documentContext ??= run.getDocumentContext(null).then(
-        (context) => ({ documentId: context.documentId, title: context.title, tabId: null }),
-        (error: unknown) => {
-          documentContext = null;
-          throw error;
-        },
-      );
-      return documentContext;
+    async getDocumentContext() {
+      const context = await run.getDocumentContext(null);
+      return { documentId: context.documentId, title: context.title, tabId: null };
     },
     // The add-on writes through DocumentApp itself; it holds no Google token the API could use.
     getGoogleToken: async () => null,

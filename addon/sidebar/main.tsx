@@ -1,10 +1,10 @@
 import '../../shared/ui/zod-csp.js';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { PanelApp } from '../../shared/ui/app/PanelApp.js';
 import '../../shared/ui/styles.css';
 import { createAddonHost } from './addon-host.js';
 import { createScriptRun, type GoogleScriptRunner } from './script-run.js';
-import { SidebarStart } from './SidebarStart.js';
 
 // Filled in by the add-on build from ADDON_API_URL.
 declare const __ADDON_API_URL__: string;
@@ -31,6 +31,6 @@ const host = createAddonHost({
 });
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <SidebarStart host={host} />
+    <PanelApp host={host} />
   </StrictMode>,
 );

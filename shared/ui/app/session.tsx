@@ -3,6 +3,7 @@ import { createApiClient, isApiError, type ApiClient } from '../../client/api-cl
 import { endpoints } from '../../contract/index.js';
 import type { Book } from '../../schemas/books.js';
 import type { Job } from '../../schemas/ai.js';
+import { StartFailure } from '../components/StartFailure.js';
 import { followJob } from '../core/jobs.js';
 import { STORAGE_KEYS, type DocumentContext, type PanelHost } from '../panel-host.js';
 
@@ -65,6 +66,10 @@ export function SessionProvider({ host, children }: { host: PanelHost; children:
   const [connection, setConnection] = useState({ lost: false, epoch: 0 });
   const [revision, setRevision] = useState(0);
   const touched = useCallback(() => setRevision((r) => r + 1), []);
+  // The first reads can be refused by the host (Apps Script: several Google accounts, a lost connection): shown with
+  // Try again, which reads again (`attempt`), rather than "Loading…" for ever.
+  const [startFailure, setStartFailure] = useState<unknown>(null);
+  const [attempt, setAttempt] = useState(0);
   const lost = useRef(false);
   const markAnswered = useCallback(() => {
     if (!lost.current) return;
@@ -74,19 +79,19 @@ export function SessionProvider({ host, children }: { host: PanelHost; children:
 
   useEffect(() => {
     let live = true;
-    void (async () => {
-      const [apiUrl, token, doc] = await Promise.all([
-        host.settings.get<string>(STORAGE_KEYS.apiUrl), host.settings.get<string>(STORAGE_KEYS.apiToken), host.getDocumentContext(),
-      ]);
+    setStartFailure(null);
+    Promise.all([
+      host.settings.get<string>(STORAGE_KEYS.apiUrl), host.settings.get<string>(STORAGE_KEYS.apiToken), host.getDocumentContext(),
+    ]).then(([apiUrl, token, doc]) => {
       tokenRef.current = token;
       if (live) setStored({ apiUrl: host.capabilities.fixedApiUrl ? host.defaultApiUrl ?? '' : apiUrl ?? host.defaultApiUrl ?? '', token, doc, book: null, chapterId: null });
-    })();
+    }, (error: unknown) => live && setStartFailure(error));
     const unsubscribe = host.onDocumentContextChange?.((doc) => setStored((s) => (s ? { ...s, doc, book: null, chapterId: null } : s)));
     return () => {
       live = false;
       unsubscribe?.();
     };
-  }, [host]);
+  }, [host, attempt]);
 
   const disconnect = useCallback(async (reason?: string) => {
     tokenRef.current = null;
@@ -178,6 +183,7 @@ export function SessionProvider({ host, children }: { host: PanelHost; children:
     };
   }, [stored, host, client, disconnect, disconnectReason, connection, revision, touched, follow]);
 
+  if (!session && startFailure) return <StartFailure error={startFailure} onRetry={() => setAttempt((n) => n + 1)} />;
   if (!session) return <p className="aa-muted" role="status">Loading…</p>;
   return <SessionContext.Provider value={session}>{children}</SessionContext.Provider>;
 }
