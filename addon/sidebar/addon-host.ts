@@ -1,4 +1,5 @@
 import { memoryStore, webStorageStore, type HostChapterResult, type KeyValueStore, type PanelHost } from '../../shared/ui/panel-host.js';
+import type { ChapterTarget } from '../src/chapter-target.js';
 import type { ScriptRun } from './script-run.js';
 
 export interface AddonHostOptions {
@@ -103,7 +104,7 @@ export function createAddonHost(options: AddonHostOptions): PanelHost {
 }
 
 /** Why a chapter asked for "at the cursor" went elsewhere (null: it went there, or the author did not ask). */
-export function cursorNote(mode: 'cursor' | 'auto', placement: 'cursor' | 'replaced' | 'before' | 'after' | 'end' | null): string | null {
+export function cursorNote(mode: 'cursor' | 'auto', placement: ChapterTarget['placement'] | null): string | null {
   if (mode !== 'cursor' || placement === 'cursor') return null;
   if (placement === null) return 'It was already in the document just as written, so nothing changed.';
   if (placement === 'replaced') return 'It was already in the document, so it was replaced where it is: a written chapter is never moved.';

@@ -16,9 +16,7 @@ export type ScriptRun = { [K in keyof ServerFunctions]: (...args: Parameters<Ser
 
 /** A failure handed to the failure handler (an Error, or an object with a message), in the author's words. */
 function asError(error: unknown): Error {
-  const message = error instanceof Error || (typeof error === 'object' && error !== null && 'message' in error)
-    ? String((error as { message: unknown }).message)
-    : String(error);
+  const message = typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : String(error);
   return scriptFailure(message);
 }
 
