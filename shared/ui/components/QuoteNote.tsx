@@ -2,15 +2,13 @@ import { useEffect, useState } from 'react';
 import type { AiJobKind } from '../../schemas/ai.js';
 import { TEMPLATE_MODE } from '../../template-mode.js';
 import { useSession } from '../app/session.js';
-import { describeError } from '../core/error-view.js';
+import { describeError, tokens } from '../core/error-view.js';
 
 /** What a generation would cost, from `POST /v1/quote`, beside what is left of today's quota. */
 export interface QuoteState {
   text: string;
   reason: boolean;
 }
-
-const tokens = (n: number) => `${n.toLocaleString()} ${n === 1 ? 'token' : 'tokens'}`;
 
 /** What `useQuote` is asked about: one generation, as its panel would start it. */
 export interface QuoteRequest {

@@ -96,7 +96,9 @@ function fieldProblems(details: unknown, fallback: string): FieldProblem[] {
   return typeof field === 'string' ? [{ path: field, message: fallback }] : [];
 }
 
-const tokens = (n: number) => `${n.toLocaleString()} ${n === 1 ? 'token' : 'tokens'}`;
+/** "1 chapter", "2,000 words": a count with its noun, singular for one. */
+export const count = (n: number, one: string, many: string) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
+export const tokens = (n: number) => count(n, 'token', 'tokens');
 
 /** QUOTA_EXCEEDED: what the job needed, what is left and when it resets; no retry can succeed before then. */
 function quotaView(apiError: ApiError, base: Omit<ErrorView, 'title' | 'message' | 'action'>): ErrorView {

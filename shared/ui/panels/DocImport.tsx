@@ -3,6 +3,7 @@ import type { Book } from '../../schemas/books.js';
 import { useSession } from '../app/session.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { STORAGE_KEYS } from '../panel-host.js';
+import { count } from '../core/error-view.js';
 
 /** Import from the open document: its headings become a TOC proposal, its text material for the summary. */
 export function DocImport({ book, onMaterial }: { book: Book; onMaterial: (text: string) => void }) {
@@ -47,8 +48,6 @@ export function DocImport({ book, onMaterial }: { book: Book; onMaterial: (text:
     </section>
   );
 }
-
-const count = (n: number, one: string, many: string) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
 
 /** What an import found: the chapters its headings gave (or why none), and how much body text. */
 function importSummary(chapters: number, words: number): string {
